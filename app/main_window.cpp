@@ -1,0 +1,140 @@
+#include "main_window.h"
+
+#include "dialogs/about_dialog.h"
+#include "dialogs/settings_dialog.h"
+#include "pages/dataset_page.h"
+#include "pages/generate_page.h"
+#include "pages/train_page.h"
+#include "settings/app_settings.h"
+#include "worker/engine_controller.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QListWidget>
+#include <QMenuBar>
+#include <QStackedWidget>
+#include <QStatusBar>
+
+namespace pm::app {
+
+MainWindow::MainWindow(EngineController* engine, AppSettings* settings, QWidget* parent)
+    : QMainWindow(parent), m_engine(engine), m_settings(settings) {
+    setObjectName(QStringLiteral("mainWindow"));
+    setWindowTitle(tr("PianoMuse"));
+    setWindowIcon(QIcon(QStringLiteral(":/icons/pianomuse.svg")));
+
+    auto* central = new QWidget(this);
+    auto* layout = new QHBoxLayout(central);
+    m_sidebar = new QListWidget(central);
+    m_sidebar->setObjectName(QStringLiteral("sidebar"));
+    m_sidebar->setIconSize(QSize(32, 32));
+    m_sidebar->setFixedWidth(160);
+    m_sidebar->addItem(new QListWidgetItem(QIcon(QStringLiteral(":/icons/dataset.svg")), tr("Dataset")));
+    m_sidebar->addItem(new QListWidgetItem(QIcon(QStringLiteral(":/icons/train.svg")), tr("Train")));
+    m_sidebar->addItem(new QListWidgetItem(QIcon(QStringLiteral(":/icons/generate.svg")), tr("Generate")));
+    m_pages = new QStackedWidget(central);
+    m_pages->addWidget(new DatasetPage(m_pages));
+    m_pages->addWidget(new TrainPage(m_pages));
+    m_pages->addWidget(new GeneratePage(m_pages));
+    layout->addWidget(m_sidebar);
+    layout->addWidget(m_pages, 1);
+    setCentralWidget(central);
+    connect(m_sidebar, &QListWidget::currentRowChanged, m_pages, &QStackedWidget::setCurrentIndex);
+    m_sidebar->setCurrentRow(DatasetPageIndex);
+
+    buildMenus();
+    buildStatusBar();
+
+    connect(m_engine->worker(), &EngineWorker::systemInfoReady, this, &MainWindow::onSystemInfo);
+    m_engine->requestSystemInfo();
+
+    if (!restoreGeometry(m_settings->windowGeometry())) resize(960, 640);
+}
+
+void MainWindow::buildMenus() {
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+
+    QMenu* tools = menuBar()->addMenu(tr("&Tools"));
+    QAction* prefs = tools->addAction(tr("&Settings…"), this, &MainWindow::openSettings);
+    prefs->setShortcut(QKeySequence::Preferences);
+    prefs->setObjectName(QStringLiteral("actionSettings"));
+
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About PianoMuse"), this, &MainWindow::openAbout)->setObjectName(QStringLiteral("actionAbout"));
+    help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
+}
+
+void MainWindow::buildStatusBar() {
+    m_deviceLabel = new QLabel(tr("Device: detecting…"), this);
+    m_deviceLabel->setObjectName(QStringLiteral("deviceLabel"));
+    m_blasLabel = new QLabel(this);
+    m_blasLabel->setObjectName(QStringLiteral("blasLabel"));
+    statusBar()->addPermanentWidget(m_blasLabel);
+    statusBar()->addPermanentWidget(m_deviceLabel);
+}
+
+void MainWindow::onSystemInfo(const pm::SystemInfo& info) {
+    m_systemInfo = info;
+    updateDeviceLabel();
+    if (info.blas.slow) {
+        m_blasLabel->setText(tr("Slow BLAS: install libopenblas0-pthread"));
+        m_blasLabel->setStyleSheet(QStringLiteral("color: #b00020; font-weight: bold;"));
+        m_blasLabel->setToolTip(tr("Matrix products run on the reference BLAS, about 20 times slower than "
+                                   "OpenBLAS. Training will be very slow.\n%1")
+                                    .arg(QString::fromStdString(info.blas.path)));
+    } else {
+        m_blasLabel->setText(tr("BLAS: %1").arg(QString::fromStdString(info.blas.library)));
+        m_blasLabel->setStyleSheet(QString());
+        m_blasLabel->setToolTip(QString::fromStdString(info.blas.path));
+    }
+}
+
+void MainWindow::updateDeviceLabel() {
+    if (m_systemInfo.devices.empty()) return;
+    // Show what the engine will use for the configured device; "auto" prefers the first GPU.
+    const QString wanted = m_settings->device();
+    const pm::ComputeDevice* chosen = nullptr;
+    for (const auto& d : m_systemInfo.devices)
+        if (QString::fromStdString(d.id) == wanted) chosen = &d;
+    bool fellBack = false;
+    if (!chosen) {
+        fellBack = wanted != QLatin1String("auto");
+        chosen = m_systemInfo.devices.size() > 1 ? &m_systemInfo.devices[1] : &m_systemInfo.devices[0];
+    }
+    QString text = chosen->kind == pm::DeviceKind::Cpu
+                       ? tr("Device: CPU, %1 threads").arg(m_systemInfo.intraOpThreads)
+                       : tr("Device: %1").arg(QString::fromStdString(chosen->displayName));
+    if (fellBack) text += tr(" — %1 is not available").arg(wanted);
+    m_deviceLabel->setText(text);
+}
+
+QString MainWindow::deviceText() const { return m_deviceLabel->text(); }
+
+void MainWindow::showPage(Page page) { m_sidebar->setCurrentRow(page); }
+
+MainWindow::Page MainWindow::currentPage() const { return Page(m_pages->currentIndex()); }
+
+void MainWindow::openSettings() {
+    SettingsDialog dialog(m_settings, m_engine, m_systemInfo, this);
+    if (dialog.exec() == QDialog::Accepted) updateDeviceLabel();
+}
+
+void MainWindow::openAbout() {
+    AboutDialog dialog(m_systemInfo, this);
+    dialog.exec();
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    m_settings->setWindowGeometry(saveGeometry());
+    m_settings->sync();
+    // Whatever the engine is doing stops now; the controller joins its thread on destruction.
+    m_engine->cancel();
+    event->accept();
+}
+
+}  // namespace pm::app

@@ -1,0 +1,41 @@
+#include "worker/engine_controller.h"
+
+namespace pm::app {
+
+EngineController::EngineController(QObject* parent)
+    : QObject(parent), m_thread(new QThread(this)), m_worker(new EngineWorker(&m_cancel)) {
+    registerEngineTypes();
+    m_thread->setObjectName(QStringLiteral("PianoMuse engine"));
+    m_worker->moveToThread(m_thread);
+    connect(m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
+    m_thread->start();
+}
+
+EngineController::~EngineController() { shutdown(); }
+
+void EngineController::requestSystemInfo() {
+    QMetaObject::invokeMethod(m_worker, &EngineWorker::querySystemInfo, Qt::QueuedConnection);
+}
+
+void EngineController::requestMidiPorts() {
+    QMetaObject::invokeMethod(m_worker, &EngineWorker::listMidiPorts, Qt::QueuedConnection);
+}
+
+void EngineController::requestBlasMeasurement(int millis) {
+    QMetaObject::invokeMethod(m_worker, [w = m_worker, millis] { w->measureBlas(millis); }, Qt::QueuedConnection);
+}
+
+void EngineController::cancel() { m_cancel.store(true); }
+
+bool EngineController::shutdown(int timeoutMs) {
+    if (!m_thread->isRunning()) return true;
+    cancel();
+    m_thread->quit();
+    if (m_thread->wait(QDeadlineTimer(timeoutMs))) return true;
+    // A job that ignores cancellation must not hang the user's quit; the OS reclaims the
+    // thread when the process ends. Never terminate(): it could leave files half-written.
+    qWarning("engine thread did not stop within %d ms", timeoutMs);
+    return false;
+}
+
+}  // namespace pm::app

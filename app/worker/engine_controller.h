@@ -1,0 +1,40 @@
+// Owns the engine thread and its worker; the GUI's only door into the engine.
+// Calls here return at once (they post to the worker); results arrive as the worker's signals.
+// Destroying the controller cancels whatever runs and joins the thread (bounded wait).
+#pragma once
+
+#include "worker/engine_worker.h"
+
+#include <QObject>
+#include <QThread>
+
+#include <atomic>
+
+namespace pm::app {
+
+class EngineController : public QObject {
+    Q_OBJECT
+public:
+    explicit EngineController(QObject* parent = nullptr);
+    ~EngineController() override;
+
+    EngineWorker* worker() const { return m_worker; }
+    QThread* thread() const { return m_thread; }
+    bool isRunning() const { return m_thread->isRunning(); }
+
+    void requestSystemInfo();
+    void requestMidiPorts();
+    void requestBlasMeasurement(int millis);
+
+    // Asks the running job to stop; it ends at its next checkpoint with `cancelled`.
+    void cancel();
+    // Cancels, quits the thread and waits for it; true when it ended within timeoutMs.
+    bool shutdown(int timeoutMs = 2000);
+
+private:
+    std::atomic<bool> m_cancel{false};
+    QThread* m_thread;
+    EngineWorker* m_worker;   // lives on m_thread; deleted there when the thread finishes
+};
+
+}  // namespace pm::app

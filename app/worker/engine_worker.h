@@ -1,0 +1,40 @@
+// The engine's home in the GUI process: a QObject that lives on the engine thread. Commands
+// arrive as queued calls (EngineController posts them); results leave as signals carrying
+// plain structs. Long jobs poll a cancel flag the GUI thread sets directly, because a queued
+// "cancel" would wait behind the job it is meant to stop.
+#pragma once
+
+#include "worker/engine_types.h"
+
+#include <QObject>
+#include <QString>
+
+#include <atomic>
+
+namespace pm::app {
+
+class EngineWorker : public QObject {
+    Q_OBJECT
+public:
+    explicit EngineWorker(std::atomic<bool>* cancelFlag, QObject* parent = nullptr);
+
+public slots:
+    void querySystemInfo();
+    void listMidiPorts();
+    // Measures matrix-product speed for up to `millis` ms (cancellable within ~0.2 s).
+    void measureBlas(int millis);
+
+signals:
+    void systemInfoReady(const pm::SystemInfo& info);
+    void midiPortsReady(const pm::MidiPortList& ports);
+    void blasMeasured(double gflops);
+    void busyChanged(bool busy);
+    void cancelled(const QString& job);
+    void failed(const QString& job, const QString& message);
+
+private:
+    bool cancelRequested() const { return m_cancel->load(std::memory_order_relaxed); }
+    std::atomic<bool>* m_cancel;
+};
+
+}  // namespace pm::app

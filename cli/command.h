@@ -1,0 +1,33 @@
+// How pianomuse-cli subcommands plug in: each command file adds its CLI11 subcommand and a
+// function to run once the command line is parsed. Exit codes are the CLI's contract:
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace pm::cli {
+
+enum ExitCode : int {
+    kExitOk = 0,
+    kExitUsage = 1,     // unknown option, bad value, missing file argument: the user can fix the call
+    kExitFailed = 2,    // the input could not be used or the work failed (message says why)
+};
+
+struct Command {
+    CLI::App* app = nullptr;
+    std::function<int()> run;   // returns an ExitCode
+};
+
+using CommandList = std::vector<Command>;
+
+void addInfoCommand(CLI::App& root, CommandList& commands);
+void addPortsCommand(CLI::App& root, CommandList& commands);
+void addDemoCommand(CLI::App& root, CommandList& commands);
+
+// "pianomuse-cli: error: <message>" on stderr, one line.
+void printError(const std::string& message);
+
+}  // namespace pm::cli

@@ -1,0 +1,80 @@
+// pianomuse-cli: everything the GUI does, headless. `pianomuse-cli <command> [options]`.
+#include "command.h"
+
+#include "core/system_info.h"
+#include "core/version.h"
+
+#include <cstdio>
+#include <exception>
+#include <iostream>
+
+namespace pm::cli {
+
+void printError(const std::string& message) { std::fprintf(stderr, "pianomuse-cli: error: %s\n", message.c_str()); }
+
+}  // namespace pm::cli
+
+int main(int argc, char** argv) {
+    using namespace pm::cli;
+    CLI::App root{"PianoMuse — train an AI model of your own piano music, headless.", "pianomuse-cli"};
+    root.set_version_flag("-V,--version", std::string("pianomuse-cli ") + pm::kVersion);
+    root.require_subcommand(1);
+    root.fallthrough(false);
+
+    int threads = 0;
+    root.add_option("--threads", threads, "CPU threads for the engine (0 = all cores)")
+        ->check(CLI::Range(0, 1024));
+
+    CommandList commands;
+    addInfoCommand(root, commands);
+    addPortsCommand(root, commands);
+    addDemoCommand(root, commands);
+
+    // CLI11 reports "a subcommand is required" before it mentions a misspelt one; name it.
+    if (argc > 1 && argv[1][0] != '-') {
+        bool known = false;
+        for (const Command& c : commands) known = known || c.app->check_name(argv[1]);
+        if (!known) {
+            printError(std::string("unknown command '") + argv[1] + "' (see 'pianomuse-cli --help')");
+            return kExitUsage;
+        }
+    }
+
+    try {
+        root.parse(argc, argv);
+    } catch (const CLI::CallForHelp&) {
+        std::cout << root.help();
+        return kExitOk;
+    } catch (const CLI::CallForAllHelp&) {
+        std::cout << root.help("", CLI::AppFormatMode::All);
+        return kExitOk;
+    } catch (const CLI::CallForVersion&) {
+        std::cout << root.version() << "\n";
+        return kExitOk;
+    } catch (const CLI::ParseError& e) {
+        // CLI11 throws CallForHelp from subcommands through the same path; route those to stdout.
+        if (e.get_exit_code() == 0) return root.exit(e);
+        std::string hint;
+        for (const Command& c : commands)
+            if (c.app->parsed()) hint = std::string(" (see 'pianomuse-cli ") + c.app->get_name() + " --help')";
+        if (hint.empty()) hint = " (see 'pianomuse-cli --help')";
+        printError(e.what() + hint);
+        return kExitUsage;
+    }
+
+    // LibTorch's default intra-op thread count differs between versions and builds; be explicit.
+    pm::configureThreads(threads);
+
+    for (const Command& c : commands) {
+        if (!c.app->parsed()) continue;
+        try {
+            return c.run();
+        } catch (const std::exception& e) {
+            // Anything unexpected still ends as one clear line, never a core dump.
+            printError(std::string(c.app->get_name()) + ": " + e.what());
+            return kExitFailed;
+        }
+    }
+    printError("no command given (see 'pianomuse-cli --help')");
+    return kExitUsage;
+}

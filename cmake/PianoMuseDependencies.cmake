@@ -1,0 +1,73 @@
+# Every external dependency is found here, once, so the rest of the build only names targets.
+# All come from Debian 12 packages (see scripts/install-deps.sh); on GPU servers without apt,
+# header-only libraries and googletest sources come from PIANOMUSE_DEPS_DIR instead.
+
+find_package(Threads REQUIRED)
+
+# --- LibTorch (Debian's 1.13.1 CPU build, or the pip torch's on GPU machines) ---------------
+# Torch's config module probes for CUDA and cuDNN when its build had them; that is its business.
+find_package(Torch REQUIRED)
+# TORCH_CXX_FLAGS carries -D_GLIBCXX_USE_CXX11_ABI=...; every TU that touches torch needs it.
+separate_arguments(PIANOMUSE_TORCH_CXX_FLAGS UNIX_COMMAND "${TORCH_CXX_FLAGS}")
+if(NOT Torch_VERSION)
+    set(Torch_VERSION "unknown")
+endif()
+
+# --- Header-only libraries --------------------------------------------------------------------
+add_library(pianomuse_header_deps INTERFACE)
+find_package(CLI11 CONFIG QUIET)
+find_package(nlohmann_json 3.10 CONFIG QUIET)
+if(CLI11_FOUND)
+    target_link_libraries(pianomuse_header_deps INTERFACE CLI11::CLI11)
+endif()
+if(nlohmann_json_FOUND)
+    target_link_libraries(pianomuse_header_deps INTERFACE nlohmann_json::nlohmann_json)
+endif()
+if(NOT CLI11_FOUND OR NOT nlohmann_json_FOUND)
+    if(EXISTS "${PIANOMUSE_DEPS_DIR}/include")
+        target_include_directories(pianomuse_header_deps SYSTEM INTERFACE "${PIANOMUSE_DEPS_DIR}/include")
+    else()
+        message(FATAL_ERROR "CLI11 and nlohmann_json not found. On Debian: scripts/install-deps.sh; "
+            "elsewhere run scripts/carry-deps.sh on a Debian machine and copy third_party_carry/.")
+    endif()
+endif()
+
+# --- RtMidi (pkg-config only) -------------------------------------------------------------------
+set(PIANOMUSE_HAVE_RTMIDI OFF)
+if(NOT PIANOMUSE_RTMIDI STREQUAL "OFF")
+    find_package(PkgConfig QUIET)
+    if(PkgConfig_FOUND)
+        pkg_check_modules(RTMIDI IMPORTED_TARGET rtmidi)
+    endif()
+    if(RTMIDI_FOUND)
+        set(PIANOMUSE_HAVE_RTMIDI ON)
+    elseif(PIANOMUSE_RTMIDI STREQUAL "ON")
+        message(FATAL_ERROR "PIANOMUSE_RTMIDI=ON but rtmidi was not found (Debian: librtmidi-dev)")
+    endif()
+endif()
+
+# --- CUDA (optional: kernels compile wherever nvcc is; the torch binding needs a CUDA LibTorch) ---
+set(PIANOMUSE_HAVE_CUDA OFF)
+if(NOT PIANOMUSE_CUDA STREQUAL "OFF")
+    if(NOT CMAKE_CUDA_COMPILER AND NOT DEFINED ENV{CUDACXX} AND EXISTS /usr/local/cuda/bin/nvcc)
+        set(CMAKE_CUDA_COMPILER /usr/local/cuda/bin/nvcc)
+    endif()
+    include(CheckLanguage)
+    check_language(CUDA)
+    if(CMAKE_CUDA_COMPILER)
+        if(NOT DEFINED CMAKE_CUDA_ARCHITECTURES)
+            # An explicit list (never "native") so packages run on every card we support.
+            set(CMAKE_CUDA_ARCHITECTURES "80;86;89;90")
+        endif()
+        enable_language(CUDA)
+        find_package(CUDAToolkit REQUIRED)
+        set(PIANOMUSE_HAVE_CUDA ON)
+    elseif(PIANOMUSE_CUDA STREQUAL "ON")
+        message(FATAL_ERROR "PIANOMUSE_CUDA=ON but no CUDA compiler was found")
+    endif()
+endif()
+# LibTorch built with CUDA exposes the torch::cuda runtime; only then can the binding be built.
+set(PIANOMUSE_TORCH_HAS_CUDA OFF)
+if(PIANOMUSE_HAVE_CUDA AND (TORCH_CUDA_LIBRARIES OR CUDA_FOUND OR TARGET torch_cuda))
+    set(PIANOMUSE_TORCH_HAS_CUDA ON)
+endif()

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Quick start: installs what is missing, builds (Release) and starts PianoMuse.
+# With no display (no DISPLAY / WAYLAND_DISPLAY) or with --headless, runs the CLI's
+# end-to-end demo instead.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build="${PIANOMUSE_BUILD_DIR:-$root/build}"
+
+headless=0
+args=()
+for a in "$@"; do
+    case "$a" in
+        --headless) headless=1 ;;
+        *) args+=("$a") ;;
+    esac
+done
+if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
+    headless=1
+fi
+
+"$root/scripts/install-deps.sh"
+if [ "$headless" = 1 ]; then
+    # The demo needs no GUI; skip building it so a server without Qt-capable hardware is quick.
+    "$root/scripts/build.sh" -DPIANOMUSE_BUILD_TESTS=OFF
+    echo "No display (or --headless): running the headless demo."
+    exec "$build/cli/pianomuse-cli" demo "${args[@]+"${args[@]}"}"
+fi
+"$root/scripts/build.sh" -DPIANOMUSE_BUILD_TESTS=OFF -DPIANOMUSE_BUILD_APP=ON
+exec "$build/app/pianomuse" "${args[@]+"${args[@]}"}"

@@ -1,0 +1,151 @@
+// The main window opens offscreen, switches pages, shows the compute device, opens its dialogs,
+// and renders to a non-blank image (saved as a PNG for people to look at).
+#include "dialogs/about_dialog.h"
+#include "main_window.h"
+#include "settings/app_settings.h"
+#include "worker/engine_controller.h"
+
+#include <QDir>
+#include <QFile>
+#include <QIcon>
+#include <QLabel>
+#include <QListWidget>
+#include <QSet>
+#include <QStackedWidget>
+#include <QStandardPaths>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+
+using pm::app::MainWindow;
+
+class TestMainWindow : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+    void init() {
+        m_dir = std::make_unique<QTemporaryDir>();
+        m_settings = std::make_unique<pm::app::AppSettings>(m_dir->filePath(QStringLiteral("s.ini")));
+        m_engine = std::make_unique<pm::app::EngineController>();
+        m_window = std::make_unique<MainWindow>(m_engine.get(), m_settings.get());
+        m_window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    }
+
+    void cleanup() {
+        m_window.reset();
+        m_engine.reset();
+        m_settings.reset();
+    }
+
+    void iconsAreCompiledIn() {
+        for (const char* icon : {":/icons/pianomuse.svg", ":/icons/dataset.svg", ":/icons/train.svg", ":/icons/generate.svg"}) {
+            QVERIFY2(QFile::exists(QLatin1String(icon)), icon);
+            QVERIFY2(!QIcon(QLatin1String(icon)).pixmap(32, 32).isNull(), icon);
+        }
+        QVERIFY(!m_window->windowIcon().isNull());
+    }
+
+    void hasThreePagesAndSwitches() {
+        auto* sidebar = m_window->findChild<QListWidget*>(QStringLiteral("sidebar"));
+        QVERIFY(sidebar);
+        QCOMPARE(sidebar->count(), 3);
+        QCOMPARE(m_window->currentPage(), MainWindow::DatasetPageIndex);
+        QVERIFY(m_window->findChild<QWidget*>(QStringLiteral("datasetPage"))->isVisible());
+
+        // Switching by clicking the sidebar, as a user does.
+        const QRect trainRect = sidebar->visualItemRect(sidebar->item(1));
+        QTest::mouseClick(sidebar->viewport(), Qt::LeftButton, {}, trainRect.center());
+        QCOMPARE(m_window->currentPage(), MainWindow::TrainPageIndex);
+        QVERIFY(m_window->findChild<QWidget*>(QStringLiteral("trainPage"))->isVisible());
+        QVERIFY(!m_window->findChild<QWidget*>(QStringLiteral("datasetPage"))->isVisible());
+
+        m_window->showPage(MainWindow::GeneratePageIndex);
+        QVERIFY(m_window->findChild<QWidget*>(QStringLiteral("generatePage"))->isVisible());
+        QCOMPARE(sidebar->currentRow(), 2);
+    }
+
+    void statusBarShowsTheComputeDevice() {
+        QTRY_VERIFY_WITH_TIMEOUT(!m_window->systemInfo().devices.empty(), 10000);
+        const QString text = m_window->deviceText();
+        QVERIFY2(text.contains(QStringLiteral("CPU")) || text.contains(QStringLiteral("CUDA"))
+                     || text.contains(QStringLiteral("NVIDIA")),
+                 qPrintable(text));
+        auto* blas = m_window->findChild<QLabel*>(QStringLiteral("blasLabel"));
+        QVERIFY(blas && !blas->text().isEmpty());
+    }
+
+    void aboutListsThirdPartyLicences() {
+        const auto components = pm::app::AboutDialog::thirdPartyComponents();
+        QStringList names;
+        for (const auto& c : components) {
+            names << c.name;
+            QVERIFY2(!c.licence.isEmpty(), qPrintable(c.name));
+        }
+        for (const char* needed : {"Qt", "LibTorch", "RtMidi", "QCustomPlot", "FluidSynth", "CLI11"})
+            QVERIFY2(names.join(QLatin1Char(' ')).contains(QLatin1String(needed)), needed);
+
+        // Open the dialog from the menu action and close it again.
+        QTimer::singleShot(200, [] {
+            for (QWidget* w : QApplication::topLevelWidgets())
+                if (w->objectName() == QLatin1String("aboutDialog")) {
+                    auto* table = w->findChild<QTableWidget*>(QStringLiteral("thirdPartyTable"));
+                    if (table && table->rowCount() > 5) static_cast<QDialog*>(w)->accept();
+                }
+        });
+        m_window->findChild<QAction*>(QStringLiteral("actionAbout"))->trigger();
+    }
+
+    void settingsDialogOpensFromTheMenu() {
+        bool seen = false;
+        QTimer::singleShot(200, [&seen] {
+            for (QWidget* w : QApplication::topLevelWidgets())
+                if (w->objectName() == QLatin1String("settingsDialog")) {
+                    seen = true;
+                    static_cast<QDialog*>(w)->reject();
+                }
+        });
+        m_window->findChild<QAction*>(QStringLiteral("actionSettings"))->trigger();
+        QVERIFY(seen);
+    }
+
+    void screenshotIsNotBlank() {
+        m_window->resize(1000, 650);
+        QTRY_VERIFY_WITH_TIMEOUT(!m_window->systemInfo().devices.empty(), 10000);
+        QApplication::processEvents();
+        const QImage image = m_window->grab().toImage();
+        QVERIFY(!image.isNull());
+        QDir().mkpath(QStringLiteral(PIANOMUSE_ARTIFACT_DIR));
+        const QString path = QStringLiteral(PIANOMUSE_ARTIFACT_DIR "/main_window.png");
+        QVERIFY(image.save(path));
+        // A blank or single-colour window would have a handful of colours; text, icons and
+        // frames give many. Also the icon's dark-blue must appear somewhere (resources load).
+        QSet<QRgb> colours;
+        int dark = 0;
+        for (int y = 0; y < image.height(); y += 2)
+            for (int x = 0; x < image.width(); x += 2) {
+                const QRgb c = image.pixel(x, y);
+                colours.insert(c);
+                dark += qGray(c) < 80;
+            }
+        QVERIFY2(colours.size() > 20, qPrintable(QStringLiteral("only %1 colours").arg(colours.size())));
+        QVERIFY2(dark > 200, qPrintable(QStringLiteral("only %1 dark pixels (no text?)").arg(dark)));
+    }
+
+    void closingSavesGeometry() {
+        m_window->resize(777, 555);
+        m_window->close();
+        QVERIFY(!m_settings->windowGeometry().isEmpty());
+    }
+
+private:
+    std::unique_ptr<QTemporaryDir> m_dir;
+    std::unique_ptr<pm::app::AppSettings> m_settings;
+    std::unique_ptr<pm::app::EngineController> m_engine;
+    std::unique_ptr<MainWindow> m_window;
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_main_window.moc"

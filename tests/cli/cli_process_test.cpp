@@ -1,0 +1,82 @@
+// pianomuse-cli as a user's shell sees it: exit codes, one-line errors, --help everywhere.
+#include "../support/run_process.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+namespace {
+
+using pm::test::countLines;
+using pm::test::ProcessResult;
+
+ProcessResult cli(const std::vector<std::string>& args) { return pm::test::runProcess(PIANOMUSE_CLI_PATH, args); }
+
+void expectOneLineUsageError(const ProcessResult& r, const std::string& mention) {
+    EXPECT_EQ(r.exitCode, 1) << r.err;
+    EXPECT_EQ(countLines(r.err), 1) << "errors are one line: " << r.err;
+    EXPECT_EQ(r.err.rfind("pianomuse-cli: error: ", 0), 0u) << r.err;
+    EXPECT_NE(r.err.find(mention), std::string::npos) << r.err;
+}
+
+TEST(Cli, VersionPrintsTheProjectVersion) {
+    const ProcessResult r = cli({"--version"});
+    EXPECT_EQ(r.exitCode, 0);
+    EXPECT_EQ(r.out.rfind("pianomuse-cli 0.", 0), 0u) << r.out;
+}
+
+TEST(Cli, HelpListsEveryCommand) {
+    const ProcessResult r = cli({"--help"});
+    EXPECT_EQ(r.exitCode, 0);
+    for (const char* command : {"info", "ports", "demo"}) EXPECT_NE(r.out.find(command), std::string::npos) << command;
+}
+
+TEST(Cli, EveryCommandHasHelp) {
+    for (const char* command : {"info", "ports", "demo"}) {
+        const ProcessResult r = cli({command, "--help"});
+        EXPECT_EQ(r.exitCode, 0) << command << ": " << r.err;
+        EXPECT_NE(r.out.find("--help"), std::string::npos) << command;
+        EXPECT_TRUE(r.err.empty()) << command << ": " << r.err;
+    }
+}
+
+TEST(Cli, NoCommandIsAUsageError) { expectOneLineUsageError(cli({}), "--help"); }
+
+TEST(Cli, UnknownCommandIsAUsageError) { expectOneLineUsageError(cli({"frobnicate"}), "frobnicate"); }
+
+TEST(Cli, UnknownOptionIsAUsageError) { expectOneLineUsageError(cli({"info", "--colour"}), "--colour"); }
+
+TEST(Cli, BadValueIsAUsageErrorNamingTheCommand) {
+    expectOneLineUsageError(cli({"demo", "--device"}), "demo --help");
+}
+
+TEST(Cli, InfoJsonDescribesTheMachine) {
+    const ProcessResult r = cli({"info", "--json"});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    const auto j = nlohmann::json::parse(r.out);
+    EXPECT_EQ(j.at("devices").at(0).at("id"), "cpu");
+    EXPECT_FALSE(j.at("blas").at("library").get<std::string>().empty());
+    EXPECT_GE(j.at("threads").get<int>(), 1);
+}
+
+TEST(Cli, PortsNeverFailsWithoutMidiHardware) {
+    const ProcessResult r = cli({"ports", "--json"});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    const auto j = nlohmann::json::parse(r.out);
+    if (!j.at("available").get<bool>()) EXPECT_FALSE(j.at("message").get<std::string>().empty());
+}
+
+TEST(Cli, DemoRunsItsStages) {
+    const ProcessResult r = cli({"demo", "--device", "cpu", "--no-benchmark"});
+    EXPECT_EQ(r.exitCode, 0) << r.out << r.err;
+    EXPECT_NE(r.out.find("[system"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("[device"), std::string::npos) << r.out;
+}
+
+TEST(Cli, DemoOnAMissingDeviceFailsClearly) {
+    const ProcessResult r = cli({"demo", "--device", "cuda:42", "--no-benchmark"});
+    EXPECT_EQ(r.exitCode, 2);
+    EXPECT_NE(r.out.find("cuda:42"), std::string::npos) << r.out;
+    EXPECT_EQ(countLines(r.err), 1) << r.err;
+}
+
+}  // namespace

@@ -1,0 +1,284 @@
+<?xml version='1.0' encoding='utf-8'?>
+<!DOCTYPE TS>
+<TS version="2.1" language="de_DE">
+<context>
+    <name>pm::app::AboutDialog</name>
+    <message>
+        <source>User interface</source>
+        <translation>Benutzeroberfläche</translation>
+    </message>
+    <message>
+        <source>Neural network engine</source>
+        <translation>Engine für neuronale Netze</translation>
+    </message>
+    <message>
+        <source>Fast matrix arithmetic</source>
+        <translation>Schnelle Matrizenrechnung</translation>
+    </message>
+    <message>
+        <source>Loss plots</source>
+        <translation>Verlustkurven</translation>
+    </message>
+    <message>
+        <source>MIDI output</source>
+        <translation>MIDI-Ausgabe</translation>
+    </message>
+    <message>
+        <source>Built-in synthesizer</source>
+        <translation>Eingebauter Synthesizer</translation>
+    </message>
+    <message>
+        <source>Piano sound</source>
+        <translation>Klavierklang</translation>
+    </message>
+    <message>
+        <source>Command-line parsing</source>
+        <translation>Befehlszeilenauswertung</translation>
+    </message>
+    <message>
+        <source>JSON files</source>
+        <translation>JSON-Dateien</translation>
+    </message>
+    <message>
+        <source>About PianoMuse</source>
+        <translation>Über PianoMuse</translation>
+    </message>
+    <message>
+        <source>&lt;h2&gt;PianoMuse %1&lt;/h2&gt;&lt;p&gt;Train an AI model of your own piano music.&lt;/p&gt;</source>
+        <translation>&lt;h2&gt;PianoMuse %1&lt;/h2&gt;&lt;p&gt;Trainieren Sie ein KI-Modell Ihrer eigenen Klaviermusik.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Running on %1 with %2.</source>
+        <translation>Läuft auf %1 mit %2.</translation>
+    </message>
+    <message>
+        <source>PianoMuse is free software under the GNU General Public License, version 3 or later. It is built on these libraries:</source>
+        <translation>PianoMuse ist freie Software unter der GNU General Public License, Version 3 oder später. Es baut auf diesen Bibliotheken auf:</translation>
+    </message>
+    <message>
+        <source>Library</source>
+        <translation>Bibliothek</translation>
+    </message>
+    <message>
+        <source>Used for</source>
+        <translation>Verwendet für</translation>
+    </message>
+    <message>
+        <source>Licence</source>
+        <translation>Lizenz</translation>
+    </message>
+</context>
+<context>
+    <name>pm::app::DatasetPage</name>
+    <message>
+        <source>Dataset</source>
+        <translation>Datensatz</translation>
+    </message>
+    <message>
+        <source>Your music is what the model learns from. Drop MIDI files or whole folders onto this window; PianoMuse reads each file, tells you which ones it could use, and builds a dataset for training.</source>
+        <translation>Das Modell lernt aus Ihrer Musik. Ziehen Sie MIDI-Dateien oder ganze Ordner in dieses Fenster; PianoMuse liest jede Datei, zeigt Ihnen, welche es verwenden konnte, und erstellt daraus einen Datensatz für das Training.</translation>
+    </message>
+    <message>
+        <source>Drop .mid, .midi, .kar or .rmi files and folders here</source>
+        <translation>.mid-, .midi-, .kar- oder .rmi-Dateien und Ordner hier ablegen</translation>
+    </message>
+</context>
+<context>
+    <name>pm::app::GeneratePage</name>
+    <message>
+        <source>Generate</source>
+        <translation>Erzeugen</translation>
+    </message>
+    <message>
+        <source>Give the model the opening bars of a piece and let it continue. You hear the music while it is written, see it on the piano roll, and can export what you like as a MIDI file.</source>
+        <translation>Geben Sie dem Modell die ersten Takte eines Stücks und lassen Sie es weiterspielen. Sie hören die Musik, während sie entsteht, sehen sie auf der Pianorolle und können exportieren, was Ihnen gefällt, als MIDI-Datei.</translation>
+    </message>
+</context>
+<context>
+    <name>pm::app::MainWindow</name>
+    <message>
+        <source>PianoMuse</source>
+        <translation>PianoMuse</translation>
+    </message>
+    <message>
+        <source>Dataset</source>
+        <translation>Datensatz</translation>
+    </message>
+    <message>
+        <source>Train</source>
+        <translation>Trainieren</translation>
+    </message>
+    <message>
+        <source>Generate</source>
+        <translation>Erzeugen</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;Datei</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Beenden</translation>
+    </message>
+    <message>
+        <source>&amp;Tools</source>
+        <translation>&amp;Extras</translation>
+    </message>
+    <message>
+        <source>&amp;Settings…</source>
+        <translation>&amp;Einstellungen…</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>&amp;Hilfe</translation>
+    </message>
+    <message>
+        <source>&amp;About PianoMuse</source>
+        <translation>&amp;Über PianoMuse</translation>
+    </message>
+    <message>
+        <source>About &amp;Qt</source>
+        <translation>Über &amp;Qt</translation>
+    </message>
+    <message>
+        <source>Device: detecting…</source>
+        <translation>Gerät: wird erkannt…</translation>
+    </message>
+    <message>
+        <source>Slow BLAS: install libopenblas0-pthread</source>
+        <translation>Langsames BLAS: bitte libopenblas0-pthread installieren</translation>
+    </message>
+    <message>
+        <source>Matrix products run on the reference BLAS, about 20 times slower than OpenBLAS. Training will be very slow.
+%1</source>
+        <translation>Matrixprodukte laufen auf dem Referenz-BLAS, etwa 20-mal langsamer als OpenBLAS. Das Training wird sehr langsam sein.
+%1</translation>
+    </message>
+    <message>
+        <source>BLAS: %1</source>
+        <translation>BLAS: %1</translation>
+    </message>
+    <message>
+        <source>Device: %1</source>
+        <translation>Gerät: %1</translation>
+    </message>
+    <message>
+        <source> — %1 is not available</source>
+        <translation> – %1 ist nicht verfügbar</translation>
+    </message>
+    <message>
+        <source>Device: CPU, %1 threads</source>
+        <translation>Gerät: CPU, %1 Threads</translation>
+    </message>
+</context>
+<context>
+    <name>pm::app::SettingsDialog</name>
+    <message>
+        <source>No MIDI outputs found; the built-in synthesizer will play.</source>
+        <translation>Keine MIDI-Ausgänge gefunden; der eingebaute Synthesizer spielt.</translation>
+    </message>
+    <message>
+        <source>This build has no MIDI output support; the built-in synthesizer will play.</source>
+        <translation>Diese Version unterstützt keine MIDI-Ausgabe; der eingebaute Synthesizer spielt.</translation>
+    </message>
+    <message>
+        <source>No ALSA MIDI sequencer on this system (/dev/snd/seq); the built-in synthesizer will play.</source>
+        <translation>Kein ALSA-MIDI-Sequencer auf diesem System (/dev/snd/seq); der eingebaute Synthesizer spielt.</translation>
+    </message>
+    <message>
+        <source>No usable MIDI system was found; the built-in synthesizer will play.</source>
+        <translation>Es wurde kein nutzbares MIDI-System gefunden; der eingebaute Synthesizer spielt.</translation>
+    </message>
+    <message>
+        <source>The MIDI system reported an error: %1</source>
+        <translation>Das MIDI-System meldete einen Fehler: %1</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>Einstellungen</translation>
+    </message>
+    <message>
+        <source>System language</source>
+        <translation>Systemsprache</translation>
+    </message>
+    <message>
+        <source>A new language takes effect when PianoMuse restarts.</source>
+        <translation>Eine neue Sprache wird nach dem Neustart von PianoMuse wirksam.</translation>
+    </message>
+    <message>
+        <source>Automatic (GPU when available)</source>
+        <translation>Automatisch (GPU, falls vorhanden)</translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>%1 (not available)</source>
+        <translation>%1 (nicht verfügbar)</translation>
+    </message>
+    <message>
+        <source>Built-in synthesizer</source>
+        <translation>Eingebauter Synthesizer</translation>
+    </message>
+    <message>
+        <source>Looking for MIDI outputs…</source>
+        <translation>Suche nach MIDI-Ausgängen…</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>Durchsuchen…</translation>
+    </message>
+    <message>
+        <source>Language:</source>
+        <translation>Sprache:</translation>
+    </message>
+    <message>
+        <source>Compute device:</source>
+        <translation>Rechengerät:</translation>
+    </message>
+    <message>
+        <source>MIDI output:</source>
+        <translation>MIDI-Ausgang:</translation>
+    </message>
+    <message>
+        <source>Data folder:</source>
+        <translation>Datenordner:</translation>
+    </message>
+    <message>
+        <source>%1 (not connected)</source>
+        <translation>%1 (nicht verbunden)</translation>
+    </message>
+    <message>
+        <source>Choose the data folder</source>
+        <translation>Datenordner wählen</translation>
+    </message>
+</context>
+<context>
+    <name>pm::app::TrainPage</name>
+    <message>
+        <source>Train</source>
+        <translation>Trainieren</translation>
+    </message>
+    <message>
+        <source>Teach the model your style. Training shows its progress live: the loss falls as the model learns to predict your music, and the validation curve tells you when it stops improving.</source>
+        <translation>Bringen Sie dem Modell Ihren Stil bei. Das Training zeigt seinen Fortschritt live: Der Verlust sinkt, während das Modell lernt, Ihre Musik vorherzusagen, und die Validierungskurve zeigt, wann es sich nicht mehr verbessert.</translation>
+    </message>
+    <message>
+        <source>Step</source>
+        <translation>Schritt</translation>
+    </message>
+    <message>
+        <source>Loss (bits per token)</source>
+        <translation>Verlust (Bit pro Token)</translation>
+    </message>
+    <message>
+        <source>Training</source>
+        <translation>Training</translation>
+    </message>
+    <message>
+        <source>Validation</source>
+        <translation>Validierung</translation>
+    </message>
+</context>
+</TS>

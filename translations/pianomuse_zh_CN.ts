@@ -1,0 +1,284 @@
+<?xml version='1.0' encoding='utf-8'?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>pm::app::AboutDialog</name>
+    <message>
+        <source>User interface</source>
+        <translation>用户界面</translation>
+    </message>
+    <message>
+        <source>Neural network engine</source>
+        <translation>神经网络引擎</translation>
+    </message>
+    <message>
+        <source>Fast matrix arithmetic</source>
+        <translation>快速矩阵运算</translation>
+    </message>
+    <message>
+        <source>Loss plots</source>
+        <translation>损失曲线</translation>
+    </message>
+    <message>
+        <source>MIDI output</source>
+        <translation>MIDI 输出</translation>
+    </message>
+    <message>
+        <source>Built-in synthesizer</source>
+        <translation>内置合成器</translation>
+    </message>
+    <message>
+        <source>Piano sound</source>
+        <translation>钢琴音色</translation>
+    </message>
+    <message>
+        <source>Command-line parsing</source>
+        <translation>命令行解析</translation>
+    </message>
+    <message>
+        <source>JSON files</source>
+        <translation>JSON 文件</translation>
+    </message>
+    <message>
+        <source>About PianoMuse</source>
+        <translation>关于 PianoMuse</translation>
+    </message>
+    <message>
+        <source>&lt;h2&gt;PianoMuse %1&lt;/h2&gt;&lt;p&gt;Train an AI model of your own piano music.&lt;/p&gt;</source>
+        <translation>&lt;h2&gt;PianoMuse %1&lt;/h2&gt;&lt;p&gt;用你自己的钢琴音乐训练 AI 模型。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Running on %1 with %2.</source>
+        <translation>运行于 %1，使用 %2。</translation>
+    </message>
+    <message>
+        <source>PianoMuse is free software under the GNU General Public License, version 3 or later. It is built on these libraries:</source>
+        <translation>PianoMuse 是遵循 GNU 通用公共许可证第 3 版或更高版本的自由软件。它基于以下库构建：</translation>
+    </message>
+    <message>
+        <source>Library</source>
+        <translation>库</translation>
+    </message>
+    <message>
+        <source>Used for</source>
+        <translation>用途</translation>
+    </message>
+    <message>
+        <source>Licence</source>
+        <translation>许可证</translation>
+    </message>
+</context>
+<context>
+    <name>pm::app::DatasetPage</name>
+    <message>
+        <source>Dataset</source>
+        <translation>数据集</translation>
+    </message>
+    <message>
+        <source>Your music is what the model learns from. Drop MIDI files or whole folders onto this window; PianoMuse reads each file, tells you which ones it could use, and builds a dataset for training.</source>
+        <translation>模型从你的音乐中学习。把 MIDI 文件或整个文件夹拖到此窗口；PianoMuse 会读取每个文件，告诉你哪些可以使用，并构建用于训练的数据集。</translation>
+    </message>
+    <message>
+        <source>Drop .mid, .midi, .kar or .rmi files and folders here</source>
+        <translation>将 .mid、.midi、.kar 或 .rmi 文件及文件夹拖放到此处</translation>
+    </message>
+</context>
+<context>
+    <name>pm::app::GeneratePage</name>
+    <message>
+        <source>Generate</source>
+        <translation>生成</translation>
+    </message>
+    <message>
+        <source>Give the model the opening bars of a piece and let it continue. You hear the music while it is written, see it on the piano roll, and can export what you like as a MIDI file.</source>
+        <translation>给模型一首乐曲的开头几小节，让它继续创作。你可以在生成过程中聆听音乐、在钢琴卷帘上查看，并将喜欢的结果导出为 MIDI 文件。</translation>
+    </message>
+</context>
+<context>
+    <name>pm::app::MainWindow</name>
+    <message>
+        <source>PianoMuse</source>
+        <translation>PianoMuse</translation>
+    </message>
+    <message>
+        <source>Dataset</source>
+        <translation>数据集</translation>
+    </message>
+    <message>
+        <source>Train</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <source>Generate</source>
+        <translation>生成</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Tools</source>
+        <translation>工具(&amp;T)</translation>
+    </message>
+    <message>
+        <source>&amp;Settings…</source>
+        <translation>设置(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;About PianoMuse</source>
+        <translation>关于 PianoMuse(&amp;A)</translation>
+    </message>
+    <message>
+        <source>About &amp;Qt</source>
+        <translation>关于 &amp;Qt</translation>
+    </message>
+    <message>
+        <source>Device: detecting…</source>
+        <translation>设备：正在检测…</translation>
+    </message>
+    <message>
+        <source>Slow BLAS: install libopenblas0-pthread</source>
+        <translation>BLAS 较慢：请安装 libopenblas0-pthread</translation>
+    </message>
+    <message>
+        <source>Matrix products run on the reference BLAS, about 20 times slower than OpenBLAS. Training will be very slow.
+%1</source>
+        <translation>矩阵乘法正在使用参考 BLAS，比 OpenBLAS 慢约 20 倍。训练将非常缓慢。
+%1</translation>
+    </message>
+    <message>
+        <source>BLAS: %1</source>
+        <translation>BLAS：%1</translation>
+    </message>
+    <message>
+        <source>Device: %1</source>
+        <translation>设备：%1</translation>
+    </message>
+    <message>
+        <source> — %1 is not available</source>
+        <translation> — %1 不可用</translation>
+    </message>
+    <message>
+        <source>Device: CPU, %1 threads</source>
+        <translation>设备：CPU，%1 个线程</translation>
+    </message>
+</context>
+<context>
+    <name>pm::app::SettingsDialog</name>
+    <message>
+        <source>No MIDI outputs found; the built-in synthesizer will play.</source>
+        <translation>未找到 MIDI 输出；将使用内置合成器播放。</translation>
+    </message>
+    <message>
+        <source>This build has no MIDI output support; the built-in synthesizer will play.</source>
+        <translation>此版本不支持 MIDI 输出；将使用内置合成器播放。</translation>
+    </message>
+    <message>
+        <source>No ALSA MIDI sequencer on this system (/dev/snd/seq); the built-in synthesizer will play.</source>
+        <translation>此系统上没有 ALSA MIDI 音序器（/dev/snd/seq）；将使用内置合成器播放。</translation>
+    </message>
+    <message>
+        <source>No usable MIDI system was found; the built-in synthesizer will play.</source>
+        <translation>未找到可用的 MIDI 系统；将使用内置合成器播放。</translation>
+    </message>
+    <message>
+        <source>The MIDI system reported an error: %1</source>
+        <translation>MIDI 系统报告错误：%1</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>System language</source>
+        <translation>系统语言</translation>
+    </message>
+    <message>
+        <source>A new language takes effect when PianoMuse restarts.</source>
+        <translation>新语言将在 PianoMuse 重新启动后生效。</translation>
+    </message>
+    <message>
+        <source>Automatic (GPU when available)</source>
+        <translation>自动（如有 GPU 则使用 GPU）</translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>%1 (not available)</source>
+        <translation>%1（不可用）</translation>
+    </message>
+    <message>
+        <source>Built-in synthesizer</source>
+        <translation>内置合成器</translation>
+    </message>
+    <message>
+        <source>Looking for MIDI outputs…</source>
+        <translation>正在查找 MIDI 输出…</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Language:</source>
+        <translation>语言：</translation>
+    </message>
+    <message>
+        <source>Compute device:</source>
+        <translation>计算设备：</translation>
+    </message>
+    <message>
+        <source>MIDI output:</source>
+        <translation>MIDI 输出：</translation>
+    </message>
+    <message>
+        <source>Data folder:</source>
+        <translation>数据文件夹：</translation>
+    </message>
+    <message>
+        <source>%1 (not connected)</source>
+        <translation>%1（未连接）</translation>
+    </message>
+    <message>
+        <source>Choose the data folder</source>
+        <translation>选择数据文件夹</translation>
+    </message>
+</context>
+<context>
+    <name>pm::app::TrainPage</name>
+    <message>
+        <source>Train</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <source>Teach the model your style. Training shows its progress live: the loss falls as the model learns to predict your music, and the validation curve tells you when it stops improving.</source>
+        <translation>让模型学习你的风格。训练进度实时显示：随着模型学会预测你的音乐，损失逐渐下降；验证曲线则告诉你何时不再改进。</translation>
+    </message>
+    <message>
+        <source>Step</source>
+        <translation>步数</translation>
+    </message>
+    <message>
+        <source>Loss (bits per token)</source>
+        <translation>损失（每词元比特数）</translation>
+    </message>
+    <message>
+        <source>Training</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <source>Validation</source>
+        <translation>验证</translation>
+    </message>
+</context>
+</TS>
