@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Configures and builds PianoMuse (Release) into build/ (or $PIANOMUSE_BUILD_DIR).
 # Extra arguments go to CMake, e.g. scripts/build.sh -DPIANOMUSE_CUDA=OFF
+# PIANOMUSE_BUILD_TARGET=name builds only that target (and what it needs).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${PIANOMUSE_BUILD_DIR:-$root/build}"
@@ -11,4 +12,8 @@ export CCACHE_DIR="${CCACHE_DIR:-$HOME/.cache/pianomuse-ccache}"
 export CCACHE_MAXSIZE="${CCACHE_MAXSIZE:-5G}"
 
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release "$@" >/dev/null
-cmake --build "$build" -j "$jobs"
+if [ -n "${PIANOMUSE_BUILD_TARGET:-}" ]; then
+    cmake --build "$build" -j "$jobs" --target "$PIANOMUSE_BUILD_TARGET"
+else
+    cmake --build "$build" -j "$jobs"
+fi

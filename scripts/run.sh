@@ -20,10 +20,10 @@ fi
 
 "$root/scripts/install-deps.sh"
 if [ "$headless" = 1 ]; then
-    # The demo needs no GUI; skip building it so a server without Qt-capable hardware is quick.
-    "$root/scripts/build.sh" -DPIANOMUSE_BUILD_TESTS=OFF
+    # The demo needs no GUI: build only the CLI, so a server is ready quickly.
+    PIANOMUSE_BUILD_TARGET=pianomuse-cli "$root/scripts/build.sh"
     echo "No display (or --headless): running the headless demo."
     exec "$build/cli/pianomuse-cli" demo "${args[@]+"${args[@]}"}"
 fi
-"$root/scripts/build.sh" -DPIANOMUSE_BUILD_TESTS=OFF -DPIANOMUSE_BUILD_APP=ON
+PIANOMUSE_BUILD_TARGET=pianomuse "$root/scripts/build.sh" -DPIANOMUSE_BUILD_APP=ON
 exec "$build/app/pianomuse" "${args[@]+"${args[@]}"}"
