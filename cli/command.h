@@ -26,6 +26,7 @@ using CommandList = std::vector<Command>;
 void addInfoCommand(CLI::App& root, CommandList& commands);
 void addPortsCommand(CLI::App& root, CommandList& commands);
 void addDemoCommand(CLI::App& root, CommandList& commands);
+void addInspectCommand(CLI::App& root, CommandList& commands);
 
 // "pianomuse-cli: error: <message>" on stderr, one line.
 void printError(const std::string& message);

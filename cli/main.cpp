@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
     addInfoCommand(root, commands);
     addPortsCommand(root, commands);
     addDemoCommand(root, commands);
+    addInspectCommand(root, commands);
 
     // CLI11 reports "a subcommand is required" before it mentions a misspelt one; name it.
     if (argc > 1 && argv[1][0] != '-') {
