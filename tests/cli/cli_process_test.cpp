@@ -62,7 +62,9 @@ TEST(Cli, PortsNeverFailsWithoutMidiHardware) {
     const ProcessResult r = cli({"ports", "--json"});
     ASSERT_EQ(r.exitCode, 0) << r.err;
     const auto j = nlohmann::json::parse(r.out);
-    if (!j.at("available").get<bool>()) EXPECT_FALSE(j.at("message").get<std::string>().empty());
+    if (!j.at("available").get<bool>()) {
+        EXPECT_FALSE(j.at("message").get<std::string>().empty());
+    }
 }
 
 TEST(Cli, DemoRunsItsStages) {

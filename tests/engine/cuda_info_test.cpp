@@ -6,7 +6,9 @@
 TEST(CudaInfo, CountAndNamesAreConsistent) {
     const int count = pm::kernels::cudaDeviceCount();
     ASSERT_GE(count, 0);
-    if (!pm::kernels::builtWithCuda()) EXPECT_EQ(count, 0);
+    if (!pm::kernels::builtWithCuda()) {
+        EXPECT_EQ(count, 0);
+    }
     for (int i = 0; i < count; ++i) {
         std::string name;
         ASSERT_TRUE(pm::kernels::cudaDeviceName(i, &name));

@@ -10,7 +10,9 @@ namespace {
 TEST(MidiPorts, ListingNeverThrows) {
     pm::MidiPortList list;
     ASSERT_NO_THROW(list = pm::listMidiOutputPorts());
-    if (!list.available) EXPECT_FALSE(list.message.empty()) << "an unavailable backend must say why";
+    if (!list.available) {
+        EXPECT_FALSE(list.message.empty()) << "an unavailable backend must say why";
+    }
     // Repeated listing (the settings dialog refreshes) stays stable.
     for (int i = 0; i < 3; ++i) ASSERT_NO_THROW(pm::listMidiOutputPorts());
 }
