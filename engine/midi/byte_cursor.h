@@ -27,6 +27,7 @@ public:
     std::size_t remaining() const { return std::size_t(end_ - p_); }
     bool atEnd() const { return p_ == end_; }
     std::uint64_t offset() const { return std::uint64_t(p_ - fileStart_); }
+    std::uint64_t offsetOf(const std::uint8_t* p) const { return std::uint64_t(p - fileStart_); }
     const std::uint8_t* position() const { return p_; }
     const std::uint8_t* end() const { return end_; }
 
@@ -40,6 +41,8 @@ public:
         return true;
     }
     void skipToEnd() { p_ = end_; }
+    // Moves to `p`, which must lie within the range (the parser's hot loop hands its position back).
+    void seek(const std::uint8_t* p) { p_ = p; }
 
     // A variable-length quantity: 7 bits per byte, high bit set on all but the last byte. The
     // SMF spec allows at most 4 bytes (values up to 0x0FFFFFFF); longer means the data is not

@@ -205,9 +205,20 @@ private:
             Track& track = out_.tracks[i];
             const TempoMap& map = maps[maps.size() == 1 ? 0 : i];
             std::size_t startHint = 0, endHint = 0;
+            // Chords share their start and often their end: reuse the previous answer.
+            Tick lastStart = 0, lastEnd = 0;
+            double lastStartSeconds = map.seconds(0, startHint), lastEndSeconds = lastStartSeconds;
             for (Note& n : track.notes) {
-                n.startSeconds = map.seconds(n.start, startHint);
-                n.endSeconds = map.seconds(n.end, endHint);
+                if (n.start != lastStart) {
+                    lastStart = n.start;
+                    lastStartSeconds = map.seconds(n.start, startHint);
+                }
+                if (n.end != lastEnd) {
+                    lastEnd = n.end;
+                    lastEndSeconds = map.seconds(n.end, endHint);
+                }
+                n.startSeconds = lastStartSeconds;
+                n.endSeconds = lastEndSeconds;
             }
             for (UnclosedNote& n : track.unclosedNotes) n.startSeconds = map.seconds(n.start, startHint);
             duration = std::max(duration, map.seconds(track.endTick));

@@ -14,12 +14,13 @@ class OpenNotes {
 public:
     static constexpr std::int32_t kNone = -1;
 
-    void startTrack() {
+    void startTrack(std::size_t expectedNotes) {
         if (++generation_ == 0) {   // wrapped after 4 billion tracks: clear for real
             generation_ = 1;
             keyGeneration_.fill(0);
         }
         next_.clear();
+        next_.reserve(expectedNotes);
     }
 
     // `noteIndex` is the index the new note got in the track's vector (indices only grow).
@@ -54,7 +55,7 @@ private:
 
     std::uint32_t generation_ = 0;
     std::array<std::uint32_t, 16 * 128> keyGeneration_{};   // a key's queue is valid in this generation only
-    std::array<std::int32_t, 16 * 128> head_{}, tail_{};
+    std::array<std::int32_t, 16 * 128> head_, tail_;          // read only for keys of this generation
     std::vector<std::int32_t> next_;                          // per note: the next open note of its key
 };
 

@@ -4,7 +4,10 @@
 
 namespace pm::midi {
 
-TempoMap::TempoMap(const Division& division, const std::vector<TempoChange>& tempos) : division_(division) {
+TempoMap::TempoMap(const Division& division, const std::vector<TempoChange>& tempos)
+    : smpte_(division.kind == Division::Kind::Smpte),
+      ticksPerSecond_(division.framesPerSecond() * division.ticksPerFrame),
+      microTicksPerBeat_(double(division.ticksPerBeat) * 1e6) {
     segments_.push_back({0, kDefaultTempo, 0.0});
     for (const TempoChange& t : tempos) {
         Segment& last = segments_.back();
@@ -16,38 +19,21 @@ TempoMap::TempoMap(const Division& division, const std::vector<TempoChange>& tem
     }
 }
 
-double TempoMap::span(Tick ticks, std::uint32_t usPerBeat) const {
-    // The same operations in the same order as midi_oracle.py, so seconds agree to the last bit.
-    if (division_.kind == Division::Kind::Smpte) {
-        const double rate = division_.framesPerSecond() * division_.ticksPerFrame;
-        return rate != 0 ? double(ticks) / rate : 0.0;
-    }
-    if (division_.ticksPerBeat == 0) return 0.0;
-    return double(ticks) * double(usPerBeat) / (double(division_.ticksPerBeat) * 1e6);
-}
-
 double TempoMap::seconds(Tick tick) const {
-    const auto after = std::upper_bound(segments_.begin(), segments_.end(), tick,
-                                        [](Tick t, const Segment& s) { return t < s.tick; });
-    const Segment& s = *(after - 1);   // segments_[0].tick == 0 <= tick
+    const Segment& s = segments_[segmentAt(tick, 0)];
     return s.secondsAtTick + span(tick - s.tick, s.usPerBeat);
 }
 
-double TempoMap::seconds(Tick tick, std::size_t& hint) const {
-    if (hint >= segments_.size() || segments_[hint].tick > tick) hint = 0;
-    // Walk forward a few segments; jump by binary search when the query is far ahead.
-    std::size_t i = hint;
-    for (int steps = 0; i + 1 < segments_.size() && segments_[i + 1].tick <= tick; ++i) {
-        if (++steps == 8) {
-            const auto after = std::upper_bound(segments_.begin() + std::ptrdiff_t(i), segments_.end(), tick,
-                                                [](Tick t, const Segment& s) { return t < s.tick; });
-            i = std::size_t(after - segments_.begin()) - 1;
-            break;
+std::size_t TempoMap::segmentAt(Tick tick, std::size_t hint) const {
+    // Walk a few segments forward from the hint; otherwise binary search.
+    if (hint < segments_.size() && segments_[hint].tick <= tick) {
+        for (std::size_t i = hint, steps = 0; steps < 4; ++i, ++steps) {
+            if (i + 1 == segments_.size() || segments_[i + 1].tick > tick) return i;
         }
     }
-    hint = i;
-    const Segment& s = segments_[i];
-    return s.secondsAtTick + span(tick - s.tick, s.usPerBeat);
+    const auto after = std::upper_bound(segments_.begin(), segments_.end(), tick,
+                                        [](Tick t, const Segment& s) { return t < s.tick; });
+    return std::size_t(after - segments_.begin()) - 1;   // segments_[0].tick == 0 <= tick
 }
 
 }  // namespace pm::midi

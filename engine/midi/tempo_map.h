@@ -17,9 +17,15 @@ public:
 
     double seconds(Tick tick) const;
 
-    // Same as seconds(), faster for queries that mostly move forward: `hint` is the segment
-    // index of the previous query, updated in place.
-    double seconds(Tick tick, std::size_t& hint) const;
+    // Same as seconds(), for queries that mostly move forward (a track's notes in order):
+    // `hint` is the segment of the previous query, updated in place.
+    double seconds(Tick tick, std::size_t& hint) const {
+        if (hint >= segments_.size() || segments_[hint].tick > tick ||
+            (hint + 1 < segments_.size() && segments_[hint + 1].tick <= tick))
+            hint = segmentAt(tick, hint);
+        const Segment& s = segments_[hint];
+        return s.secondsAtTick + span(tick - s.tick, s.usPerBeat);
+    }
 
 private:
     struct Segment {
@@ -27,9 +33,17 @@ private:
         std::uint32_t usPerBeat;
         double secondsAtTick;
     };
-    double span(Tick ticks, std::uint32_t usPerBeat) const;
 
-    Division division_;
+    // The same operations in the same order as midi_oracle.py, so seconds agree to the last bit.
+    double span(Tick ticks, std::uint32_t usPerBeat) const {
+        if (smpte_) return ticksPerSecond_ != 0 ? double(ticks) / ticksPerSecond_ : 0.0;
+        return microTicksPerBeat_ != 0 ? double(ticks) * double(usPerBeat) / microTicksPerBeat_ : 0.0;
+    }
+    std::size_t segmentAt(Tick tick, std::size_t hint) const;
+
+    bool smpte_;
+    double ticksPerSecond_;      // SMPTE: frames per second * ticks per frame
+    double microTicksPerBeat_;   // PPQ: ticks per beat * 1e6 (tempo is in µs per beat)
     std::vector<Segment> segments_;   // first one at tick 0, ticks strictly increasing
 };
 

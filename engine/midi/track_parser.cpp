@@ -15,10 +15,12 @@ std::string hexByte(std::uint8_t b) {
     return text;
 }
 
-bool noteLess(const Note& a, const Note& b) {
-    return std::tie(a.start, a.pitch, a.channel, a.end, a.velocity) <
-           std::tie(b.start, b.pitch, b.channel, b.end, b.velocity);
-}
+struct NoteLess {
+    bool operator()(const Note& a, const Note& b) const {
+        return std::tie(a.start, a.pitch, a.channel, a.end, a.velocity) <
+               std::tie(b.start, b.pitch, b.channel, b.end, b.velocity);
+    }
+};
 
 // Notes arrive in note-on order, so starts already ascend; only notes sharing a start (chords)
 // can be out of order. Sorting just those runs keeps this O(n) for real music.
@@ -27,7 +29,7 @@ void sortNotes(std::vector<Note>& notes) {
     for (auto first = notes.begin(); first != end;) {
         auto last = first + 1;
         while (last != end && last->start == first->start) ++last;
-        if (last - first > 1 && !std::is_sorted(first, last, noteLess)) std::sort(first, last, noteLess);
+        if (last - first > 1 && !std::is_sorted(first, last, NoteLess())) std::sort(first, last, NoteLess());
         first = last;
     }
 }
@@ -39,11 +41,13 @@ TrackEnd TrackParser::parse(ByteCursor body, std::uint32_t trackIndex, bool cutB
     cutByEndOfFile_ = cutByEndOfFile;
     tick_ = 0;
     runningStatus_ = 0;
+    openAtEnd_ = 0;
+    notesNeedSorting_ = false;
     sysexOpen_ = false;
-    open_.startTrack();
     // Real files spend 6–8 bytes per note (two events with running status); the chunk's bytes
     // are really there, so this reservation is bounded by the file's size, not a declared length.
     track.notes.reserve(body.remaining() / 8);
+    open_.startTrack(body.remaining() / 8);
 
     TrackEnd end;
     readEvents(body, track, end);
@@ -54,85 +58,175 @@ TrackEnd TrackParser::parse(ByteCursor body, std::uint32_t trackIndex, bool cutB
 
 // Reads events until end-of-track, the end of the chunk, or damage that ends the track.
 // Returns false when the track ended early (damage); diag_.failed() says if the file must stop.
+//
+// This is the reader's hot loop, so channel messages (nearly all events) are decoded here on
+// local copies of the position, time and running status: the note vectors are written with
+// byte stores, which may alias any member, so state kept in members would be reloaded after
+// every note. Everything rarer (meta, sysex, damage) syncs the state and takes the slow path.
 bool TrackParser::readEvents(ByteCursor& in, Track& track, TrackEnd& end) {
-    while (!in.atEnd()) {
-        eventStart_ = in.offset();
-        std::uint32_t delta = 0;
-        const VlqStatus deltaStatus = in.readVlq(delta);
-        if (deltaStatus == VlqStatus::Truncated) return truncated("a delta time");
-        if (deltaStatus == VlqStatus::TooLong) {
-            diag_.repair(eventStart_, track_, "delta time longer than 4 bytes; the rest of the track is unreadable");
-            return false;
-        }
-        if (in.atEnd()) return truncated("an event (delta time without a status byte)");
+    const std::uint8_t* p = in.position();
+    const std::uint8_t* const stop = in.end();
+    Tick tick = tick_;
+    Tick lastTick = track.endTick;   // of the last complete event
+    std::uint8_t running = runningStatus_;
+    std::uint64_t events = 0, notes = 0, closed = 0;
+    // Notes arrive in start order; they need sorting only where a note sharing its start with
+    // the previous one does not sort after it by (pitch, channel). Noticing that here saves
+    // a pass over every track.
+    Tick previousStart = ~Tick(0);
+    unsigned previousKey = 0;
+    bool needsSort = false;
+    const std::uint64_t eventLimit = limits_.maxEvents - events_.eventCount;   // count so far never exceeds the limit
+    const std::uint64_t noteLimit = limits_.maxNotes - events_.noteCount;
 
-        std::uint8_t status = in.peek();
+    const auto syncOut = [&](const std::uint8_t* eventStart) {
+        in.seek(p);
+        tick_ = tick;
+        runningStatus_ = running;
+        eventStart_ = in.offsetOf(eventStart);
+    };
+    const auto leave = [&](bool result) {
+        openAtEnd_ = notes - closed;
+        notesNeedSorting_ = needsSort;
+        track.endTick = lastTick;
+        track.eventCount += events;
+        events_.eventCount += events;
+        events_.noteCount += notes;
+        in.seek(p);
+        tick_ = tick;
+        runningStatus_ = running;
+        return result;
+    };
+
+    while (p != stop) {
+        const std::uint8_t* const eventStart = p;
+        std::uint32_t delta = *p++;
+        if (delta & 0x80) {   // a multi-byte delta time: rare enough for the general reader
+            p = eventStart;
+            syncOut(eventStart);
+            const VlqStatus status = in.readVlq(delta);
+            if (status == VlqStatus::Truncated) return leave(truncated("a delta time"));
+            if (status == VlqStatus::TooLong) {
+                diag_.repair(eventStart_, track_, "delta time longer than 4 bytes; the rest of the track is unreadable");
+                return leave(false);
+            }
+            p = in.position();
+        }
+        if (p == stop) {
+            syncOut(eventStart);
+            return leave(truncated("an event (delta time without a status byte)"));
+        }
+
+        std::uint8_t status = *p;
         if (status & 0x80) {
-            in.take();
-        } else if (runningStatus_ != 0) {
-            status = runningStatus_;   // running status: the data bytes follow directly
+            ++p;
+        } else if (running != 0) {
+            status = running;   // running status: the data bytes follow directly
         } else {
+            syncOut(eventStart);
             const std::uint64_t first = in.offset();
             std::size_t skipped = 0;
-            while (!in.atEnd() && !(in.peek() & 0x80)) {
-                in.take();
+            while (p != stop && !(*p & 0x80)) {
+                ++p;
                 ++skipped;
             }
             if (!diag_.repair(first, track_,
                               std::to_string(skipped) + " data byte(s) with no status byte to repeat (running "
                                                         "status without a previous channel message) skipped"))
-                return false;
-            if (in.atEnd()) break;
-            status = in.take();
+                return leave(false);
+            if (p == stop) break;
+            status = *p++;
         }
-        tick_ += delta;   // at most 2^28 per event and ReadLimits::maxEvents events: no overflow
+        tick += delta;   // at most 2^28 per event and ReadLimits::maxEvents events: no overflow
+        if (++events > eventLimit) {
+            syncOut(eventStart);
+            diag_.fail(eventStart_, track_,
+                       "more than " + std::to_string(limits_.maxEvents) + " events, the most this reader accepts in one file");
+            return leave(false);
+        }
 
         if (status < 0xF0) {
-            runningStatus_ = status;
+            running = status;
             const std::uint8_t kind = status & 0xF0;
             const std::uint8_t channel = status & 0x0F;
-            std::uint8_t data[2] = {0, 0};
-            if (!readDataBytes(in, kind == 0xC0 || kind == 0xD0 ? 1 : 2, data)) return false;
-            if (kind == 0x90 && data[1] != 0) {
-                if (++events_.noteCount > limits_.maxNotes)
-                    return diag_.fail(eventStart_, track_,
-                                      "more than " + std::to_string(limits_.maxNotes) +
-                                          " notes, the most this reader accepts in one file");
-                open_.open(channel, data[0], std::int32_t(track.notes.size()));
-                track.notes.push_back(Note{tick_, kStillOpen, 0.0, 0.0, data[0], data[1], channel});
-            } else if (kind == 0x80 || kind == 0x90) {   // note-off, or note-on with velocity 0
-                const std::int32_t closed = open_.closeOldest(channel, data[0]);
-                if (closed == OpenNotes::kNone)
-                    track.orphanNoteOffs.push_back({tick_, data[0], channel});
-                else
-                    track.notes[std::size_t(closed)].end = tick_;
-            } else if (kind == 0xB0 && data[0] == 64) {
-                track.sustain.push_back({tick_, channel, data[1]});
-            } else if (kind == 0xC0) {
-                track.programs.push_back({tick_, channel, data[0]});
+            const int dataBytes = kind == 0xC0 || kind == 0xD0 ? 1 : 2;
+            std::uint8_t data[2];   // data[1] repeats data[0] for one-byte messages
+            if (stop - p >= dataBytes && !((p[0] | p[dataBytes - 1]) & 0x80)) {
+                data[0] = p[0];
+                data[1] = p[dataBytes - 1];
+                p += dataBytes;
+            } else {
+                std::uint8_t checked[2] = {0, 0};
+                syncOut(eventStart);
+                if (!readDataBytes(in, dataBytes, checked)) return leave(false);
+                p = in.position();
+                data[0] = checked[0];
+                data[1] = checked[dataBytes - 1];
             }
-        } else if (status == 0xFF) {
+            if (kind == 0x90 && data[1] != 0) {
+                if (++notes > noteLimit) {
+                    syncOut(eventStart);
+                    diag_.fail(eventStart_, track_,
+                               "more than " + std::to_string(limits_.maxNotes) +
+                                   " notes, the most this reader accepts in one file");
+                    return leave(false);
+                }
+                open_.open(channel, data[0], std::int32_t(track.notes.size()));
+                // Field by field in place: building a Note on the stack and copying it stalls
+                // on store forwarding, which cost a quarter of the reading time.
+                const unsigned key = unsigned(data[0]) << 4 | channel;
+                needsSort |= tick == previousStart && key <= previousKey;
+                previousStart = tick;
+                previousKey = key;
+                Note& note = track.notes.emplace_back();
+                note.start = tick;
+                note.end = kStillOpen;
+                note.pitch = data[0];
+                note.velocity = data[1];
+                note.channel = channel;
+            } else if (kind == 0x80 || kind == 0x90) {   // note-off, or note-on with velocity 0
+                const std::int32_t oldest = open_.closeOldest(channel, data[0]);
+                if (oldest == OpenNotes::kNone) {
+                    track.orphanNoteOffs.push_back({tick, data[0], channel});
+                } else {
+                    track.notes[std::size_t(oldest)].end = tick;
+                    ++closed;
+                }
+            } else if (kind == 0xB0 && data[0] == 64) {
+                track.sustain.push_back({tick, channel, data[1]});
+            } else if (kind == 0xC0) {
+                track.programs.push_back({tick, channel, data[0]});
+            }
+            lastTick = tick;
+            continue;
+        }
+
+        syncOut(eventStart);
+        if (status == 0xFF) {
             bool endOfTrack = false;
-            if (!readMeta(in, track, endOfTrack)) return false;
+            if (!readMeta(in, track, endOfTrack)) return leave(false);
+            p = in.position();
             if (endOfTrack) {
-                if (!countEvent(track)) return false;
-                track.endTick = tick_;
-                end.afterEndOfTrack = in.position();
-                return true;
+                lastTick = tick;
+                end.afterEndOfTrack = p;
+                return leave(true);
             }
         } else if (status == 0xF0 || status == 0xF7) {
             // Meta and sysex events neither set nor cancel running status. The spec says they
             // cancel it, but a data byte after one can only mean "repeat the last channel
             // status", and files written that way exist; mido does the same after meta events.
-            if (!readSysex(in, status == 0xF7, track)) return false;
+            if (!readSysex(in, status == 0xF7, track)) return leave(false);
+            p = in.position();
         } else {
-            if (!readSystemMessage(in, status)) return false;
+            if (!readSystemMessage(in, status)) return leave(false);
+            p = in.position();
+            running = runningStatus_;
         }
-        if (!countEvent(track)) return false;
-        track.endTick = tick_;
+        lastTick = tick;
     }
+    in.seek(p);
     diag_.repair(in.offset(), track_, "track has no end-of-track event");
-    return false;
+    return leave(false);
 }
 
 bool TrackParser::readDataBytes(ByteCursor& in, int count, std::uint8_t* out) {
@@ -262,27 +356,21 @@ bool TrackParser::truncated(const std::string& what) {
     return false;
 }
 
-bool TrackParser::countEvent(Track& track) {
-    ++track.eventCount;
-    if (++events_.eventCount <= limits_.maxEvents) return true;
-    return diag_.fail(eventStart_, track_,
-                      "more than " + std::to_string(limits_.maxEvents) +
-                          " events, the most this reader accepts in one file");
-}
-
 void TrackParser::finishTrack(Track& track) {
     if (sysexOpen_ && !diag_.repair(sysexStart_, track_, "sysex message without its closing F7 byte")) return;
     // Notes no note-off closed are listed apart; the rest keep their note-on order.
-    std::size_t kept = 0;
-    for (std::size_t i = 0; i < track.notes.size(); ++i) {
-        const Note& n = track.notes[i];
-        if (n.end == kStillOpen)
-            track.unclosedNotes.push_back({n.start, 0.0, n.pitch, n.velocity, n.channel});
-        else
-            track.notes[kept++] = n;
+    if (openAtEnd_ > 0) {
+        std::size_t kept = 0;
+        for (std::size_t i = 0; i < track.notes.size(); ++i) {
+            const Note& n = track.notes[i];
+            if (n.end == kStillOpen)
+                track.unclosedNotes.push_back({n.start, 0.0, n.pitch, n.velocity, n.channel});
+            else
+                track.notes[kept++] = n;
+        }
+        track.notes.resize(kept);
     }
-    track.notes.resize(kept);
-    sortNotes(track.notes);
+    if (notesNeedSorting_) sortNotes(track.notes);
     std::sort(track.unclosedNotes.begin(), track.unclosedNotes.end(), [](const UnclosedNote& a, const UnclosedNote& b) {
         return std::tie(a.start, a.pitch, a.channel, a.velocity) < std::tie(b.start, b.pitch, b.channel, b.velocity);
     });

@@ -41,7 +41,6 @@ private:
     bool readSystemMessage(ByteCursor& in, std::uint8_t status);
     bool readDataBytes(ByteCursor& in, int count, std::uint8_t* out);
     bool truncated(const std::string& what);
-    bool countEvent(Track& track);
     void finishTrack(Track& track);
 
     Diagnostics& diag_;
@@ -57,6 +56,8 @@ private:
     bool sysexOpen_ = false;           // an F0 packet without its closing F7 so far ...
     std::uint64_t sysexStart_ = 0;     // ... which started here
     std::uint64_t eventStart_ = 0;     // offset of the current event's delta time, for messages
+    std::uint64_t openAtEnd_ = 0;      // notes no note-off closed
+    bool notesNeedSorting_ = false;    // notes are not already in (start, pitch, channel, end, velocity) order
 };
 
 }  // namespace pm::midi
