@@ -1,0 +1,99 @@
+#include "dataset/file_scanner.h"
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <set>
+#include <system_error>
+
+namespace fs = std::filesystem;
+
+namespace pm::dataset {
+
+bool hasMidiExtension(const std::string& path) {
+    std::string ext = fs::path(path).extension().string();
+    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    return ext == ".mid" || ext == ".midi" || ext == ".kar" || ext == ".rmi";
+}
+
+namespace {
+
+class Scanner {
+public:
+    Scanner(ScanResult& out, const std::function<bool()>& stop) : out_(out), stop_(stop) {}
+
+    void input(const std::string& raw) {
+        std::error_code ec;
+        const fs::path path = fs::absolute(fs::path(raw), ec).lexically_normal();
+        const fs::file_status st = fs::status(path, ec);
+        if (ec || !fs::exists(st)) {
+            out_.problems.push_back({raw, fs::is_symlink(fs::symlink_status(path, ec)) ? "broken symbolic link"
+                                                                                        : "does not exist"});
+            return;
+        }
+        if (fs::is_directory(st)) folder(path);
+        else if (fs::is_regular_file(st)) file(path, true);
+        else out_.problems.push_back({raw, "not a regular file or folder"});
+    }
+
+private:
+    void file(const fs::path& path, bool explicitInput) {
+        std::error_code ec;
+        // The same file reached twice (a symlink and its target, or a folder dropped twice)
+        // is one file; duplicate *content* under different names is reported later.
+        const fs::path real = fs::canonical(path, ec);
+        const std::string key = ec ? path.string() : real.string();
+        if (!seenFiles_.insert(key).second) return;
+        out_.files.push_back({path.string(), explicitInput});
+    }
+
+    void folder(const fs::path& root) {
+        std::error_code ec;
+        const fs::path real = fs::canonical(root, ec);
+        if (ec || !seenDirs_.insert(real.string()).second) return;
+        fs::directory_iterator it(root, fs::directory_options::skip_permission_denied, ec);
+        if (ec) {
+            out_.problems.push_back({root.string(), ec.message()});
+            return;
+        }
+        std::vector<fs::path> entries;
+        for (; it != fs::directory_iterator(); it.increment(ec)) {
+            if (ec) {
+                out_.problems.push_back({root.string(), ec.message()});
+                break;
+            }
+            entries.push_back(it->path());
+        }
+        std::sort(entries.begin(), entries.end());
+        for (const fs::path& entry : entries) {
+            if (stop_ && stop_()) return;
+            const fs::file_status st = fs::status(entry, ec);
+            if (ec) {
+                if (hasMidiExtension(entry.string())) out_.problems.push_back({entry.string(), ec.message()});
+                continue;
+            }
+            if (fs::is_directory(st)) folder(entry);   // canonical-path set stops symlink loops
+            else if (fs::is_regular_file(st) && hasMidiExtension(entry.string())) file(entry, false);
+        }
+    }
+
+    ScanResult& out_;
+    const std::function<bool()>& stop_;
+    std::set<std::string> seenDirs_, seenFiles_;
+};
+
+}  // namespace
+
+ScanResult scanInputs(const std::vector<std::string>& inputs, const std::function<bool()>& shouldStop) {
+    ScanResult result;
+    Scanner scanner(result, shouldStop);
+    for (const std::string& in : inputs) {
+        if (shouldStop && shouldStop()) break;
+        scanner.input(in);
+    }
+    std::sort(result.files.begin(), result.files.end(),
+              [](const ScannedFile& a, const ScannedFile& b) { return a.path < b.path; });
+    return result;
+}
+
+}  // namespace pm::dataset
