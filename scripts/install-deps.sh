@@ -16,6 +16,7 @@ PACKAGES=(
     libfluidsynth-dev fluid-soundfont-gm
     libgtest-dev libgmock-dev
     libcli11-dev nlohmann-json3-dev
+    clang-14 libclang-rt-14-dev python3-mido   # MIDI: scripts/fuzz-midi.sh, oracle tests, scripts/bench-midi.sh
     xvfb xauth
 )
 
