@@ -1,50 +1,82 @@
+// WKV7 forward on the CPU: the plain per-timestep recurrence, one (b, h) slice at a time.
 #include "pianomuse/kernels/wkv7.h"
 
-#include <cmath>
+#include "wkv7_cpu_common.h"
+
+#include <algorithm>
 #include <cstring>
 #include <vector>
 
 namespace pm::kernels {
 
-float wkv7Decay(float z) {
-    // e^{-0.5} to float precision; the RWKV-LM training kernels use the same constant.
-    constexpr float kNegExpHalf = -0.6065306597126334f;
-    return std::exp(kNegExpHalf / (1.0f + std::exp(-z)));
+float wkv7Decay(float z) { return detail::decay(z); }
+double wkv7Decay(double z) { return detail::decay(z); }
+
+int64_t wkv7CheckpointCount(const Wkv7Shape& s) {
+    return (s.T + kWkv7CheckpointEvery - 1) / kWkv7CheckpointEvery;
 }
 
-void wkv7ForwardCpu(const Wkv7Shape& s, const float* r, const float* z, const float* k,
-                    const float* v, const float* a, const float* b, const float* s0, float* y,
-                    float* sT) {
-    const int64_t N = s.N;
-    std::vector<float> S(static_cast<size_t>(N * N));
-    std::vector<float> w(static_cast<size_t>(N)), sa(static_cast<size_t>(N));
-    for (int64_t bi = 0; bi < s.B; ++bi) {
-        for (int64_t h = 0; h < s.H; ++h) {
-            const int64_t stateOffset = (bi * s.H + h) * N * N;
-            if (s0) std::memcpy(S.data(), s0 + stateOffset, sizeof(float) * size_t(N * N));
-            else std::fill(S.begin(), S.end(), 0.0f);
-            for (int64_t t = 0; t < s.T; ++t) {
-                const int64_t base = ((bi * s.T + t) * s.H + h) * N;
-                for (int64_t j = 0; j < N; ++j) w[size_t(j)] = wkv7Decay(z[base + j]);
-                for (int64_t i = 0; i < N; ++i) {
-                    float acc = 0.0f;
-                    for (int64_t j = 0; j < N; ++j) acc += S[size_t(i * N + j)] * a[base + j];
-                    sa[size_t(i)] = acc;
-                }
-                for (int64_t i = 0; i < N; ++i) {
-                    float* row = &S[size_t(i * N)];
-                    const float vi = v[base + i], sai = sa[size_t(i)];
-                    float acc = 0.0f;
-                    for (int64_t j = 0; j < N; ++j) {
-                        row[j] = row[j] * w[size_t(j)] + sai * b[base + j] + vi * k[base + j];
-                        acc += row[j] * r[base + j];
-                    }
-                    y[base + i] = acc;
-                }
-            }
-            if (sT) std::memcpy(sT + stateOffset, S.data(), sizeof(float) * size_t(N * N));
-        }
+namespace {
+
+template <typename F>
+struct ForwardArgs {
+    Wkv7Shape s;
+    const F *r, *z, *k, *v, *a, *b, *s0;
+    F *y, *sT, *ckpt;
+};
+
+// One slice from s0 (or zero) through all T steps. S (N·N), w and sa (N each) are scratch.
+template <typename F>
+PM_ALWAYS_INLINE void forwardSlice(const ForwardArgs<F>& p, int64_t slice, F* S, F* w, F* sa) {
+    const int64_t N = p.s.N, T = p.s.T, H = p.s.H;
+    const int64_t bi = slice / H, h = slice % H;
+    const int64_t nn = N * N;
+    if (p.s0) std::memcpy(S, p.s0 + slice * nn, sizeof(F) * size_t(nn));
+    else std::fill(S, S + nn, F(0));
+    const int64_t nCkpt = wkv7CheckpointCount(p.s);
+    for (int64_t t = 0; t < T; ++t) {
+        if (p.ckpt && t % kWkv7CheckpointEvery == 0)
+            std::memcpy(p.ckpt + (slice * nCkpt + t / kWkv7CheckpointEvery) * nn, S, sizeof(F) * size_t(nn));
+        const int64_t o = ((bi * T + t) * H + h) * N;   // this step's N-vector in [B, T, H, N]
+        for (int64_t j = 0; j < N; ++j) w[j] = detail::decay(p.z[o + j]);
+        detail::stepForward(N, S, w, p.r + o, p.k + o, p.v + o, p.a + o, p.b + o, sa, p.y + o);
     }
+    if (p.sT) std::memcpy(p.sT + slice * nn, S, sizeof(F) * size_t(nn));
+}
+
+// Separate non-template entry points so target_clones can give each its AVX2 copy.
+PM_WKV7_CLONES void forwardRange(const ForwardArgs<float>& p, int64_t begin, int64_t end) {
+    const int64_t N = p.s.N;
+    std::vector<float> S(static_cast<size_t>(N * N)), w(static_cast<size_t>(N)), sa(static_cast<size_t>(N));
+    for (int64_t slice = begin; slice < end; ++slice) forwardSlice(p, slice, S.data(), w.data(), sa.data());
+}
+
+PM_WKV7_CLONES void forwardRange(const ForwardArgs<double>& p, int64_t begin, int64_t end) {
+    const int64_t N = p.s.N;
+    std::vector<double> S(static_cast<size_t>(N * N)), w(static_cast<size_t>(N)), sa(static_cast<size_t>(N));
+    for (int64_t slice = begin; slice < end; ++slice) forwardSlice(p, slice, S.data(), w.data(), sa.data());
+}
+
+template <typename F>
+void forwardEntry(const ForwardArgs<F>& p, Wkv7Slices slices) {
+    const int64_t total = p.s.B * p.s.H;
+    const int64_t end = slices.end < 0 ? total : std::min(slices.end, total);
+    if (slices.begin >= end || p.s.N <= 0) return;
+    forwardRange(p, slices.begin, end);
+}
+
+}  // namespace
+
+void wkv7ForwardCpu(const Wkv7Shape& shape, const float* r, const float* z, const float* k,
+                    const float* v, const float* a, const float* b, const float* s0, float* y,
+                    float* sT, float* checkpoints, Wkv7Slices slices) {
+    forwardEntry(ForwardArgs<float>{shape, r, z, k, v, a, b, s0, y, sT, checkpoints}, slices);
+}
+
+void wkv7ForwardCpu(const Wkv7Shape& shape, const double* r, const double* z, const double* k,
+                    const double* v, const double* a, const double* b, const double* s0, double* y,
+                    double* sT, double* checkpoints, Wkv7Slices slices) {
+    forwardEntry(ForwardArgs<double>{shape, r, z, k, v, a, b, s0, y, sT, checkpoints}, slices);
 }
 
 }  // namespace pm::kernels
