@@ -12,6 +12,12 @@ namespace pm::cli {
 
 void printError(const std::string& message) { std::fprintf(stderr, "pianomuse-cli: error: %s\n", message.c_str()); }
 
+std::string fullName(const CLI::App* app) {
+    std::string name = app->get_name();
+    for (const CLI::App* p = app->get_parent(); p && p->get_parent(); p = p->get_parent()) name = p->get_name() + " " + name;
+    return name;
+}
+
 }  // namespace pm::cli
 
 int main(int argc, char** argv) {
@@ -30,11 +36,13 @@ int main(int argc, char** argv) {
     addPortsCommand(root, commands);
     addDemoCommand(root, commands);
     addInspectCommand(root, commands);
+    addDatasetCommand(root, commands);
 
     // CLI11 reports "a subcommand is required" before it mentions a misspelt one; name it.
     if (argc > 1 && argv[1][0] != '-') {
         bool known = false;
-        for (const Command& c : commands) known = known || c.app->check_name(argv[1]);
+        for (const CLI::App* sub : root.get_subcommands([](CLI::App*) { return true; }))
+            known = known || sub->check_name(argv[1]);
         if (!known) {
             printError(std::string("unknown command '") + argv[1] + "' (see 'pianomuse-cli --help')");
             return kExitUsage;
@@ -57,7 +65,10 @@ int main(int argc, char** argv) {
         if (e.get_exit_code() == 0) return root.exit(e);
         std::string hint;
         for (const Command& c : commands)
-            if (c.app->parsed()) hint = std::string(" (see 'pianomuse-cli ") + c.app->get_name() + " --help')";
+            if (c.app->parsed()) hint = " (see 'pianomuse-cli " + fullName(c.app) + " --help')";
+        if (hint.empty())
+            for (const CLI::App* sub : root.get_subcommands([](CLI::App*) { return true; }))
+                if (sub->parsed()) hint = " (see 'pianomuse-cli " + sub->get_name() + " --help')";
         if (hint.empty()) hint = " (see 'pianomuse-cli --help')";
         printError(e.what() + hint);
         return kExitUsage;
@@ -72,7 +83,7 @@ int main(int argc, char** argv) {
             return c.run();
         } catch (const std::exception& e) {
             // Anything unexpected still ends as one clear line, never a core dump.
-            printError(std::string(c.app->get_name()) + ": " + e.what());
+            printError(fullName(c.app) + ": " + e.what());
             return kExitFailed;
         }
     }
