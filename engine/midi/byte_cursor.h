@@ -31,8 +31,7 @@ public:
     const std::uint8_t* position() const { return p_; }
     const std::uint8_t* end() const { return end_; }
 
-    // Callers check remaining() first; these two are the hot path of event parsing.
-    std::uint8_t peek() const { return *p_; }
+    // Callers check remaining() first.
     std::uint8_t take() { return *p_++; }
 
     bool skip(std::size_t n) {
@@ -40,7 +39,6 @@ public:
         p_ += n;
         return true;
     }
-    void skipToEnd() { p_ = end_; }
     // Moves to `p`, which must lie within the range (the parser's hot loop hands its position back).
     void seek(const std::uint8_t* p) { p_ = p; }
 
