@@ -27,6 +27,7 @@ void addInfoCommand(CLI::App& root, CommandList& commands);
 void addPortsCommand(CLI::App& root, CommandList& commands);
 void addDemoCommand(CLI::App& root, CommandList& commands);
 void addInspectCommand(CLI::App& root, CommandList& commands);
+void addTokenizeCommand(CLI::App& root, CommandList& commands);
 void addDatasetCommand(CLI::App& root, CommandList& commands);
 
 // "dataset build" for a nested command, as users type it.

@@ -36,6 +36,7 @@ int main(int argc, char** argv) {
     addPortsCommand(root, commands);
     addDemoCommand(root, commands);
     addInspectCommand(root, commands);
+    addTokenizeCommand(root, commands);
     addDatasetCommand(root, commands);
 
     // CLI11 reports "a subcommand is required" before it mentions a misspelt one; name it.

@@ -55,15 +55,18 @@ bool StreamingDecoder::push(TokenId id, std::vector<DecodedEvent>* events) {
         return true;
     }
     if (pending_ > 0) {
-        // The token cannot finish what is half-read; give that up and try again from the last
-        // whole event.
-        stats_.skipped += pending_;
-        pending_ = 0;
+        // The token cannot finish what is half-read. If it makes sense from the last whole
+        // event (a Bar after Pitch Velocity), the half note is what went wrong: give it up.
+        // Otherwise the token itself is the junk: skip it and keep the half note.
+        const GrammarState halfRead = grammar_.state();
         grammar_.restore(lastBoundary_);
         if (grammar_.accepts(id)) {
+            stats_.skipped += pending_;
+            pending_ = 0;
             apply(id, events);
             return true;
         }
+        grammar_.restore(halfRead);
     }
     ++stats_.skipped;
     return false;

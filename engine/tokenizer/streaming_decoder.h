@@ -2,9 +2,10 @@
 // still writing, and what decode() uses for whole sequences.
 //
 // Tolerant by construction: every id goes through the grammar. An id that fits is used; one that
-// does not is skipped and counted. When a token cannot continue a half-read note (Pitch Velocity
-// then Bar, say), the half note is given up (its tokens counted as skipped) and the token is
-// tried again from the last whole event, so one bad token never swallows the rest of a piece.
+// does not is skipped and counted. When a token cannot continue a half-read note but would make
+// sense after the last whole event (Pitch Velocity then Bar, say), the half note is given up (its
+// tokens counted as skipped) and the token used, so one bad token never swallows the rest of a
+// piece; a token that fits nowhere (SEP, an unknown id) is skipped and the half note kept.
 // A sequence that does not start with the prefix gets the missing parts assumed (BOS, 4/4,
 // 120 BPM) and counted. So any id sequence decodes, and a grammar-valid one decodes with every
 // count at zero.
