@@ -71,7 +71,7 @@ nlohmann::json fileJson(const dataset::FileReport& f) {
             {"dropped_notes", f.droppedNotes},
             {"tokens", f.tokens},
             {"piano_share", f.pianoShare},
-            {"split", f.piece >= 0 ? dataset::splitName(f.split) : nullptr}};
+            {"split", f.piece >= 0 ? nlohmann::json(dataset::splitName(f.split)) : nlohmann::json(nullptr)}};
 }
 
 nlohmann::json reportJson(const dataset::Manifest& m, bool ok, const std::string& error) {
