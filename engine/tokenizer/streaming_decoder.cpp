@@ -17,7 +17,7 @@ double StreamingDecoder::secondsAt(midi::Tick tick) const {
     return tempoSeconds_ + double(tick - std::min(tick, tempoTick_)) * usPerQuarter_ / 1e6 / ticksPerQuarter;
 }
 
-void StreamingDecoder::emit(std::vector<DecodedEvent>* events, DecodedEvent event) const {
+void StreamingDecoder::emitEvent(std::vector<DecodedEvent>* events, DecodedEvent event) const {
     if (!events) return;
     event.seconds = secondsAt(event.tick);
     events->push_back(event);
@@ -92,7 +92,7 @@ void StreamingDecoder::apply(TokenId id, std::vector<DecodedEvent>* events) {
             e.kind = DecodedEvent::Kind::TimeSignature;
             e.tick = tick;
             e.metre = m;
-            emit(events, e);
+            emitEvent(events, e);
             break;
         }
         case TokenKind::Tempo: {
@@ -105,7 +105,7 @@ void StreamingDecoder::apply(TokenId id, std::vector<DecodedEvent>* events) {
             e.kind = DecodedEvent::Kind::Tempo;
             e.tick = tick;
             e.usPerQuarter = us;
-            emit(events, e);
+            emitEvent(events, e);
             break;
         }
         case TokenKind::PedalOn:
@@ -115,7 +115,7 @@ void StreamingDecoder::apply(TokenId id, std::vector<DecodedEvent>* events) {
             DecodedEvent e;
             e.kind = down ? DecodedEvent::Kind::PedalDown : DecodedEvent::Kind::PedalUp;
             e.tick = tick;
-            emit(events, e);
+            emitEvent(events, e);
             break;
         }
         case TokenKind::Bar: {
@@ -123,7 +123,7 @@ void StreamingDecoder::apply(TokenId id, std::vector<DecodedEvent>* events) {
             e.kind = DecodedEvent::Kind::Bar;
             e.tick = tick;
             e.bar = s.bars - 1;
-            emit(events, e);
+            emitEvent(events, e);
             break;
         }
         case TokenKind::Duration: {
@@ -142,7 +142,7 @@ void StreamingDecoder::apply(TokenId id, std::vector<DecodedEvent>* events) {
             e.kind = DecodedEvent::Kind::Note;
             e.tick = tick;
             e.note = note;
-            emit(events, e);
+            emitEvent(events, e);
             break;
         }
         case TokenKind::Eos: {
@@ -150,7 +150,7 @@ void StreamingDecoder::apply(TokenId id, std::vector<DecodedEvent>* events) {
             DecodedEvent e;
             e.kind = DecodedEvent::Kind::End;
             e.tick = midi::Tick(s.bars > 0 ? s.barStart + s.barLength : 0) * kTicksPerStep;
-            emit(events, e);
+            emitEvent(events, e);
             break;
         }
         default: break;   // BOS, Position, Pitch, Velocity, DurationExtra: state only

@@ -70,7 +70,7 @@ private:
     void assumePrefixFor(TokenId id);
     midi::Tick tickNow() const { return midi::Tick(grammar_.currentStep()) * kTicksPerStep; }
     double secondsAt(midi::Tick tick) const;
-    void emit(std::vector<DecodedEvent>* events, DecodedEvent event) const;
+    void emitEvent(std::vector<DecodedEvent>* events, DecodedEvent event) const;
 
     std::shared_ptr<const Vocabulary> vocabulary_;
     Grammar grammar_;
