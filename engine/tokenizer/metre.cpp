@@ -7,7 +7,7 @@ namespace pm::tok {
 std::vector<Metre> supportedMetres(const TokenizerConfig& config) {
     std::vector<Metre> metres;
     for (int denominator : {2, 4, 8, 16})
-        for (int numerator = 1; numerator <= 16; ++numerator)
+        for (int numerator = 1; numerator <= 32; ++numerator)
             if (4 * numerator <= config.maxBarQuarters * denominator) metres.push_back({numerator, denominator});
     return metres;
 }
@@ -40,7 +40,7 @@ int metreIndexFor(const std::vector<Metre>& metres, int numerator, int denominat
         for (int denominator : {4, 8, 16, 2}) {
             if (sixtyFourths * denominator % 64 != 0) continue;
             const long n = sixtyFourths * denominator / 64;
-            if (n < 1 || n > 16) continue;
+            if (n < 1 || n > 32) continue;
             const int found = find(metres, {int(n), denominator});
             if (found >= 0) return found;
         }

@@ -17,7 +17,7 @@ struct Metre {
 };
 
 // Every metre with a TimeSig token, in token order: denominators 2, 4, 8, 16, numerators from 1
-// up to 16 while the bar is at most config.maxBarQuarters long. Always contains 4/4.
+// up to 32 while the bar is at most config.maxBarQuarters long (21/16 fits). Always contains 4/4.
 std::vector<Metre> supportedMetres(const TokenizerConfig& config);
 
 // Grid steps in one bar (exact: positionsPerQuarter is a multiple of 4, denominators <= 16).

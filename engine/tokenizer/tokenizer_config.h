@@ -25,10 +25,12 @@ struct TokenizerConfig {
     int maxBarQuarters = 8;
     // Velocity 1..127 in equal bins (width 128 / bins); 8, 16, 32 or 64.
     int velocityBins = 32;
-    // Quarter notes per minute, geometric bins between the two limits (clamped outside).
-    int tempoBins = 32;
-    double tempoMinBpm = 30.0;
-    double tempoMaxBpm = 300.0;
+    // Quarter notes per minute, geometric bins between the two limits (clamped outside): each
+    // bin spans 7.8%, so a tempo is within 3.8% of its bin's centre. 16 BPM is low on purpose:
+    // slow movements notated in sixteenths (21/16 at 18 quarter notes per minute) exist.
+    int tempoBins = 40;
+    double tempoMinBpm = 16.0;
+    double tempoMaxBpm = 320.0;
     // Duration_r covers 0 .. durationTokenQuarters * positionsPerQuarter - 1 grid steps exactly;
     // longer notes put one DurationExtra_k (k whole spans of that length) before it.
     int durationTokenQuarters = 4;

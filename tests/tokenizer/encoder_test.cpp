@@ -15,7 +15,7 @@ std::vector<std::string> names(const Tokenizer& t, const std::vector<TokenId>& i
 }
 
 // 480 ticks per quarter, 24 steps per quarter: 20 ticks per step. 3/4: a bar is 72 steps.
-// Velocity bins are 4 wide: bin = (velocity - 1) / 4. Tempo bins: floor(32 * log10(bpm / 30)).
+// Velocity bins are 4 wide: bin = (velocity - 1) / 4. Tempo bins: floor(40 * ln(bpm / 16) / ln(20)).
 TEST(Encoder, SmallPieceGivesTheTokensWorkedOutByHand) {
     const auto file = MidiBuilder(480)
                           .metre(0, 3, 2)
@@ -31,14 +31,14 @@ TEST(Encoder, SmallPieceGivesTheTokensWorkedOutByHand) {
     const Tokenizer t;
     const Encoding e = t.encode(file);
     const std::vector<std::string> expected = {
-        "BOS", "TimeSig_3/4", "Tempo_19",                    // 120 BPM -> 19.27
+        "BOS", "TimeSig_3/4", "Tempo_26",                    // 120 BPM -> 26.90
         "Bar",
         "Position_0", "Pitch_60", "Velocity_19", "Duration_24",   // 80 -> 79/4 = 19
         "Pitch_64", "Velocity_24", "Duration_12",                 // 100 -> 24; ascending pitch
         "Position_8", "Pitch_67", "Velocity_15", "Duration_8",    // 64 -> 15
         "Position_24", "PedalOn",
         "Bar",
-        "Position_0", "Tempo_9", "PedalOff",                      // 60 BPM -> 9.63
+        "Position_0", "Tempo_17", "PedalOff",                     // 60 BPM -> 17.65
         "Pitch_69", "Velocity_22", "DurationExtra_1", "Duration_0",   // 90 -> 22
         // The A4 ends at step 72 + 96 = 168, inside bar 3 (144..216): one more bar.
         "Bar",
@@ -47,9 +47,9 @@ TEST(Encoder, SmallPieceGivesTheTokensWorkedOutByHand) {
     EXPECT_EQ(names(t, e.tokens), expected);
     ASSERT_EQ(e.bars.size(), 3u);
     EXPECT_EQ(e.bars[1].tokenOffset, 17u);
-    EXPECT_EQ(e.bars[1].tempoBin, 9) << "the state after bar 2's own changes";
+    EXPECT_EQ(e.bars[1].tempoBin, 17) << "the state after bar 2's own changes";
     EXPECT_FALSE(e.bars[1].pedalDown);
-    EXPECT_EQ(e.bars[0].tempoBin, 19);
+    EXPECT_EQ(e.bars[0].tempoBin, 26);
     EXPECT_EQ(e.report.notesEncoded, 4u);
     EXPECT_EQ(e.report.bars, 3u);
 }
@@ -58,8 +58,8 @@ TEST(Encoder, ChangesAtTheStartGoIntoThePrefix) {
     const auto file = MidiBuilder(480).tempo(0, 200).pedal(0, true).metre(0, 6, 3).note(0, 240, 21, 1).build();
     const Tokenizer t;
     const Encoding e = t.encode(file);
-    // 200 BPM: 32 * log10(200/30) = 26.4; velocity 1 -> bin 0; 6/8 bar = 72 steps.
-    EXPECT_EQ(names(t, e.tokens), (std::vector<std::string>{"BOS", "TimeSig_6/8", "Tempo_26", "PedalOn", "Bar",
+    // 200 BPM: 40 * ln(12.5) / ln(20) = 33.7; velocity 1 -> bin 0; 6/8 bar = 72 steps.
+    EXPECT_EQ(names(t, e.tokens), (std::vector<std::string>{"BOS", "TimeSig_6/8", "Tempo_33", "PedalOn", "Bar",
                                                              "Position_0", "Pitch_21", "Velocity_0", "Duration_12", "EOS"}));
 }
 
@@ -88,7 +88,7 @@ TEST(Encoder, MetreChangeInsideABarMovesToTheNextBarLine) {
     EXPECT_EQ(e.report.metresMovedToBarLine, 1u);
     // Bar 2 starts at step 96 in 3/4 (72 steps): the D at tick 3360 = step 168 is bar 3, position 0.
     EXPECT_EQ(names(t, e.tokens),
-              (std::vector<std::string>{"BOS", "TimeSig_4/4", "Tempo_19", "Bar", "Bar", "TimeSig_3/4", "Position_0",
+              (std::vector<std::string>{"BOS", "TimeSig_4/4", "Tempo_26", "Bar", "Bar", "TimeSig_3/4", "Position_0",
                                         "Pitch_60", "Velocity_19", "Duration_24", "Bar", "Position_0", "Pitch_62",
                                         "Velocity_19", "Duration_24", "EOS"}));
 }
@@ -105,7 +105,7 @@ TEST(Encoder, RepedalInsideOneStepSurvivesATapDoesNot) {
     const Tokenizer t;
     const Encoding e = t.encode(file);
     EXPECT_EQ(names(t, e.tokens),
-              (std::vector<std::string>{"BOS", "TimeSig_4/4", "Tempo_19", "Bar", "Position_5", "PedalOn", "Position_24",
+              (std::vector<std::string>{"BOS", "TimeSig_4/4", "Tempo_26", "Bar", "Position_5", "PedalOn", "Position_24",
                                         "PedalOff", "PedalOn", "Position_48", "PedalOff", "PedalOn", "Position_70",
                                         "PedalOff", "EOS"}));
 }
@@ -113,7 +113,7 @@ TEST(Encoder, RepedalInsideOneStepSurvivesATapDoesNot) {
 TEST(Encoder, EmptyFileIsPrefixAndEos) {
     const Tokenizer t;
     const Encoding e = t.encode(pm::midi::MidiFile{});
-    EXPECT_EQ(names(t, e.tokens), (std::vector<std::string>{"BOS", "TimeSig_4/4", "Tempo_19", "EOS"}));
+    EXPECT_EQ(names(t, e.tokens), (std::vector<std::string>{"BOS", "TimeSig_4/4", "Tempo_26", "EOS"}));
     EXPECT_TRUE(e.bars.empty());
 }
 

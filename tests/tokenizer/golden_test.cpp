@@ -48,7 +48,7 @@ TEST(Golden, Test01TokensAsReasonedByHand) {
     }
     // The parts of the reasoning above, checked directly too.
     EXPECT_EQ(actual.substr(0, actual.find("Position_30")),
-              "BOS\nTimeSig_4/4\nTempo_19\nBar\nPosition_0\nPitch_60\nVelocity_25\nDuration_5\nPosition_6\nPitch_60\n"
+              "BOS\nTimeSig_4/4\nTempo_26\nBar\nPosition_0\nPitch_60\nVelocity_25\nDuration_5\nPosition_6\nPitch_60\n"
               "Velocity_23\nDuration_5\nPosition_12\nPitch_60\nVelocity_25\nDuration_14\n");
 }
 

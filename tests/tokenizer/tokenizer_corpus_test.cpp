@@ -20,7 +20,9 @@ TEST(TokenizerCorpus, RecallPrecisionAndOnsetErrorOverTheSharedCorpus) {
     const Tokenizer t;
     std::size_t expected = 0, decoded = 0, matched = 0, unreadable = 0, folded = 0, drums = 0, outOfRange = 0;
     std::vector<double> onsetErrors, durationErrors;
-    std::vector<double> clockDrift;   // |decoded / original - 1| of the last onset in seconds, per file
+    std::vector<double> clockDrift;
+    double worstDrift = 0;
+    std::string worstDriftFile;   // |decoded / original - 1| of the last onset in seconds, per file
     double worstRecall = 1;
     std::string worstFile;
     for (const std::string& path : files) {
@@ -43,7 +45,13 @@ TEST(TokenizerCorpus, RecallPrecisionAndOnsetErrorOverTheSharedCorpus) {
             for (const auto& n : track.notes)
                 if (n.channel != 9 && n.pitch >= 21 && n.pitch <= 108) lastOriginal = std::max(lastOriginal, n.startSeconds);
         for (const auto& n : d.file.tracks[0].notes) lastDecoded = std::max(lastDecoded, n.startSeconds);
-        if (lastOriginal > 1.0) clockDrift.push_back(std::abs(lastDecoded / lastOriginal - 1));
+        if (lastOriginal > 1.0) {
+            clockDrift.push_back(std::abs(lastDecoded / lastOriginal - 1));
+            if (clockDrift.back() > worstDrift) {
+                worstDrift = clockDrift.back();
+                worstDriftFile = path + " (" + std::to_string(e.report.temposClamped) + " tempi clamped)";
+            }
+        }
         expected += m.expected;
         decoded += m.decoded;
         matched += m.matched;
@@ -67,6 +75,7 @@ TEST(TokenizerCorpus, RecallPrecisionAndOnsetErrorOverTheSharedCorpus) {
     std::printf("[ corpus   ] seconds: last onset moves by median %.2f%%, p95 %.2f%%, max %.2f%% (tempo bins)\n",
                 100 * pm::test::percentile(clockDrift, 0.5), 100 * pm::test::percentile(clockDrift, 0.95),
                 100 * pm::test::percentile(clockDrift, 1.0));
+    std::printf("[ corpus   ] largest drift: %s\n", worstDriftFile.c_str());
     EXPECT_GE(recall, 0.98);
     EXPECT_GE(precision, 0.98);
     EXPECT_LE(p95, 1.0 / 16);

@@ -12,10 +12,10 @@ using namespace pm::tok;
 
 TEST(Vocabulary, DefaultLayoutHasEveryFamilyInOrder) {
     const Vocabulary v{TokenizerConfig{}};
-    // 5 specials + Bar + 44 metres + 32 tempi + 192 positions (8 quarters x 24) + 2 pedal
+    // 5 specials + Bar + 60 metres + 40 tempi + 192 positions (8 quarters x 24) + 2 pedal
     // + 88 pitches + 32 velocities + 15 duration extras + 96 durations (4 quarters x 24).
-    EXPECT_EQ(v.count(TokenKind::TimeSig), 4 + 8 + 16 + 16);   // /2 up to 4, /4 up to 8, /8 and /16 up to 16
-    EXPECT_EQ(v.size(), 5u + 1 + 44 + 32 + 192 + 2 + 88 + 32 + 15 + 96);
+    EXPECT_EQ(v.count(TokenKind::TimeSig), 4 + 8 + 16 + 32);   // bars up to 8 quarters: n/2 to 4, n/4 to 8, n/8 to 16, n/16 to 32
+    EXPECT_EQ(v.size(), 5u + 1 + 60 + 40 + 192 + 2 + 88 + 32 + 15 + 96);
     EXPECT_EQ(v.id(TokenKind::Pad), 0);
     EXPECT_EQ(v.id(TokenKind::Bos), 1);
     EXPECT_EQ(v.id(TokenKind::Eos), 2);
@@ -97,9 +97,12 @@ TEST(ValueBins, TempoBinCentresFallBackIntoTheirBin) {
     EXPECT_EQ(tempoBin(5.0, c), 0);
     EXPECT_EQ(tempoBin(5000.0, c), c.tempoBins - 1);
     EXPECT_EQ(tempoBin(std::nan(""), c), 0);
-    // 120 BPM: 32 * log10(120 / 30) = 19.27 -> bin 19; 60 BPM: 32 * log10(2) = 9.63 -> 9.
-    EXPECT_EQ(tempoBin(120.0, c), 19);
-    EXPECT_EQ(tempoBin(60.0, c), 9);
+    // floor(40 * ln(bpm / 16) / ln(20)): 120 BPM -> 26.90 -> 26; 60 BPM -> 17.65 -> 17.
+    EXPECT_EQ(tempoBin(120.0, c), 26);
+    EXPECT_EQ(tempoBin(60.0, c), 17);
+    // Every tempo is within 3.8% of its bin's centre: the bins are (320/16)^(1/40) = 7.8% wide.
+    for (double bpm = 16; bpm <= 320; bpm *= 1.003)
+        EXPECT_LT(std::abs(tempoBinBpm(tempoBin(bpm, c), c) / bpm - 1), 0.039) << bpm;
 }
 
 TEST(ValueBins, VelocityWithinHalfABinOfEveryMember) {
@@ -141,6 +144,8 @@ TEST(Metre, UnsupportedSignaturesKeepTheirBarLengthWhenTheyCan) {
     EXPECT_EQ(metres[std::size_t(metreIndexFor(metres, 2, 0, substituted))], (Metre{8, 4}));   // 2/1
     EXPECT_TRUE(substituted);
     EXPECT_EQ(metres[std::size_t(metreIndexFor(metres, 6, 5, substituted))], (Metre{3, 16}));  // 6/32
+    EXPECT_EQ(metres[std::size_t(metreIndexFor(metres, 21, 4, substituted))], (Metre{21, 16}));
+    EXPECT_FALSE(substituted);
     EXPECT_EQ(metres[std::size_t(metreIndexFor(metres, 9, 2, substituted))], (Metre{4, 4}));   // 9/4: too long
     EXPECT_EQ(metres[std::size_t(metreIndexFor(metres, 0, 2, substituted))], (Metre{4, 4}));
     EXPECT_EQ(metres[std::size_t(metreIndexFor(metres, 3, 200, substituted))], (Metre{4, 4}));
