@@ -36,7 +36,7 @@ MainWindow::MainWindow(EngineController* engine, AppSettings* settings, QWidget*
     m_sidebar->addItem(new QListWidgetItem(QIcon(QStringLiteral(":/icons/train.svg")), tr("Train")));
     m_sidebar->addItem(new QListWidgetItem(QIcon(QStringLiteral(":/icons/generate.svg")), tr("Generate")));
     m_pages = new QStackedWidget(central);
-    m_pages->addWidget(new DatasetPage(m_pages));
+    m_pages->addWidget(new DatasetPage(m_engine, m_settings, m_pages));
     m_pages->addWidget(new TrainPage(m_pages));
     m_pages->addWidget(new GeneratePage(m_pages));
     layout->addWidget(m_sidebar);

@@ -82,6 +82,177 @@
         <source>Drop .mid, .midi, .kar or .rmi files and folders here</source>
         <translation>.mid-, .midi-, .kar- oder .rmi-Dateien und Ordner hier ablegen</translation>
     </message>
+    <message>
+        <source>Add files…</source>
+        <translation>Dateien hinzufügen…</translation>
+    </message>
+    <message>
+        <source>Add folder…</source>
+        <translation>Ordner hinzufügen…</translation>
+    </message>
+    <message>
+        <source>Open dataset…</source>
+        <translation>Datensatz öffnen…</translation>
+    </message>
+    <message>
+        <source>Options</source>
+        <translation>Optionen</translation>
+    </message>
+    <message>
+        <source>Share of pieces kept aside to measure how well the model generalises</source>
+        <translation>Anteil der Stücke, die beiseitegelegt werden, um zu messen, wie gut das Modell verallgemeinert</translation>
+    </message>
+    <message>
+        <source>Seed:</source>
+        <translation>Startwert:</translation>
+    </message>
+    <message>
+        <source>Validation pieces:</source>
+        <translation>Validierungsstücke:</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>bis</translation>
+    </message>
+    <message>
+        <source>semitones</source>
+        <translation>Halbtöne</translation>
+    </message>
+    <message>
+        <source>Transpose while training:</source>
+        <translation>Beim Training transponieren:</translation>
+    </message>
+    <message>
+        <source>Tempo stretch while training:</source>
+        <translation>Tempodehnung beim Training:</translation>
+    </message>
+    <message>
+        <source>Saved in:</source>
+        <translation>Gespeichert in:</translation>
+    </message>
+    <message>
+        <source>Build dataset</source>
+        <translation>Datensatz erstellen</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>No dataset yet.</source>
+        <translation>Noch kein Datensatz.</translation>
+    </message>
+    <message>
+        <source>Filter files…</source>
+        <translation>Dateien filtern…</translation>
+    </message>
+    <message>
+        <source>Add MIDI files or folders first.</source>
+        <translation>Fügen Sie zuerst MIDI-Dateien oder Ordner hinzu.</translation>
+    </message>
+    <message>
+        <source>Adding files…</source>
+        <translation>Dateien werden hinzugefügt…</translation>
+    </message>
+    <message>
+        <source>Reading files…</source>
+        <translation>Dateien werden gelesen…</translation>
+    </message>
+    <message>
+        <source>%1 of %2 files</source>
+        <translation>%1 von %2 Dateien</translation>
+    </message>
+    <message>
+        <source>Cancelled. The dataset on disk is unchanged.</source>
+        <translation>Abgebrochen. Der gespeicherte Datensatz ist unverändert.</translation>
+    </message>
+    <message>
+        <source>The dataset could not be built: %1</source>
+        <translation>Der Datensatz konnte nicht erstellt werden: %1</translation>
+    </message>
+    <message>
+        <source>%1 pieces (%2 for training, %3 for validation), %4 hours of music, %5 notes, %6 tokens. %7 files rejected, %8 duplicates, %9 repaired.</source>
+        <translation>%1 Stücke (%2 zum Training, %3 zur Validierung), %4 Stunden Musik, %5 Noten, %6 Tokens. %7 Dateien abgelehnt, %8 Duplikate, %9 repariert.</translation>
+    </message>
+    <message>
+        <source>Add MIDI files</source>
+        <translation>MIDI-Dateien hinzufügen</translation>
+    </message>
+    <message>
+        <source>MIDI files (*.mid *.midi *.kar *.rmi);;All files (*)</source>
+        <translation>MIDI-Dateien (*.mid *.midi *.kar *.rmi);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>Add a folder of MIDI files</source>
+        <translation>Einen Ordner mit MIDI-Dateien hinzufügen</translation>
+    </message>
+    <message>
+        <source>Open a dataset</source>
+        <translation>Einen Datensatz öffnen</translation>
+    </message>
+    <message>
+        <source>%1 is not a PianoMuse dataset.</source>
+        <translation>%1 ist kein PianoMuse-Datensatz.</translation>
+    </message>
+</context>
+<context>
+    <name>pm::app::FileReportModel</name>
+    <message>
+        <source>OK</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <source>Repaired</source>
+        <translation>Repariert</translation>
+    </message>
+    <message>
+        <source>Rejected</source>
+        <translation>Abgelehnt</translation>
+    </message>
+    <message>
+        <source>Duplicate</source>
+        <translation>Duplikat</translation>
+    </message>
+    <message>
+        <source>Validation</source>
+        <translation>Validierung</translation>
+    </message>
+    <message>
+        <source>Training</source>
+        <translation>Training</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>Datei</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Grund</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>Dauer</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>Noten</translation>
+    </message>
+    <message>
+        <source>Tokens</source>
+        <translation>Tokens</translation>
+    </message>
+    <message>
+        <source>Piano</source>
+        <translation>Klavier</translation>
+    </message>
+    <message>
+        <source>Split</source>
+        <translation>Aufteilung</translation>
+    </message>
 </context>
 <context>
     <name>pm::app::GeneratePage</name>

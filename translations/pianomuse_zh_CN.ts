@@ -82,6 +82,177 @@
         <source>Drop .mid, .midi, .kar or .rmi files and folders here</source>
         <translation>将 .mid、.midi、.kar 或 .rmi 文件及文件夹拖放到此处</translation>
     </message>
+    <message>
+        <source>Add files…</source>
+        <translation>添加文件…</translation>
+    </message>
+    <message>
+        <source>Add folder…</source>
+        <translation>添加文件夹…</translation>
+    </message>
+    <message>
+        <source>Open dataset…</source>
+        <translation>打开数据集…</translation>
+    </message>
+    <message>
+        <source>Options</source>
+        <translation>选项</translation>
+    </message>
+    <message>
+        <source>Share of pieces kept aside to measure how well the model generalises</source>
+        <translation>留出用于衡量模型泛化能力的乐曲比例</translation>
+    </message>
+    <message>
+        <source>Seed:</source>
+        <translation>随机种子：</translation>
+    </message>
+    <message>
+        <source>Validation pieces:</source>
+        <translation>验证乐曲：</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>至</translation>
+    </message>
+    <message>
+        <source>semitones</source>
+        <translation>半音</translation>
+    </message>
+    <message>
+        <source>Transpose while training:</source>
+        <translation>训练时移调：</translation>
+    </message>
+    <message>
+        <source>Tempo stretch while training:</source>
+        <translation>训练时速度伸缩：</translation>
+    </message>
+    <message>
+        <source>Saved in:</source>
+        <translation>保存位置：</translation>
+    </message>
+    <message>
+        <source>Build dataset</source>
+        <translation>构建数据集</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>No dataset yet.</source>
+        <translation>尚无数据集。</translation>
+    </message>
+    <message>
+        <source>Filter files…</source>
+        <translation>筛选文件…</translation>
+    </message>
+    <message>
+        <source>Add MIDI files or folders first.</source>
+        <translation>请先添加 MIDI 文件或文件夹。</translation>
+    </message>
+    <message>
+        <source>Adding files…</source>
+        <translation>正在添加文件…</translation>
+    </message>
+    <message>
+        <source>Reading files…</source>
+        <translation>正在读取文件…</translation>
+    </message>
+    <message>
+        <source>%1 of %2 files</source>
+        <translation>%1 / %2 个文件</translation>
+    </message>
+    <message>
+        <source>Cancelled. The dataset on disk is unchanged.</source>
+        <translation>已取消。磁盘上的数据集未改变。</translation>
+    </message>
+    <message>
+        <source>The dataset could not be built: %1</source>
+        <translation>无法构建数据集：%1</translation>
+    </message>
+    <message>
+        <source>%1 pieces (%2 for training, %3 for validation), %4 hours of music, %5 notes, %6 tokens. %7 files rejected, %8 duplicates, %9 repaired.</source>
+        <translation>%1 首乐曲（%2 首用于训练，%3 首用于验证），%4 小时音乐，%5 个音符，%6 个词元。%7 个文件被拒绝，%8 个重复，%9 个已修复。</translation>
+    </message>
+    <message>
+        <source>Add MIDI files</source>
+        <translation>添加 MIDI 文件</translation>
+    </message>
+    <message>
+        <source>MIDI files (*.mid *.midi *.kar *.rmi);;All files (*)</source>
+        <translation>MIDI 文件 (*.mid *.midi *.kar *.rmi);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Add a folder of MIDI files</source>
+        <translation>添加 MIDI 文件所在的文件夹</translation>
+    </message>
+    <message>
+        <source>Open a dataset</source>
+        <translation>打开数据集</translation>
+    </message>
+    <message>
+        <source>%1 is not a PianoMuse dataset.</source>
+        <translation>%1 不是 PianoMuse 数据集。</translation>
+    </message>
+</context>
+<context>
+    <name>pm::app::FileReportModel</name>
+    <message>
+        <source>OK</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <source>Repaired</source>
+        <translation>已修复</translation>
+    </message>
+    <message>
+        <source>Rejected</source>
+        <translation>已拒绝</translation>
+    </message>
+    <message>
+        <source>Duplicate</source>
+        <translation>重复</translation>
+    </message>
+    <message>
+        <source>Validation</source>
+        <translation>验证</translation>
+    </message>
+    <message>
+        <source>Training</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>时长</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>音符</translation>
+    </message>
+    <message>
+        <source>Tokens</source>
+        <translation>词元</translation>
+    </message>
+    <message>
+        <source>Piano</source>
+        <translation>钢琴</translation>
+    </message>
+    <message>
+        <source>Split</source>
+        <translation>划分</translation>
+    </message>
 </context>
 <context>
     <name>pm::app::GeneratePage</name>

@@ -25,6 +25,18 @@ void EngineController::requestBlasMeasurement(int millis) {
     QMetaObject::invokeMethod(m_worker, [w = m_worker, millis] { w->measureBlas(millis); }, Qt::QueuedConnection);
 }
 
+void EngineController::requestDatasetBuild(const pm::dataset::BuildRequest& request) {
+    QMetaObject::invokeMethod(m_worker, [w = m_worker, request] { w->buildDataset(request); }, Qt::QueuedConnection);
+}
+
+void EngineController::requestDatasetOpen(const QString& directory) {
+    QMetaObject::invokeMethod(m_worker, [w = m_worker, directory] { w->openDataset(directory); }, Qt::QueuedConnection);
+}
+
+void EngineController::requestPreview(const QString& path) {
+    QMetaObject::invokeMethod(m_worker, [w = m_worker, path] { w->previewFile(path); }, Qt::QueuedConnection);
+}
+
 void EngineController::cancel() { m_cancel.store(true); }
 
 bool EngineController::shutdown(int timeoutMs) {

@@ -25,6 +25,9 @@ public:
     void requestSystemInfo();
     void requestMidiPorts();
     void requestBlasMeasurement(int millis);
+    void requestDatasetBuild(const pm::dataset::BuildRequest& request);
+    void requestDatasetOpen(const QString& directory);
+    void requestPreview(const QString& path);
 
     // Asks the running job to stop; it ends at its next checkpoint with `cancelled`.
     void cancel();

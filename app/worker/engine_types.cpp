@@ -5,6 +5,10 @@ namespace pm::app {
 void registerEngineTypes() {
     qRegisterMetaType<pm::SystemInfo>();
     qRegisterMetaType<pm::MidiPortList>();
+    qRegisterMetaType<pm::dataset::BuildRequest>();
+    qRegisterMetaType<pm::app::FileReportBatch>();
+    qRegisterMetaType<pm::app::DatasetBuildOutcome>();
+    qRegisterMetaType<pm::dataset::NotePreview>();
 }
 
 }  // namespace pm::app

@@ -23,12 +23,22 @@ public slots:
     void listMidiPorts();
     // Measures matrix-product speed for up to `millis` ms (cancellable within ~0.2 s).
     void measureBlas(int millis);
+    // Builds (or extends) a dataset; rows stream out in batches while it runs.
+    void buildDataset(const pm::dataset::BuildRequest& request);
+    // Opens an existing dataset's manifest.
+    void openDataset(const QString& directory);
+    // Reads one MIDI file's notes for the piano-roll preview.
+    void previewFile(const QString& path);
 
 signals:
     void systemInfoReady(const pm::SystemInfo& info);
     void midiPortsReady(const pm::MidiPortList& ports);
     void blasMeasured(double gflops);
     void busyChanged(bool busy);
+    void datasetProgress(int done, int total, const QString& currentFile);
+    void datasetRows(const pm::app::FileReportBatch& rows);
+    void datasetFinished(const pm::app::DatasetBuildOutcome& outcome);
+    void previewReady(const pm::dataset::NotePreview& preview);
     void cancelled(const QString& job);
     void failed(const QString& job, const QString& message);
 

@@ -121,7 +121,7 @@ BuildResult buildDataset(const BuildRequest& request, const PieceTokenizer& toke
             const std::size_t finished = done.fetch_add(1) + 1;
             if (progress) {
                 std::lock_guard<std::mutex> lock(progressMutex);
-                progress({finished, scan.files.size(), scan.files[i].path});
+                progress({finished, scan.files.size(), scan.files[i].path, &work[i].report});
             }
         }
     };

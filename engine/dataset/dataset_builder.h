@@ -34,6 +34,9 @@ struct PieceTokenizer {
 struct BuildProgress {
     std::size_t done = 0, total = 0;         // files
     std::string currentFile;
+    // The report of the file just finished, before duplicates across files are known (the final
+    // manifest has the last word); lets a GUI fill its table while the build runs.
+    const FileReport* finished = nullptr;
 };
 
 struct BuildRequest {

@@ -1,0 +1,70 @@
+#include "widgets/piano_roll_widget.h"
+
+#include <QPainter>
+
+#include <algorithm>
+
+namespace pm::app {
+
+PianoRollWidget::PianoRollWidget(QWidget* parent) : QWidget(parent) {
+    setObjectName(QStringLiteral("pianoRoll"));
+    setMinimumHeight(120);
+}
+
+void PianoRollWidget::setNotes(const std::vector<pm::dataset::PreviewNote>& notes, double durationSeconds) {
+    m_notes = notes;
+    m_message.clear();
+    m_duration = durationSeconds;
+    for (const auto& n : m_notes) m_duration = std::max(m_duration, n.end);
+    // Fit the pitch range to the music, with a little room, so sparse pieces stay readable.
+    m_lowPitch = 108;
+    m_highPitch = 21;
+    for (const auto& n : m_notes) {
+        m_lowPitch = std::min(m_lowPitch, n.pitch);
+        m_highPitch = std::max(m_highPitch, n.pitch);
+    }
+    if (m_notes.empty()) {
+        m_lowPitch = 21;
+        m_highPitch = 108;
+    }
+    m_lowPitch = std::max(0, m_lowPitch - 2);
+    m_highPitch = std::min(127, m_highPitch + 2);
+    update();
+}
+
+void PianoRollWidget::setMessage(const QString& message) {
+    m_notes.clear();
+    m_message = message;
+    update();
+}
+
+void PianoRollWidget::paintEvent(QPaintEvent*) {
+    QPainter p(this);
+    p.fillRect(rect(), palette().base());
+    const int pitches = m_highPitch - m_lowPitch + 1;
+    const double rowHeight = double(height()) / pitches;
+    // Black-key rows slightly darker, as on a piano roll.
+    for (int pitch = m_lowPitch; pitch <= m_highPitch; ++pitch) {
+        const int pc = pitch % 12;
+        if (pc == 1 || pc == 3 || pc == 6 || pc == 8 || pc == 10) {
+            const double y = height() - (pitch - m_lowPitch + 1) * rowHeight;
+            p.fillRect(QRectF(0, y, width(), rowHeight), palette().alternateBase());
+        }
+    }
+    if (!m_message.isEmpty() || m_notes.empty()) {
+        p.setPen(palette().text().color());
+        p.drawText(rect(), Qt::AlignCenter | Qt::TextWordWrap, m_message);
+        return;
+    }
+    const double xScale = m_duration > 0 ? width() / m_duration : 1.0;
+    for (const auto& n : m_notes) {
+        const double x = n.start * xScale;
+        const double w = std::max(1.5, (n.end - n.start) * xScale);
+        const double y = height() - (n.pitch - m_lowPitch + 1) * rowHeight;
+        QColor c(43, 58, 103);
+        c.setAlphaF(0.35 + 0.65 * std::clamp(n.velocity / 127.0, 0.0, 1.0));
+        p.fillRect(QRectF(x, y, w, std::max(1.0, rowHeight)), c);
+    }
+}
+
+}  // namespace pm::app
