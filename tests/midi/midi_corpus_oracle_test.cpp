@@ -53,7 +53,8 @@ std::map<std::string, json> runOracle(const std::vector<std::string>& files) {
     std::istringstream lines(r.out);
     for (std::string line; std::getline(lines, line);) {
         json j = json::parse(line);
-        byPath[j.at("path").get<std::string>()] = std::move(j);
+        const std::string path = j.at("path").get<std::string>();   // before j is moved from
+        byPath[path] = std::move(j);
     }
     return byPath;
 }
