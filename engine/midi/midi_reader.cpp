@@ -204,21 +204,27 @@ private:
         for (std::size_t i = 0; i < out_.tracks.size(); ++i) {
             Track& track = out_.tracks[i];
             const TempoMap& map = maps[maps.size() == 1 ? 0 : i];
+            // Starts and ends in separate passes: chords share their start and often their end,
+            // so each pass reuses the previous answer. (One pass pairing the two values made GCC
+            // combine their stores through the stack, stalling on store forwarding.)
             std::size_t startHint = 0, endHint = 0;
-            // Chords share their start and often their end: reuse the previous answer.
-            Tick lastStart = 0, lastEnd = 0;
-            double lastStartSeconds = map.seconds(0, startHint), lastEndSeconds = lastStartSeconds;
+            Tick lastTick = 0;
+            double lastSeconds = map.seconds(0, startHint);
             for (Note& n : track.notes) {
-                if (n.start != lastStart) {
-                    lastStart = n.start;
-                    lastStartSeconds = map.seconds(n.start, startHint);
+                if (n.start != lastTick) {
+                    lastTick = n.start;
+                    lastSeconds = map.seconds(n.start, startHint);
                 }
-                if (n.end != lastEnd) {
-                    lastEnd = n.end;
-                    lastEndSeconds = map.seconds(n.end, endHint);
+                n.startSeconds = lastSeconds;
+            }
+            lastTick = 0;
+            lastSeconds = map.seconds(0, endHint);
+            for (Note& n : track.notes) {
+                if (n.end != lastTick) {
+                    lastTick = n.end;
+                    lastSeconds = map.seconds(n.end, endHint);
                 }
-                n.startSeconds = lastStartSeconds;
-                n.endSeconds = lastEndSeconds;
+                n.endSeconds = lastSeconds;
             }
             for (UnclosedNote& n : track.unclosedNotes) n.startSeconds = map.seconds(n.start, startHint);
             duration = std::max(duration, map.seconds(track.endTick));

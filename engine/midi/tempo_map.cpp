@@ -8,20 +8,28 @@ TempoMap::TempoMap(const Division& division, const std::vector<TempoChange>& tem
     : smpte_(division.kind == Division::Kind::Smpte),
       ticksPerSecond_(division.framesPerSecond() * division.ticksPerFrame),
       microTicksPerBeat_(double(division.ticksPerBeat) * 1e6) {
-    segments_.push_back({0, kDefaultTempo, 0.0});
+    segments_.push_back({0, secondsPerTick(kDefaultTempo), 0.0});
     for (const TempoChange& t : tempos) {
         Segment& last = segments_.back();
         if (t.tick == last.tick) {
-            last.usPerBeat = t.usPerBeat;   // several at one tick (or one at tick 0): the last wins
+            last.secondsPerTick = secondsPerTick(t.usPerBeat);   // several at one tick (or one at tick 0): the last wins
             continue;
         }
-        segments_.push_back({t.tick, t.usPerBeat, last.secondsAtTick + span(t.tick - last.tick, last.usPerBeat)});
+        segments_.push_back(
+            {t.tick, secondsPerTick(t.usPerBeat), last.secondsAtTick + span(t.tick - last.tick, last.secondsPerTick)});
     }
+}
+
+// Seconds agree with midi_oracle.py (which divides for every query) to within rounding of the
+// last bit; the oracle comparisons allow 2 ns.
+double TempoMap::secondsPerTick(std::uint32_t usPerBeat) const {
+    if (smpte_) return ticksPerSecond_ != 0 ? 1.0 / ticksPerSecond_ : 0.0;
+    return microTicksPerBeat_ != 0 ? double(usPerBeat) / microTicksPerBeat_ : 0.0;
 }
 
 double TempoMap::seconds(Tick tick) const {
     const Segment& s = segments_[segmentAt(tick, 0)];
-    return s.secondsAtTick + span(tick - s.tick, s.usPerBeat);
+    return s.secondsAtTick + span(tick - s.tick, s.secondsPerTick);
 }
 
 std::size_t TempoMap::segmentAt(Tick tick, std::size_t hint) const {

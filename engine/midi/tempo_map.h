@@ -24,21 +24,18 @@ public:
             (hint + 1 < segments_.size() && segments_[hint + 1].tick <= tick))
             hint = segmentAt(tick, hint);
         const Segment& s = segments_[hint];
-        return s.secondsAtTick + span(tick - s.tick, s.usPerBeat);
+        return s.secondsAtTick + span(tick - s.tick, s.secondsPerTick);
     }
 
 private:
     struct Segment {
         Tick tick;
-        std::uint32_t usPerBeat;
+        double secondsPerTick;   // a multiplication per query: a division would cost more than parsing
         double secondsAtTick;
     };
 
-    // The same operations in the same order as midi_oracle.py, so seconds agree to the last bit.
-    double span(Tick ticks, std::uint32_t usPerBeat) const {
-        if (smpte_) return ticksPerSecond_ != 0 ? double(ticks) / ticksPerSecond_ : 0.0;
-        return microTicksPerBeat_ != 0 ? double(ticks) * double(usPerBeat) / microTicksPerBeat_ : 0.0;
-    }
+    double span(Tick ticks, double secondsPerTick) const { return double(ticks) * secondsPerTick; }
+    double secondsPerTick(std::uint32_t usPerBeat) const;
     std::size_t segmentAt(Tick tick, std::size_t hint) const;
 
     bool smpte_;
