@@ -6,7 +6,13 @@
 #include "translation_loader.h"
 #include "worker/engine_controller.h"
 
+#include "core/resource_paths.h"
+#include "dataset/dataset_store.h"
+#include "pages/dataset_page.h"
+
 #include <QApplication>
+#include <QCommandLineParser>
+#include <QDir>
 #include <QThread>
 
 #include <thread>
@@ -22,6 +28,18 @@ int main(int argc, char** argv) {
 
     pm::app::AppSettings settings;
     pm::app::installTranslations(&app, settings.language());
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QCoreApplication::translate("main", "Train an AI model of your own piano music."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption demoOption(QStringLiteral("demo"),
+                                       QCoreApplication::translate("main", "Open the bundled demo dataset (built on first use)."));
+    parser.addOption(demoOption);
+    parser.addPositionalArgument(QStringLiteral("files"),
+                                 QCoreApplication::translate("main", "MIDI files or folders to add to the dataset."),
+                                 QStringLiteral("[files...]"));
+    parser.process(app);
     // Leave one core to the GUI thread so the window stays responsive while training.
     const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
     pm::configureThreads(int(cores > 2 ? cores - 1 : cores));
@@ -32,6 +50,16 @@ int main(int argc, char** argv) {
         pm::app::EngineController engine;
         pm::app::MainWindow window(&engine, &settings);
         window.show();
+        auto* datasetPage = window.findChild<pm::app::DatasetPage*>();
+        if (parser.isSet(demoOption)) {
+            const QString demoDataset = QDir(settings.dataFolder()).filePath(QStringLiteral("datasets/demo"));
+            datasetPage->setOutputDirectory(demoDataset);
+            if (pm::dataset::looksLikeDataset(demoDataset.toStdString()))
+                datasetPage->openDataset(demoDataset);
+            else
+                datasetPage->addInputs({QString::fromStdString(pm::findResourceDir("demo"))});
+        }
+        if (!parser.positionalArguments().isEmpty()) datasetPage->addInputs(parser.positionalArguments());
         status = QApplication::exec();
         engine.shutdown();
     }

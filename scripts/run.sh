@@ -26,4 +26,5 @@ if [ "$headless" = 1 ]; then
     exec "$build/cli/pianomuse-cli" demo "${args[@]+"${args[@]}"}"
 fi
 PIANOMUSE_BUILD_TARGET=pianomuse "$root/scripts/build.sh" -DPIANOMUSE_BUILD_APP=ON
-exec "$build/app/pianomuse" "${args[@]+"${args[@]}"}"
+# --demo opens the bundled demo dataset (built on first use), ready to train on.
+exec "$build/app/pianomuse" --demo "${args[@]+"${args[@]}"}"

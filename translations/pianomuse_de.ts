@@ -2,6 +2,21 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
+    <name>main</name>
+    <message>
+        <source>Train an AI model of your own piano music.</source>
+        <translation>Trainieren Sie ein KI-Modell Ihrer eigenen Klaviermusik.</translation>
+    </message>
+    <message>
+        <source>Open the bundled demo dataset (built on first use).</source>
+        <translation>Den mitgelieferten Demo-Datensatz öffnen (wird beim ersten Mal erstellt).</translation>
+    </message>
+    <message>
+        <source>MIDI files or folders to add to the dataset.</source>
+        <translation>MIDI-Dateien oder Ordner, die dem Datensatz hinzugefügt werden.</translation>
+    </message>
+</context>
+<context>
     <name>pm::app::AboutDialog</name>
     <message>
         <source>User interface</source>

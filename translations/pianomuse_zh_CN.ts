@@ -2,6 +2,21 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>main</name>
+    <message>
+        <source>Train an AI model of your own piano music.</source>
+        <translation>用你自己的钢琴音乐训练 AI 模型。</translation>
+    </message>
+    <message>
+        <source>Open the bundled demo dataset (built on first use).</source>
+        <translation>打开随附的演示数据集（首次使用时构建）。</translation>
+    </message>
+    <message>
+        <source>MIDI files or folders to add to the dataset.</source>
+        <translation>要添加到数据集的 MIDI 文件或文件夹。</translation>
+    </message>
+</context>
+<context>
     <name>pm::app::AboutDialog</name>
     <message>
         <source>User interface</source>

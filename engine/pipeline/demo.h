@@ -16,6 +16,7 @@ struct DemoStageReport {
 struct DemoOptions {
     std::string device = "auto";
     bool measureBlas = true;   // run the short matrix-product benchmark
+    std::string workDir;       // where the demo writes its dataset (and later model); "" = a temp folder
 };
 
 // Runs every stage this build has; returns false if any stage failed.
