@@ -67,7 +67,11 @@ if(NOT PIANOMUSE_CUDA STREQUAL "OFF")
     endif()
 endif()
 # LibTorch built with CUDA exposes the torch::cuda runtime; only then can the binding be built.
+# Pip torch 2.x's TorchConfig sets TORCH_CUDA_LIBRARIES (c10_cuda + CUDA deps) and imports the
+# torch_cuda / c10_cuda targets; 1.x CUDA builds set CUDA_FOUND through FindCUDA. Debian's CPU
+# LibTorch has none of these.
 set(PIANOMUSE_TORCH_HAS_CUDA OFF)
-if(PIANOMUSE_HAVE_CUDA AND (TORCH_CUDA_LIBRARIES OR CUDA_FOUND OR TARGET torch_cuda))
+if(PIANOMUSE_HAVE_CUDA AND (TORCH_CUDA_LIBRARIES OR CUDA_FOUND OR TARGET torch_cuda OR TARGET c10_cuda))
     set(PIANOMUSE_TORCH_HAS_CUDA ON)
 endif()
+message(STATUS "PianoMuse: CUDA kernels=${PIANOMUSE_HAVE_CUDA}, LibTorch CUDA binding=${PIANOMUSE_TORCH_HAS_CUDA}")

@@ -5,6 +5,10 @@
 
 #include <ATen/Parallel.h>
 
+#if PIANOMUSE_TORCH_HAS_CUDA
+#include "ops/wkv7_cuda_binding.h"   // wkv7Cuda: the CUDA kernels for CUDA tensors
+#endif
+
 #include <cmath>
 
 namespace pm::ops {
@@ -112,6 +116,9 @@ struct Wkv7Function : public torch::autograd::Function<Wkv7Function> {
 Wkv7Result wkv7(const Tensor& r, const Tensor& z, const Tensor& k, const Tensor& v, const Tensor& a,
                 const Tensor& b, const Tensor& s0) {
     checkInputs(r, z, k, v, a, b, s0);
+#if PIANOMUSE_TORCH_HAS_CUDA
+    if (r.is_cuda()) return wkv7Cuda(r, z, k, v, a, b, s0);
+#endif
     if (!r.device().is_cpu()) return wkv7Naive(r, z, k, v, a, b, s0);
     bool needsGrad = false;
     for (const Tensor* t : {&r, &z, &k, &v, &a, &b, &s0})
