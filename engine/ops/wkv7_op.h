@@ -9,7 +9,8 @@
 // CPU: the kernels/ twin (fp32 state; fp64 for fp64 inputs so gradient checks in double run through
 // the same code), parallel over (b, h) with at::parallel_for. Gradients reach all seven inputs
 // (s0 included: state tuning) and a gradient on the final state is honoured (chunked training).
-// Other devices fall back to wkv7Naive until the CUDA kernels (issue 10) register here.
+// CUDA tensors go to the CUDA kernels (ops/wkv7_cuda_binding.h) when LibTorch has CUDA; other
+// devices fall back to wkv7Naive.
 #pragma once
 
 #include <torch/torch.h>
