@@ -6,7 +6,7 @@
 // bf16 rounding of y and the input gradients:
 //   fp32 (final state, ds0): |d| ≤ 1e-4·max|ref|;  bf16 (y, dr … db): |d| ≤ 1e-2·|ref| + 2e-3·max|ref|.
 // The whole-model check runs an fp32 model on both devices: there the CUDA WKV sees bf16-rounded
-// activations, so logits and parameter gradients agree to bf16 level (relative norm ≤ 3e-2).
+// activations, so logits agree to 3e-2·max|logits| and each parameter gradient to a relative norm of 5e-2.
 #include "model/rwkv7_model.h"
 #include "ops/wkv7_op.h"
 
@@ -125,7 +125,7 @@ TEST(Wkv7CudaOp, WholeModelLogitsAndGradients) {
         ASSERT_TRUE(gg.defined()) << p.key();
         const double ref = gc.norm().item<double>();
         if (ref == 0) continue;
-        EXPECT_LT((gg.cpu() - gc).norm().item<double>() / ref, 3e-2) << p.key();
+        EXPECT_LT((gg.cpu() - gc).norm().item<double>() / ref, 5e-2) << p.key();
     }
 }
 
