@@ -38,6 +38,8 @@ int main(int argc, char** argv) {
     addInspectCommand(root, commands);
     addTokenizeCommand(root, commands);
     addDatasetCommand(root, commands);
+    addModelCommand(root, commands);
+    addScoreCommand(root, commands);
 
     // CLI11 reports "a subcommand is required" before it mentions a misspelt one; name it.
     if (argc > 1 && argv[1][0] != '-') {

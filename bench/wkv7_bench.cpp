@@ -1,0 +1,129 @@
+// WKV7 on the CPU: our operator (kernels/ twin + autograd binding) against the naive
+// per-timestep LibTorch implementation with autograd, same shapes, same run; forward alone
+// (inference: no checkpoints), training forward, and forward+backward; 1 and 2 threads.
+//
+//   pianomuse-bench-wkv7 [--reps N] [--naive-reps N] [--no-naive]
+//
+// GFLOP/s use the flop convention in kernels/include/pianomuse/kernels/wkv7.h (forward 9N²,
+// backward 26N² per (b, t, h)). Anchors (ggml's optimised CPU WKV7, forward only, this machine
+// class): N=64 H=4 T=512 B=1: 1.27 ms (2 threads), 1.96 ms (1 thread); N=64 H=8 T=1024 B=4:
+// 17.8 ms (2 threads).
+#include "ops/wkv7_op.h"
+
+#include "pianomuse/kernels/wkv7.h"
+
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace {
+
+using torch::Tensor;
+
+struct Shape {
+    int64_t B, T, H, N;
+    const char* note;
+};
+
+struct Inputs {
+    Tensor r, z, k, v, a, b;   // (B, T, H, N) fp32
+};
+
+Inputs makeInputs(const Shape& s) {
+    torch::manual_seed(1);
+    const auto rnd = [&] { return torch::randn({s.B, s.T, s.H, s.N}); };
+    Inputs in{rnd(), rnd(), rnd(), rnd(), Tensor(), Tensor()};
+    Tensor kk = rnd();
+    kk = kk / kk.norm(2, -1, true);
+    in.a = -kk;
+    in.b = kk * torch::sigmoid(rnd());
+    return in;
+}
+
+double medianMs(const std::function<void()>& fn, int reps) {
+    fn();   // warm-up
+    std::vector<double> ms;
+    for (int i = 0; i < reps; ++i) {
+        const auto t0 = std::chrono::steady_clock::now();
+        fn();
+        ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    }
+    std::sort(ms.begin(), ms.end());
+    return ms[ms.size() / 2];
+}
+
+using Op = pm::ops::Wkv7Result (*)(const Tensor&, const Tensor&, const Tensor&, const Tensor&, const Tensor&,
+                                   const Tensor&, const Tensor&);
+
+double fwdBwdMs(Op op, const Inputs& in, const Tensor& dy, int reps) {
+    return medianMs(
+        [&] {
+            std::vector<Tensor> x;
+            for (const Tensor* t : {&in.r, &in.z, &in.k, &in.v, &in.a, &in.b}) x.push_back(t->detach().requires_grad_(true));
+            auto res = op(x[0], x[1], x[2], x[3], x[4], x[5], Tensor());
+            res.y.backward(dy);
+        },
+        reps);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    int reps = 20, naiveReps = 3;
+    bool naive = true;
+    for (int i = 1; i < argc; ++i) {
+        if (!std::strcmp(argv[i], "--reps") && i + 1 < argc) reps = std::atoi(argv[++i]);
+        else if (!std::strcmp(argv[i], "--naive-reps") && i + 1 < argc) naiveReps = std::atoi(argv[++i]);
+        else if (!std::strcmp(argv[i], "--no-naive")) naive = false;
+        else {
+            std::fprintf(stderr, "usage: %s [--reps N] [--naive-reps N] [--no-naive]\n", argv[0]);
+            return 1;
+        }
+    }
+    const Shape shapes[] = {
+        {1, 512, 4, 64, "ggml anchor: fwd 1.96 ms @1t, 1.27 ms @2t"},
+        {4, 1024, 8, 64, "ggml anchor: fwd 17.8 ms @2t"},
+        {8, 256, 2, 64, "issue 7 tiny-model layer (B8 x T256, C128)"},
+    };
+    std::printf("%-16s %3s | %9s %9s %9s | %9s %9s | %8s %7s | %s\n", "B,T,H,N", "thr", "fwd ms", "fwd GF/s",
+                "fwdtr ms", "f+b ms", "f+b GF/s", "naive f+b", "speedup", "note");
+    for (const Shape& s : shapes) {
+        const Inputs in = makeInputs(s);
+        const Tensor dy = torch::randn({s.B, s.T, s.H, s.N});
+        const double steps = double(s.B * s.T * s.H);
+        const double fwdFlops = steps * pm::kernels::wkv7ForwardFlopsPerStep(s.N);
+        const double bwdFlops = steps * pm::kernels::wkv7BackwardFlopsPerStep(s.N);
+        for (int threads : {1, 2}) {
+            torch::set_num_threads(threads);
+            const double fwd = medianMs(
+                [&] {
+                    torch::NoGradGuard ng;
+                    pm::ops::wkv7(in.r, in.z, in.k, in.v, in.a, in.b);
+                },
+                reps);
+            // Training forward: saves the 16-step checkpoints for the backward.
+            const double fwdTrain = medianMs(
+                [&] {
+                    Tensor r = in.r.detach().requires_grad_(true);
+                    pm::ops::wkv7(r, in.z, in.k, in.v, in.a, in.b);
+                },
+                reps);
+            const double fb = fwdBwdMs(&pm::ops::wkv7, in, dy, reps);
+            const double nfb = naive ? fwdBwdMs(&pm::ops::wkv7Naive, in, dy, naiveReps) : 0.0;
+            char shape[32];
+            std::snprintf(shape, sizeof shape, "%lld,%lld,%lld,%lld", (long long)s.B, (long long)s.T, (long long)s.H,
+                          (long long)s.N);
+            std::printf("%-16s %3d | %9.3f %9.1f %9.3f | %9.3f %9.1f | %8.1f %6.0fx | %s\n", shape, threads, fwd,
+                        fwdFlops / fwd / 1e6, fwdTrain, fb, (fwdFlops + bwdFlops) / fb / 1e6, nfb,
+                        naive ? nfb / fb : 0.0, s.note);
+            std::fflush(stdout);
+        }
+    }
+    return 0;
+}
