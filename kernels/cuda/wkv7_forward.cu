@@ -128,7 +128,7 @@ void wkv7ForwardCuda(const Wkv7Shape& s, const Wkv7CudaInputs& in, const float* 
     wkv7cuda::checkShape(s, __FILE__, __LINE__);
     PM_WKV7_REQUIRE(s.T < 0x7fffffffLL, "T exceeds 2^31");
     if (s.B == 0 || s.H == 0) return;
-    PM_WKV7_REQUIRE(in.r && in.z && in.k && in.v && in.a && in.b && (y || s.T == 0),
+    PM_WKV7_REQUIRE(s.T == 0 || (in.r && in.z && in.k && in.v && in.a && in.b && y),
                     "null input or output pointer");
     const auto st = static_cast<cudaStream_t>(stream);
     switch (s.N) {
