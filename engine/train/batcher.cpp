@@ -1,0 +1,175 @@
+#include "train/batcher.h"
+
+#include "tokenizer/tokenizer_config.h"
+#include "tokenizer/windowing.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <random>
+#include <stdexcept>
+
+namespace pm::train {
+
+std::uint64_t mixSeed(std::uint64_t a, std::uint64_t b, std::uint64_t c) {
+    std::uint64_t x = a * 0x9E3779B97F4A7C15ull ^ (b + 0x632BE59BD9B4E019ull) * 0xBF58476D1CE4E5B9ull ^
+                      (c + 0x8CB92BA72F3D8DD7ull) * 0x94D049BB133111EBull;
+    x ^= x >> 30, x *= 0xBF58476D1CE4E5B9ull;
+    x ^= x >> 27, x *= 0x94D049BB133111EBull;
+    return x ^ (x >> 31);
+}
+
+Batcher::Batcher(const dataset::DatasetContents& data, dataset::Split split, const BatcherOptions& options)
+    : options_(options), aug_(data.manifest.options.augmentation) {
+    if (options_.ctxLen < 8) throw std::invalid_argument("context length must be at least 8 tokens");
+    if (options_.batchSize < 1) throw std::invalid_argument("batch size must be at least 1");
+    tok::ConfigReadResult cfg = tok::configFromJson(data.manifest.tokenizer);
+    if (!cfg.config) throw std::invalid_argument("dataset tokenizer config: " + cfg.error);
+    vocab_ = std::make_shared<tok::Vocabulary>(*cfg.config);
+
+    for (std::size_t p = 0; p < data.pieces.size(); ++p) {
+        const dataset::PieceEntry& e = data.pieces[p];
+        if (e.split != split || e.tokenCount == 0) continue;
+        const std::uint16_t* tokens = data.tokens.data() + e.firstToken;
+        // The store keeps bar offsets only; metre/tempo/pedal per bar come from the tokens.
+        const std::vector<tok::BarStart> bars = tok::indexBars(*vocab_, tokens, e.tokenCount);
+        tok::PieceTokens piece;
+        piece.tokens = tokens;
+        piece.tokenCount = e.tokenCount;
+        piece.bars = bars.data();
+        piece.barCount = bars.size();
+        for (tok::Window& w : tok::splitIntoWindows(*vocab_, piece, std::size_t(options_.ctxLen) + 1)) {
+            if (w.tokens.size() < 2) continue;   // nothing to predict
+            windows_.push_back({std::uint32_t(p), std::move(w.tokens)});
+        }
+    }
+}
+
+std::size_t Batcher::batchesPerEpoch() const {
+    return (windows_.size() + std::size_t(options_.batchSize) - 1) / std::size_t(options_.batchSize);
+}
+
+std::vector<std::uint32_t> Batcher::epochOrder(std::uint64_t epoch) const {
+    std::vector<std::uint32_t> order(windows_.size());
+    std::iota(order.begin(), order.end(), 0u);
+    // Fisher-Yates with our own draws: std::shuffle's algorithm is not fixed by the standard,
+    // and the order must be the same on every platform for resume and reproducibility.
+    std::mt19937_64 rng(mixSeed(options_.seed, epoch, 0x5EED));
+    for (std::size_t i = order.size(); i > 1; --i) {
+        const std::size_t j = std::size_t(rng() % i);
+        std::swap(order[i - 1], order[j]);
+    }
+    return order;
+}
+
+std::vector<std::uint16_t> Batcher::augmented(const TrainWindow& w, std::uint64_t epoch, std::uint64_t index) const {
+    std::vector<std::uint16_t> t = w.tokens;
+    if (!options_.augment) return t;
+    const tok::Vocabulary& v = *vocab_;
+    std::mt19937_64 rng(mixSeed(options_.seed, epoch, index + 1));
+
+    const int pitchFirst = v.first(tok::TokenKind::Pitch), pitchCount = v.count(tok::TokenKind::Pitch);
+    if (aug_.transposeMax > aug_.transposeMin || aug_.transposeMin != 0) {
+        // Keep every note on the keyboard: narrow the shift range to what this window allows.
+        int lo = pitchCount, hi = -1;
+        for (std::uint16_t id : t)
+            if (id >= pitchFirst && id < pitchFirst + pitchCount) lo = std::min(lo, id - pitchFirst), hi = std::max(hi, id - pitchFirst);
+        if (hi >= 0) {
+            const int minShift = std::max(aug_.transposeMin, -lo), maxShift = std::min(aug_.transposeMax, pitchCount - 1 - hi);
+            if (maxShift >= minShift) {
+                const int shift = minShift + int(rng() % std::uint64_t(maxShift - minShift + 1));
+                for (std::uint16_t& id : t)
+                    if (id >= pitchFirst && id < pitchFirst + pitchCount) id = std::uint16_t(id + shift);
+            }
+        }
+    }
+    const int tempoFirst = v.first(tok::TokenKind::Tempo), tempoCount = v.count(tok::TokenKind::Tempo);
+    if (aug_.tempoStretchMax > aug_.tempoStretchMin && aug_.tempoStretchMin > 0 && tempoCount > 1) {
+        // Tempo bins are geometric: a stretch factor is a shift by log(f)/log(bin ratio) bins.
+        const auto& c = v.config();
+        const double binsPerLog = c.tempoBins / std::log(c.tempoMaxBpm / c.tempoMinBpm);
+        const double u = double(rng() >> 11) / double(1ull << 53);
+        const double logF = std::log(aug_.tempoStretchMin) + u * (std::log(aug_.tempoStretchMax) - std::log(aug_.tempoStretchMin));
+        int shift = int(std::lround(logF * binsPerLog));
+        int lo = tempoCount, hi = -1;
+        for (std::uint16_t id : t)
+            if (id >= tempoFirst && id < tempoFirst + tempoCount) lo = std::min(lo, id - tempoFirst), hi = std::max(hi, id - tempoFirst);
+        if (hi >= 0) {
+            shift = std::clamp(shift, -lo, tempoCount - 1 - hi);
+            for (std::uint16_t& id : t)
+                if (id >= tempoFirst && id < tempoFirst + tempoCount) id = std::uint16_t(id + shift);
+        }
+    }
+    return t;
+}
+
+void Batcher::fill(Batch& b, int row, const std::vector<std::uint16_t>& tokens) const {
+    const tok::Vocabulary& v = *vocab_;
+    const int T = b.cols;
+    const std::int64_t pad = v.first(tok::TokenKind::Pad);
+    const int pitchFirst = v.first(tok::TokenKind::Pitch), pitchCount = v.count(tok::TokenKind::Pitch);
+    const int n = std::min<int>(int(tokens.size()) - 1, T);   // predictions in this row
+    int completion = 0;
+    if (options_.lossMode == LossMode::Continuation) {
+        // First Bar at or after the context fraction; a window without one has no completion.
+        const int from = std::max(1, int(std::ceil(options_.contextFraction * n)));
+        const std::uint16_t bar = v.first(tok::TokenKind::Bar);
+        completion = n + 1;
+        for (int i = from; i <= n; ++i)
+            if (tokens[std::size_t(i)] == bar) { completion = i; break; }
+    }
+    for (int t = 0; t < T; ++t) {
+        const std::size_t k = std::size_t(row) * std::size_t(T) + std::size_t(t);
+        if (t < n) {
+            b.inputs[k] = tokens[std::size_t(t)];
+            b.targets[k] = tokens[std::size_t(t) + 1];
+            // Target index t+1 is a completion token when t+1 >= completion.
+            const bool counts = t + 1 >= completion;
+            b.mask[k] = counts ? 1.f : 0.f;
+            b.countedTokens += counts;
+            ++b.realTokens;
+            const int target = tokens[std::size_t(t) + 1];
+            if (counts && target >= pitchFirst && target < pitchFirst + pitchCount) ++b.notes;
+        } else {
+            b.inputs[k] = pad;
+            b.targets[k] = pad;
+            b.mask[k] = 0.f;
+        }
+    }
+}
+
+static Batch emptyBatch(int rows, int cols) {
+    Batch b;
+    b.rows = rows;
+    b.cols = cols;
+    const std::size_t n = std::size_t(rows) * std::size_t(cols);
+    b.inputs.assign(n, 0);
+    b.targets.assign(n, 0);
+    b.mask.assign(n, 0.f);
+    return b;
+}
+
+Batch Batcher::next() {
+    if (windows_.empty()) throw std::runtime_error("the dataset has no training windows");
+    if (pos_.cursor >= windows_.size()) pos_.cursor = 0, ++pos_.epoch;
+    const std::vector<std::uint32_t> order = epochOrder(pos_.epoch);
+    const std::size_t rows = std::min<std::size_t>(std::size_t(options_.batchSize), windows_.size() - pos_.cursor);
+    Batch b = emptyBatch(int(rows), options_.ctxLen);
+    for (std::size_t r = 0; r < rows; ++r) {
+        const std::uint64_t index = pos_.cursor + r;
+        fill(b, int(r), augmented(windows_[order[index]], pos_.epoch, index));
+    }
+    pos_.cursor += rows;
+    if (pos_.cursor >= windows_.size()) pos_.cursor = 0, ++pos_.epoch;
+    return b;
+}
+
+Batch Batcher::sequential(std::size_t first, std::size_t count) const {
+    first = std::min(first, windows_.size());
+    count = std::min(count, windows_.size() - first);
+    Batch b = emptyBatch(int(count), options_.ctxLen);
+    for (std::size_t r = 0; r < count; ++r) fill(b, int(r), windows_[first + r].tokens);
+    return b;
+}
+
+}  // namespace pm::train

@@ -1,0 +1,101 @@
+// Training batches from a dataset's token store (issue 7).
+//
+// Every piece is cut once into bar-aligned windows of at most ctxLen + 1 tokens (inputs and the
+// next-token targets overlap by one), each starting with its metadata prefix, so a window from the
+// middle of a piece still knows its tempo and metre. An epoch visits every training window once in
+// an order shuffled by (seed, epoch); augmentation (transpose, tempo stretch) is drawn from a
+// generator seeded by (seed, epoch, window), so a batch depends only on its position — resuming at
+// a saved BatcherPosition reproduces the batches an uninterrupted run would have seen.
+//
+// No LibTorch here: batches are plain arrays the trainer turns into tensors.
+#pragma once
+
+#include "dataset/dataset_format.h"
+#include "tokenizer/vocabulary.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace pm::train {
+
+enum class LossMode : std::uint8_t {
+    AllTokens,      // every real (non-padding) target counts
+    Continuation,   // only targets in the window's completion span (after its context span) count
+};
+
+struct BatcherOptions {
+    int ctxLen = 256;          // input tokens per row
+    int batchSize = 8;
+    std::uint64_t seed = 1;
+    bool augment = true;       // transpose / tempo stretch from the dataset's manifest ranges
+    LossMode lossMode = LossMode::AllTokens;
+    // Continuation mode: the completion starts at the first Bar token at or after this fraction
+    // of the window (whole bars of context, like a user's prompt).
+    double contextFraction = 0.5;
+};
+
+// Where the next batch comes from; saved in checkpoints.
+struct BatcherPosition {
+    std::uint64_t epoch = 0;
+    std::uint64_t cursor = 0;   // index into the epoch's shuffled order
+    bool operator==(const BatcherPosition& o) const { return epoch == o.epoch && cursor == o.cursor; }
+};
+
+struct Batch {
+    int rows = 0, cols = 0;                 // B, T
+    std::vector<std::int64_t> inputs;       // [B*T]
+    std::vector<std::int64_t> targets;      // [B*T], PAD where masked
+    std::vector<float> mask;                // [B*T] 1 where the target counts
+    std::int64_t countedTokens = 0;         // sum of mask
+    std::int64_t realTokens = 0;            // non-padding inputs (throughput)
+    std::int64_t notes = 0;                 // Pitch tokens among the counted targets
+};
+
+// One bar-aligned window: its tokens (prefix included) and where it came from.
+struct TrainWindow {
+    std::uint32_t piece = 0;
+    std::vector<std::uint16_t> tokens;      // at most ctxLen + 1
+};
+
+class Batcher {
+public:
+    // Cuts the windows of the given split. Throws std::invalid_argument when the dataset's
+    // tokenizer config cannot be read.
+    Batcher(const dataset::DatasetContents& data, dataset::Split split, const BatcherOptions& options);
+
+    std::size_t windowCount() const { return windows_.size(); }
+    std::size_t batchesPerEpoch() const;
+    const std::vector<TrainWindow>& windows() const { return windows_; }
+    const tok::Vocabulary& vocabulary() const { return *vocab_; }
+    const BatcherOptions& options() const { return options_; }
+
+    BatcherPosition position() const { return pos_; }
+    void setPosition(const BatcherPosition& p) { pos_ = p; }
+
+    // The batch at the current position (augmented when enabled), then advances; wraps to the
+    // next epoch. The last batch of an epoch may have fewer rows.
+    Batch next();
+
+    // Validation: windows [first, first + count) unshuffled, unaugmented.
+    Batch sequential(std::size_t first, std::size_t count) const;
+
+    // Exposed for tests: the augmentation of one window (shift of Pitch and Tempo tokens).
+    std::vector<std::uint16_t> augmented(const TrainWindow& w, std::uint64_t epoch, std::uint64_t index) const;
+    std::vector<std::uint32_t> epochOrder(std::uint64_t epoch) const;
+
+private:
+    void fill(Batch& b, int row, const std::vector<std::uint16_t>& tokens) const;
+
+    std::shared_ptr<const tok::Vocabulary> vocab_;
+    BatcherOptions options_;
+    dataset::Augmentation aug_;
+    std::vector<TrainWindow> windows_;
+    BatcherPosition pos_;
+};
+
+// A 64-bit mix of its arguments (splitmix64), for per-window generator seeds.
+std::uint64_t mixSeed(std::uint64_t a, std::uint64_t b, std::uint64_t c = 0);
+
+}  // namespace pm::train

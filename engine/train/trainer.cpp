@@ -1,0 +1,578 @@
+#include "train/trainer.h"
+
+#include "dataset/dataset_store.h"
+#include "midi/midi_writer.h"
+#include "model/checkpoint_io.h"
+#include "tokenizer/tokenizer.h"
+#include "train/train_checkpoint.h"
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+namespace pm::train {
+
+namespace fs = std::filesystem;
+using torch::Tensor;
+using Clock = std::chrono::steady_clock;
+
+const char* methodName(Method m) {
+    switch (m) {
+    case Method::Full: return "full";
+    case Method::Lora: return "lora";
+    case Method::State: return "state";
+    }
+    return "full";
+}
+
+bool parseMethod(const std::string& s, Method* out) {
+    for (Method m : {Method::Full, Method::Lora, Method::State})
+        if (s == methodName(m)) return *out = m, true;
+    return false;
+}
+
+std::string latestCheckpoint(const std::string& runDir) {
+    std::error_code ec;
+    std::string best;
+    for (const auto& e : fs::directory_iterator(fs::path(runDir) / "checkpoints", ec)) {
+        const std::string name = e.path().filename().string();
+        // ckpt-<zero-padded step>.pmckpt: the lexically largest is the newest.
+        if (name.rfind("ckpt-", 0) == 0 && e.path().extension() == ".pmckpt" && name > fs::path(best).filename().string())
+            best = e.path().string();
+    }
+    return best;
+}
+
+namespace {
+
+constexpr double kLn2 = 0.69314718055994530942;
+
+struct Tensors {
+    Tensor inputs, targets, mask;
+};
+
+Tensors toTensors(const Batch& b, const torch::Device& device) {
+    const auto sizes = std::vector<int64_t>{b.rows, b.cols};
+    Tensors t;
+    t.inputs = torch::from_blob(const_cast<int64_t*>(b.inputs.data()), sizes, torch::kLong).to(device, false, true);
+    t.targets = torch::from_blob(const_cast<int64_t*>(b.targets.data()), sizes, torch::kLong).to(device, false, true);
+    t.mask = torch::from_blob(const_cast<float*>(b.mask.data()), sizes, torch::kFloat).to(device, false, true);
+    return t;
+}
+
+// Copies a model without its LoRA adapters (merged into the weights) for export; the training
+// model is left untouched so training can go on after a best-model export.
+model::Rwkv7Model exportCopy(model::Rwkv7Model& src) {
+    torch::NoGradGuard ng;
+    model::Rwkv7Model out(src->config());
+    std::vector<std::pair<std::string, Tensor>> tensors;
+    for (const auto& item : src->named_parameters(true))
+        if (item.key().find("lora_") == std::string::npos) tensors.emplace_back(item.key(), item.value().detach().cpu());
+    out->loadTensors(tensors);
+    auto dst = out->named_modules();
+    for (const auto& item : src->named_modules()) {
+        auto dense = std::dynamic_pointer_cast<model::DenseImpl>(item.value());
+        if (!dense || !dense->hasLora()) continue;
+        auto target = std::dynamic_pointer_cast<model::DenseImpl>(dst[item.key()]);
+        target->weight.add_(torch::matmul(dense->loraB, dense->loraA).cpu() * dense->loraScale);
+    }
+    return out;
+}
+
+std::vector<double> unigramLogProbs(const Batcher& train, std::size_t vocab) {
+    // Add-one smoothed frequencies of the training targets: the baseline a model must beat.
+    std::vector<double> counts(vocab, 1.0);
+    double total = double(vocab);
+    for (const TrainWindow& w : train.windows())
+        for (std::size_t i = 1; i < w.tokens.size(); ++i) counts[w.tokens[i]] += 1, total += 1;
+    for (double& c : counts) c = std::log(c / total);
+    return counts;
+}
+
+EvalResult evaluateImpl(model::Rwkv7Model& model, const Batcher& validation, double validationSeconds,
+                        std::int64_t maxWindows, std::int64_t chunkRows, const std::vector<double>& unigram) {
+    torch::NoGradGuard ng;
+    EvalResult r;
+    const std::size_t total = validation.windowCount();
+    const std::size_t n = maxWindows > 0 ? std::min<std::size_t>(total, std::size_t(maxWindows)) : total;
+    const std::size_t rows = std::size_t(std::max(1, validation.options().batchSize));
+    const torch::Device device = model->parameters().front().device();
+    double nll = 0, unigramNll = 0;
+    std::size_t coveredTokens = 0, allTokens = 0;
+    for (const TrainWindow& w : validation.windows()) allTokens += w.tokens.size() - 1;
+    for (std::size_t first = 0; first < n; first += rows) {
+        const Batch b = validation.sequential(first, std::min(rows, n - first));
+        const Tensors t = toTensors(b, device);
+        const Tensor hidden = model->forwardHidden(t.inputs);
+        const LossResult l = lossNoGrad(model, hidden, t.targets, t.mask, chunkRows);
+        nll += l.nllSum;
+        r.tokens += l.counted;
+        r.notes += b.notes;
+        coveredTokens += std::size_t(b.realTokens);
+        if (!unigram.empty())
+            for (std::size_t i = 0; i < b.mask.size(); ++i)
+                if (b.mask[i] > 0) unigramNll -= unigram[std::size_t(b.targets[i])];
+    }
+    r.loss = r.tokens > 0 ? nll / double(r.tokens) : 0.0;
+    r.bitsPerNote = r.notes > 0 ? nll / kLn2 / double(r.notes) : 0.0;
+    r.unigramBitsPerNote = r.notes > 0 ? unigramNll / kLn2 / double(r.notes) : 0.0;
+    // Seconds of music covered: the validation pieces' duration in proportion to the tokens seen.
+    const double seconds = allTokens > 0 ? validationSeconds * double(coveredTokens) / double(allTokens) : 0.0;
+    r.bitsPerSecond = seconds > 0 ? nll / kLn2 / seconds : 0.0;
+    return r;
+}
+
+double validationSecondsOf(const dataset::DatasetContents& data) {
+    double s = 0;
+    for (const dataset::FileReport& f : data.manifest.files)
+        if (f.piece >= 0 && std::size_t(f.piece) < data.pieces.size() &&
+            data.pieces[std::size_t(f.piece)].split == dataset::Split::Validation)
+            s += f.durationSeconds;
+    return s;
+}
+
+bool isOutOfMemory(const std::string& what) {
+    return what.find("out of memory") != std::string::npos || what.find("alloc") != std::string::npos ||
+           what.find("bad_alloc") != std::string::npos;
+}
+
+class Run {
+public:
+    Run(const TrainConfig& c, TrainControl* control, const TrainCallback& cb) : cfg_(c), control_(control), cb_(cb) {}
+    TrainResult go();
+
+private:
+    void setUp();
+    void emit(TrainEvent e) {
+        if (cb_) cb_(e);
+    }
+    void metric(const nlohmann::json& j) {
+        if (metrics_) {
+            metrics_ << j.dump() << '\n';
+            metrics_.flush();
+        }
+    }
+    void warn(const std::string& msg) {
+        TrainEvent e;
+        e.kind = TrainEvent::Kind::Warning;
+        e.step = step_;
+        e.message = msg;
+        emit(e);
+        metric({{"event", "warning"}, {"step", step_}, {"message", msg}});
+    }
+    bool trainStep();   // false when the step was skipped (non-finite)
+    void validate();
+    std::string checkpoint(bool allowBest);
+    void rollBack();
+    nlohmann::json metaJson() const;
+    double elapsed() const { return elapsedBefore_ + std::chrono::duration<double>(Clock::now() - sessionStart_).count() - paused_; }
+
+    TrainConfig cfg_;
+    TrainControl* control_;
+    TrainCallback cb_;
+    TrainResult result_;
+
+    dataset::DatasetContents data_;
+    std::unique_ptr<Batcher> train_, val_;
+    std::vector<double> unigram_;
+    double valSeconds_ = 0;
+    std::string tokenizerJson_;
+    model::Rwkv7Config modelCfg_;
+    model::Rwkv7Model model_{nullptr};
+    std::unique_ptr<torch::optim::AdamW> optim_;
+    torch::Device device_{torch::kCPU};
+    LossOptions lossOpts_;
+    std::ofstream metrics_;
+
+    std::int64_t step_ = 0, total_ = 0;
+    double lrScale_ = 1.0, bestVal_ = 1e300, lastLoss_ = 0;
+    int badInARow_ = 0;
+    std::int64_t skipped_ = 0;
+    double elapsedBefore_ = 0, paused_ = 0;
+    Clock::time_point sessionStart_ = Clock::now(), lastCheckpoint_ = Clock::now();
+    std::int64_t sessionTokens_ = 0;
+    double trainSeconds_ = 0;   // this session, forward+backward+step only (tokens/s)
+    double stepSecondsEma_ = 0;
+    std::int64_t lastValidated_ = -1;
+    bool fromBase_ = false;
+};
+
+nlohmann::json Run::metaJson() const {
+    const BatcherPosition p = train_->position();
+    return {{"step", step_},
+            {"total_steps", total_},
+            {"epoch", p.epoch},
+            {"cursor", p.cursor},
+            {"lr_scale", lrScale_},
+            {"best_val", bestVal_},
+            {"bad_in_a_row", badInARow_},
+            {"skipped", skipped_},
+            {"elapsed", elapsed()},
+            {"method", methodName(cfg_.method)},
+            {"lora_rank", cfg_.loraRank},
+            {"lora_alpha", cfg_.loraAlpha},
+            {"seed", cfg_.batch.seed},
+            {"ctx_len", cfg_.batch.ctxLen},
+            {"batch", cfg_.batch.batchSize},
+            {"grad_accum", cfg_.gradAccum},
+            {"model", nlohmann::json::parse(modelCfg_.toJson())},
+            {"tokenizer", tokenizerJson_},
+            {"from_base", fromBase_}};
+}
+
+void Run::setUp() {
+    if (std::string e = dataset::loadDataset(cfg_.datasetDir, &data_); !e.empty()) throw std::runtime_error(e);
+    tokenizerJson_ = data_.manifest.tokenizer.dump();
+    train_ = std::make_unique<Batcher>(data_, dataset::Split::Train, cfg_.batch);
+    BatcherOptions vo = cfg_.batch;
+    vo.augment = false;
+    val_ = std::make_unique<Batcher>(data_, dataset::Split::Validation, vo);
+    if (train_->windowCount() == 0) throw std::runtime_error("the dataset has no training pieces");
+    unigram_ = unigramLogProbs(*train_, train_->vocabulary().size());
+    valSeconds_ = validationSecondsOf(data_);
+
+    if (cfg_.device == "cuda" && !torch::cuda::is_available())
+        throw std::runtime_error("--device cuda: no CUDA device is available (use --device cpu)");
+    if (cfg_.device == "cuda" || (cfg_.device == "auto" && torch::cuda::is_available())) device_ = torch::kCUDA;
+    else if (cfg_.device != "cpu" && cfg_.device != "auto") throw std::runtime_error("unknown device '" + cfg_.device + "'");
+
+    fs::create_directories(fs::path(cfg_.runDir) / "checkpoints");
+
+    // Resume: the checkpoint's config wins (shape, method); the base model file is not needed.
+    std::string resumePath, resumeError;
+    nlohmann::json meta;
+    if (cfg_.resume) {
+        resumePath = cfg_.resumeFrom.empty() ? latestCheckpoint(cfg_.runDir) : cfg_.resumeFrom;
+        if (resumePath.empty()) throw std::runtime_error("no checkpoint to resume from in " + cfg_.runDir + "/checkpoints");
+        if (std::string e = readCheckpointMeta(resumePath, &meta); !e.empty()) throw std::runtime_error(e);
+        modelCfg_ = model::Rwkv7Config::fromJson(meta.at("model").dump());
+        parseMethod(meta.at("method").get<std::string>(), &cfg_.method);
+        cfg_.loraRank = meta.at("lora_rank").get<int>();
+        cfg_.loraAlpha = meta.at("lora_alpha").get<double>();
+        model_ = model::Rwkv7Model(modelCfg_);
+    } else if (!cfg_.baseModel.empty()) {
+        model::LoadedModel lm = model::loadModel(cfg_.baseModel);
+        model_ = lm.model;
+        modelCfg_ = model_->config();
+    } else {
+        if (cfg_.customModel.nEmbd > 0) {
+            modelCfg_ = cfg_.customModel;
+            modelCfg_.vocabSize = std::int64_t(data_.manifest.vocabSize);
+            modelCfg_.validate();
+        } else {
+            modelCfg_ = model::Rwkv7Config::preset(cfg_.preset, std::int64_t(data_.manifest.vocabSize), cfg_.deepEmbed);
+        }
+        model_ = model::Rwkv7Model(modelCfg_);
+        model_->initWeights(cfg_.batch.seed);
+    }
+    if (modelCfg_.vocabSize < std::int64_t(train_->vocabulary().size()))
+        throw std::runtime_error("the model's vocabulary (" + std::to_string(modelCfg_.vocabSize) +
+                                 ") is smaller than the dataset's (" + std::to_string(train_->vocabulary().size()) + ")");
+
+    torch::manual_seed(cfg_.batch.seed);   // LoRA's A init
+    if (cfg_.method == Method::Lora) model_->enableLora(cfg_.loraRank, cfg_.loraAlpha);
+    if (cfg_.method == Method::State) model_->enableStateTuning();
+    for (const auto& item : model_->named_parameters(true)) {
+        const std::string& k = item.key();
+        const bool train = cfg_.method == Method::Full ? k.find("lora_") == std::string::npos
+                         : cfg_.method == Method::Lora ? k.find("lora_") != std::string::npos
+                                                       : k.find("time_state") != std::string::npos;
+        item.value().set_requires_grad(train);
+    }
+    model_->to(device_);
+
+    const bool scratch = cfg_.baseModel.empty() && !(cfg_.resume && meta.value("from_base", false));
+    lossOpts_.chunkRows = cfg_.chunkRows;
+    lossOpts_.l2wrapCoef = (cfg_.l2wrap == 1 || (cfg_.l2wrap < 0 && scratch)) ? 1e-4 : 0.0;
+
+    const std::int64_t perEpoch = std::int64_t((train_->batchesPerEpoch() + std::size_t(cfg_.gradAccum) - 1) / std::size_t(cfg_.gradAccum));
+    total_ = cfg_.epochs > 0 ? cfg_.epochs * perEpoch : cfg_.steps;
+    cfg_.optim.totalSteps = total_;
+    optim_ = makeOptimizer(groupParameters(model_), cfg_.optim);
+
+    metrics_.open((fs::path(cfg_.runDir) / "metrics.jsonl").string(), std::ios::app);
+    if (cfg_.resume) {
+        if (std::string e = loadTrainCheckpoint(resumePath, model_, *optim_); !e.empty()) throw std::runtime_error(e);
+        step_ = meta.at("step").get<std::int64_t>();
+        train_->setPosition({meta.at("epoch").get<std::uint64_t>(), meta.at("cursor").get<std::uint64_t>()});
+        lrScale_ = meta.at("lr_scale").get<double>();
+        bestVal_ = meta.at("best_val").get<double>();
+        badInARow_ = meta.at("bad_in_a_row").get<int>();
+        skipped_ = meta.at("skipped").get<std::int64_t>();
+        elapsedBefore_ = meta.at("elapsed").get<double>();
+        result_.lastCheckpoint = resumePath;
+        metric({{"event", "resume"}, {"step", step_}});
+        TrainEvent e;
+        e.kind = TrainEvent::Kind::Resumed;
+        e.step = step_;
+        e.totalSteps = total_;
+        e.path = resumePath;
+        emit(e);
+    }
+    fromBase_ = !scratch;
+}
+
+bool Run::trainStep() {
+    const double lr = learningRateAt(step_, cfg_.optim) * lrScale_;
+    setLearningRate(*optim_, lr);
+    optim_->zero_grad();
+    double nll = 0;
+    std::int64_t counted = 0, tokens = 0;
+    const auto t0 = Clock::now();
+    std::vector<Batch> micro;
+    for (int m = 0; m < cfg_.gradAccum; ++m) micro.push_back(train_->next());
+    for (const Batch& b : micro) counted += b.countedTokens;
+    for (const Batch& b : micro) {
+        tokens += b.realTokens;
+        if (b.countedTokens == 0) continue;
+        const Tensors t = toTensors(b, device_);
+        const Tensor hidden = model_->forwardHidden(t.inputs);
+        // Each micro-batch weighs by its share of the counted tokens: the step's gradient is that
+        // of the mean over all of them, as one big batch would give.
+        const LossResult l = lossBackward(model_, hidden, t.targets, t.mask, double(b.countedTokens) / double(counted), lossOpts_);
+        nll += l.nllSum;
+    }
+    if (cfg_.afterBackward) cfg_.afterBackward(step_, model_);
+
+    std::vector<Tensor> params;
+    for (const auto& g : optim_->param_groups())
+        for (const Tensor& p : g.params()) params.push_back(p);
+    double norm = 0;
+    {
+        torch::NoGradGuard ng;
+        for (const Tensor& p : params)
+            if (p.grad().defined()) norm += p.grad().pow(2).sum().item<double>();
+        norm = std::sqrt(norm);
+    }
+    const double loss = counted > 0 ? nll / double(counted) : 0.0;
+    const bool finite = std::isfinite(loss) && std::isfinite(norm);
+    if (finite) {
+        if (cfg_.optim.gradClip > 0 && norm > cfg_.optim.gradClip) {
+            torch::NoGradGuard ng;
+            for (const Tensor& p : params)
+                if (p.grad().defined()) p.grad().mul_(cfg_.optim.gradClip / (norm + 1e-6));
+        }
+        if (counted > 0) optim_->step();
+        badInARow_ = 0;
+        lastLoss_ = loss;
+    } else {
+        optim_->zero_grad();
+        ++badInARow_;
+        ++skipped_;
+    }
+    ++step_;
+    const double dt = std::chrono::duration<double>(Clock::now() - t0).count();
+    trainSeconds_ += dt;
+    sessionTokens_ += tokens;
+    stepSecondsEma_ = stepSecondsEma_ == 0 ? dt : 0.9 * stepSecondsEma_ + 0.1 * dt;
+
+    if (!finite) {
+        warn("non-finite loss or gradient at step " + std::to_string(step_) + ": step skipped");
+        return false;
+    }
+    TrainEvent e;
+    e.kind = TrainEvent::Kind::Step;
+    e.step = step_;
+    e.totalSteps = total_;
+    e.epoch = train_->position().epoch;
+    e.loss = loss;
+    e.lr = lr;
+    e.tokensPerSec = trainSeconds_ > 0 ? double(sessionTokens_) / trainSeconds_ : 0.0;
+    e.elapsed = elapsed();
+    e.eta = double(total_ - step_) * stepSecondsEma_;
+    emit(e);
+    metric({{"step", step_}, {"loss", loss}, {"lr", lr}, {"tokens_per_s", e.tokensPerSec}, {"elapsed", e.elapsed},
+            {"epoch", e.epoch}});
+    return true;
+}
+
+void Run::validate() {
+    lastValidated_ = step_;
+    if (val_->windowCount() == 0) return;
+    const EvalResult r = evaluateImpl(model_, *val_, valSeconds_, cfg_.validationWindows, cfg_.chunkRows, unigram_);
+    TrainEvent e;
+    e.kind = TrainEvent::Kind::Validation;
+    e.step = step_;
+    e.totalSteps = total_;
+    e.valLoss = r.loss;
+    e.valBitsPerNote = r.bitsPerNote;
+    e.valBitsPerSecond = r.bitsPerSecond;
+    e.best = r.loss < bestVal_;
+    if (e.best) bestVal_ = r.loss;
+    emit(e);
+    metric({{"step", step_}, {"val_loss", r.loss}, {"val_bits_per_note", r.bitsPerNote},
+            {"val_bits_per_second", r.bitsPerSecond}, {"unigram_bits_per_note", r.unigramBitsPerNote}});
+    if (e.best) {
+        const fs::path dir = fs::path(cfg_.runDir);
+        if (std::string err = saveTrainCheckpoint((dir / "checkpoints" / "best.pmckpt").string(), metaJson(), model_, *optim_);
+            !err.empty())
+            warn("best checkpoint not written: " + err);
+        try {
+            model::Rwkv7Model copy = exportCopy(model_);
+            model::saveModel(copy, (dir / "model-best.safetensors").string(), tokenizerJson_);
+            result_.bestModel = (dir / "model-best.safetensors").string();
+        } catch (const std::exception& ex) {
+            warn(std::string("best model not exported: ") + ex.what());
+        }
+    }
+}
+
+std::string Run::checkpoint(bool) {
+    char name[64];
+    std::snprintf(name, sizeof name, "ckpt-%09lld.pmckpt", static_cast<long long>(step_));
+    const fs::path dir = fs::path(cfg_.runDir) / "checkpoints";
+    const std::string path = (dir / name).string();
+    lastCheckpoint_ = Clock::now();
+    if (std::string err = saveTrainCheckpoint(path, metaJson(), model_, *optim_); !err.empty()) {
+        // The previous checkpoint is untouched (atomic write); training goes on.
+        warn("checkpoint not written (" + err + "); the previous one is kept");
+        return "";
+    }
+    result_.lastCheckpoint = path;
+    // Keep the newest K.
+    std::vector<std::string> all;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(dir, ec)) {
+        const std::string n = e.path().filename().string();
+        if (n.rfind("ckpt-", 0) == 0 && e.path().extension() == ".pmckpt") all.push_back(e.path().string());
+    }
+    std::sort(all.begin(), all.end());
+    for (std::size_t i = 0; i + std::size_t(std::max(1, cfg_.keepLast)) < all.size(); ++i) fs::remove(all[i], ec);
+    TrainEvent e;
+    e.kind = TrainEvent::Kind::Checkpoint;
+    e.step = step_;
+    e.totalSteps = total_;
+    e.path = path;
+    emit(e);
+    metric({{"event", "checkpoint"}, {"step", step_}, {"path", path}});
+
+    if (cfg_.sampler && val_->windowCount() > 0) {
+        // A short continuation of the first validation window's opening half.
+        const auto& w = val_->windows().front().tokens;
+        std::vector<std::uint16_t> prompt(w.begin(), w.begin() + std::ptrdiff_t(w.size() / 2));
+        std::vector<std::uint16_t> all = prompt;
+        {
+            torch::NoGradGuard ng;
+            const std::vector<std::uint16_t> gen = cfg_.sampler(model_, prompt);
+            all.insert(all.end(), gen.begin(), gen.end());
+        }
+        tok::Tokenizer tokenizer(*tok::configFromJson(data_.manifest.tokenizer).config);
+        const tok::Decoded d = tokenizer.decode(all);
+        char sname[64];
+        std::snprintf(sname, sizeof sname, "sample-%09lld.mid", static_cast<long long>(step_));
+        const std::string spath = (fs::path(cfg_.runDir) / "samples" / sname).string();
+        fs::create_directories(fs::path(cfg_.runDir) / "samples", ec);
+        if (midi::writeMidiFile(d.file, spath).ok()) {
+            TrainEvent s;
+            s.kind = TrainEvent::Kind::Sample;
+            s.step = step_;
+            s.path = spath;
+            emit(s);
+        } else {
+            warn("sample not written: " + spath);
+        }
+    }
+    return path;
+}
+
+void Run::rollBack() {
+    lrScale_ *= 0.5;
+    const std::string last = result_.lastCheckpoint;
+    if (last.empty()) {
+        warn(std::to_string(badInARow_) + " non-finite steps in a row and no checkpoint yet: learning rate halved");
+    } else {
+        // Weights and moments from the checkpoint; the data position and step stay where they
+        // are, so the batches that blew up are not replayed.
+        const std::int64_t keepStep = step_;
+        const BatcherPosition keepPos = train_->position();
+        if (std::string e = loadTrainCheckpoint(last, model_, *optim_); !e.empty()) throw std::runtime_error(e);
+        step_ = keepStep;
+        train_->setPosition(keepPos);
+        warn(std::to_string(badInARow_) + " non-finite steps in a row: rolled back to " + last +
+             " and halved the learning rate");
+    }
+    metric({{"event", "rollback"}, {"step", step_}, {"lr_scale", lrScale_}});
+    badInARow_ = 0;
+}
+
+TrainResult Run::go() {
+    try {
+        setUp();
+        TrainEvent start;
+        start.kind = TrainEvent::Kind::Started;
+        start.step = step_;
+        start.totalSteps = total_;
+        start.message = modelCfg_.describe() + ", " + methodName(cfg_.method) + ", " + std::to_string(train_->windowCount()) +
+                        " training windows, " + std::to_string(val_->windowCount()) + " validation windows";
+        emit(start);
+        bool stopped = false;
+        while (step_ < total_) {
+            while (control_ && control_->pause.load() && !control_->stop.load()) {
+                const auto p0 = Clock::now();
+                std::this_thread::sleep_for(std::chrono::milliseconds(10));
+                paused_ += std::chrono::duration<double>(Clock::now() - p0).count();
+            }
+            if (control_ && control_->stop.load()) {
+                stopped = true;
+                break;
+            }
+            if (!trainStep() && badInARow_ >= cfg_.maxBadSteps) rollBack();
+            if (cfg_.validateEvery > 0 && step_ % cfg_.validateEvery == 0) validate();
+            const double since = std::chrono::duration<double>(Clock::now() - lastCheckpoint_).count();
+            if ((cfg_.checkpointEvery > 0 && step_ % cfg_.checkpointEvery == 0) || since >= cfg_.checkpointSeconds)
+                checkpoint(true);
+        }
+        if (!stopped && lastValidated_ != step_) validate();
+        if (result_.lastCheckpoint.empty() || result_.lastCheckpoint.find(std::to_string(step_) + ".pmckpt") == std::string::npos)
+            checkpoint(true);
+        const std::string out = cfg_.exportPath.empty() ? (fs::path(cfg_.runDir) / "model-final.safetensors").string() : cfg_.exportPath;
+        model::Rwkv7Model copy = exportCopy(model_);
+        model::saveModel(copy, out, tokenizerJson_);
+        result_.finalModel = out;
+        result_.ok = true;
+        result_.stopped = stopped;
+        result_.step = step_;
+        result_.lastLoss = lastLoss_;
+        TrainEvent fin;
+        fin.kind = TrainEvent::Kind::Finished;
+        fin.step = step_;
+        fin.totalSteps = total_;
+        fin.loss = lastLoss_;
+        fin.elapsed = elapsed();
+        fin.path = out;
+        fin.message = stopped ? "stopped" : "finished";
+        emit(fin);
+        metric({{"event", stopped ? "stopped" : "finished"}, {"step", step_}, {"model", out}});
+    } catch (const std::bad_alloc&) {
+        result_.error = "out of memory at batch " + std::to_string(cfg_.batch.batchSize) + " x " +
+                        std::to_string(cfg_.batch.ctxLen) + " tokens: try a smaller batch or context length";
+    } catch (const std::exception& e) {
+        const std::string what = e.what();
+        result_.error = isOutOfMemory(what)
+                            ? "out of memory at batch " + std::to_string(cfg_.batch.batchSize) + " x " +
+                                  std::to_string(cfg_.batch.ctxLen) + " tokens: try a smaller batch or context length"
+                            : what.substr(0, what.find('\n'));
+    }
+    result_.step = step_;
+    return result_;
+}
+
+}  // namespace
+
+EvalResult evaluateWithBaseline(model::Rwkv7Model& model, const Batcher& train, const Batcher& validation,
+                                const dataset::DatasetContents& data, std::int64_t maxWindows, std::int64_t chunkRows) {
+    return evaluateImpl(model, validation, validationSecondsOf(data), maxWindows, chunkRows,
+                        unigramLogProbs(train, train.vocabulary().size()));
+}
+
+TrainResult runTraining(const TrainConfig& config, TrainControl* control, const TrainCallback& callback) {
+    Run run(config, control, callback);
+    return run.go();
+}
+
+}  // namespace pm::train

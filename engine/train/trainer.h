@@ -1,0 +1,115 @@
+// The trainer (issue 7): fine-tunes or trains an RWKV-7 model on a dataset directory and reports
+// progress as plain structs through a callback, for the CLI and the app alike.
+//
+//   pm::train::TrainConfig cfg;  cfg.datasetDir = ...;  cfg.runDir = ...;
+//   pm::train::TrainControl control;                   // another thread may set stop / pause
+//   TrainResult r = pm::train::runTraining(cfg, &control, [](const TrainEvent& e) { ... });
+//
+// The run directory holds metrics.jsonl (one JSON object per logged step, validation, event),
+// checkpoints/ckpt-<step>.pmckpt (keep-last-K) and best.pmckpt, model-final.safetensors and
+// model-best.safetensors. Resume (cfg.resume) continues from the newest checkpoint exactly: the
+// batches, learning rates and optimiser moments are those the uninterrupted run would have had.
+#pragma once
+
+#include "dataset/dataset_format.h"
+#include "train/batcher.h"
+#include "train/loss.h"
+#include "train/optimizer.h"
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace pm::train {
+
+enum class Method : std::uint8_t { Full, Lora, State };
+const char* methodName(Method m);                        // "full", "lora", "state"
+bool parseMethod(const std::string& s, Method* out);
+
+struct TrainConfig {
+    std::string datasetDir;
+    std::string runDir;
+    std::string baseModel;          // .safetensors/.pth; empty = a new model from `preset`
+    std::string preset = "tiny";
+    bool deepEmbed = false;         // new models only: RWKV-8 "Heron" DeepEmbed
+    model::Rwkv7Config customModel; // new models: this shape instead of the preset when nEmbd > 0
+                                    // (vocabSize is taken from the dataset)
+    Method method = Method::Full;
+    int loraRank = 16;
+    double loraAlpha = 32;
+
+    BatcherOptions batch;           // ctxLen, batchSize, seed, augmentation, loss mode
+    int gradAccum = 1;              // micro-batches per optimiser step
+    std::int64_t steps = 1000;      // optimiser steps (ignored when epochs > 0)
+    std::int64_t epochs = 0;
+    OptimOptions optim;             // totalSteps is set from steps/epochs
+    int l2wrap = -1;                // 1 on, 0 off, -1 = on when training from scratch
+    std::int64_t chunkRows = 2048;
+
+    std::int64_t validateEvery = 100;     // steps; 0 = only at the end
+    std::int64_t validationWindows = 64;  // at most this many validation windows per evaluation
+    double checkpointSeconds = 60;        // at least this often (and on stop / at the end)
+    std::int64_t checkpointEvery = 0;     // also every N steps (0 = off)
+    int keepLast = 3;
+    int maxBadSteps = 3;                  // consecutive non-finite steps before a rollback
+    std::string device = "auto";          // auto, cpu, cuda
+    bool resume = false;
+    std::string resumeFrom;               // a checkpoint file; empty = newest in runDir
+    std::string exportPath;               // final model; empty = runDir/model-final.safetensors
+
+    // Fault injection for tests: called after each micro-batch's backward, before the finiteness
+    // check (e.g. to poison a gradient).
+    std::function<void(std::int64_t step, model::Rwkv7Model& model)> afterBackward;
+    // Continuation of a validation prompt for the per-checkpoint sample; unset = no samples
+    // until the generator exists (issue 8). Returns the generated tokens (prompt excluded).
+    std::function<std::vector<std::uint16_t>(model::Rwkv7Model& model, const std::vector<std::uint16_t>& prompt)> sampler;
+};
+
+struct TrainEvent {
+    enum class Kind : std::uint8_t { Started, Step, Validation, Checkpoint, Sample, Warning, Resumed, Finished };
+    Kind kind = Kind::Step;
+    std::int64_t step = 0, totalSteps = 0;
+    std::uint64_t epoch = 0;
+    double loss = 0, lr = 0, tokensPerSec = 0, elapsed = 0, eta = 0;
+    double valLoss = 0, valBitsPerNote = 0, valBitsPerSecond = 0;
+    bool best = false;
+    std::string path;      // checkpoint / sample / exported model
+    std::string message;   // warnings, summaries
+};
+
+// Set from any thread; the trainer polls it before every micro-batch.
+struct TrainControl {
+    std::atomic<bool> stop{false};
+    std::atomic<bool> pause{false};
+};
+
+struct TrainResult {
+    bool ok = false;
+    bool stopped = false;          // stop requested before the last step
+    std::int64_t step = 0;
+    double lastLoss = 0;
+    std::string error;             // one line when !ok
+    std::string finalModel, bestModel, lastCheckpoint;
+};
+
+using TrainCallback = std::function<void(const TrainEvent&)>;
+
+// Never throws: failures come back in TrainResult::error (OOM with a suggestion).
+TrainResult runTraining(const TrainConfig& config, TrainControl* control, const TrainCallback& callback);
+
+// The newest ckpt-*.pmckpt in runDir/checkpoints, or "".
+std::string latestCheckpoint(const std::string& runDir);
+
+// Validation numbers of a model on a dataset's validation split (eval command, tests).
+struct EvalResult {
+    double loss = 0, bitsPerNote = 0, bitsPerSecond = 0, unigramBitsPerNote = 0;
+    std::int64_t tokens = 0, notes = 0;
+};
+// The unigram baseline is add-one smoothed token frequencies of `train`'s targets; bits per
+// second use the validation pieces' durations from the manifest. maxWindows 0 = all.
+EvalResult evaluateWithBaseline(model::Rwkv7Model& model, const Batcher& train, const Batcher& validation,
+                                const dataset::DatasetContents& data, std::int64_t maxWindows, std::int64_t chunkRows);
+
+}  // namespace pm::train

@@ -1,0 +1,129 @@
+// Batches: bar-aligned windows with their prefix, padding masked, seeded augmentation that keeps
+// every note on the keyboard, a deterministic order, and a position that reproduces the stream.
+#include "train/batcher.h"
+
+#include "train_fixture.h"
+
+#include <gtest/gtest.h>
+
+namespace {
+
+using pm::tok::TokenKind;
+
+struct Data {
+    pm::test::TempDir tmp;
+    pm::dataset::DatasetContents contents;
+    Data(int pieces = 8, int bars = 8) {
+        const std::string dir = pm::test::buildSyntheticDataset(tmp, pieces, bars);
+        EXPECT_EQ(pm::dataset::loadDataset(dir, &contents), "");
+    }
+};
+
+TEST(Batcher, WindowsStartWithThePrefixAndFitTheContext) {
+    Data d;
+    pm::train::BatcherOptions o;
+    o.ctxLen = 40;
+    pm::train::Batcher b(d.contents, pm::dataset::Split::Train, o);
+    ASSERT_GT(b.windowCount(), 6u);   // several windows per piece: mid-piece starts exist
+    const auto& v = b.vocabulary();
+    for (const auto& w : b.windows()) {
+        ASSERT_LE(w.tokens.size(), 41u);
+        EXPECT_EQ(v.token(w.tokens[0]).kind, TokenKind::Bos);
+        EXPECT_EQ(v.token(w.tokens[1]).kind, TokenKind::TimeSig);
+        EXPECT_EQ(v.token(w.tokens[2]).kind, TokenKind::Tempo);
+    }
+}
+
+TEST(Batcher, PaddingIsMaskedAndTargetsAreShiftedInputs) {
+    Data d;
+    pm::train::BatcherOptions o;
+    o.ctxLen = 200;   // longer than the windows: padding
+    o.batchSize = 4;
+    o.augment = false;
+    pm::train::Batcher b(d.contents, pm::dataset::Split::Train, o);
+    const pm::train::Batch batch = b.sequential(0, 2);
+    const auto& w = b.windows()[0].tokens;
+    ASSERT_LT(w.size(), 201u);
+    for (std::size_t t = 0; t < 200; ++t) {
+        if (t + 1 < w.size()) {
+            EXPECT_EQ(batch.inputs[t], w[t]);
+            EXPECT_EQ(batch.targets[t], w[t + 1]);
+            EXPECT_EQ(batch.mask[t], 1.f);
+        } else {
+            EXPECT_EQ(batch.mask[t], 0.f) << t;
+            EXPECT_EQ(batch.inputs[t], b.vocabulary().first(TokenKind::Pad));
+        }
+    }
+    EXPECT_EQ(batch.countedTokens, std::int64_t(b.windows()[0].tokens.size() + b.windows()[1].tokens.size() - 2));
+}
+
+TEST(Batcher, ContinuationMaskStartsAtABarAfterTheContext) {
+    Data d;
+    pm::train::BatcherOptions o;
+    o.ctxLen = 64;
+    o.augment = false;
+    o.lossMode = pm::train::LossMode::Continuation;
+    pm::train::Batcher b(d.contents, pm::dataset::Split::Train, o);
+    const pm::train::Batch batch = b.sequential(0, 1);
+    const auto& w = b.windows()[0].tokens;
+    int first = -1;
+    for (int t = 0; t < 64; ++t)
+        if (batch.mask[std::size_t(t)] > 0 && first < 0) first = t;
+    ASSERT_GT(first, 0);
+    EXPECT_EQ(b.vocabulary().token(w[std::size_t(first) + 1]).kind, TokenKind::Bar);   // target = the bar line
+    EXPECT_GE(first + 1, int(0.5 * (w.size() - 1)));
+    for (int t = first; t < int(w.size()) - 1; ++t) EXPECT_EQ(batch.mask[std::size_t(t)], 1.f);
+}
+
+TEST(Batcher, AugmentationIsSeededAndKeepsNotesOnTheKeyboard) {
+    Data d;
+    d.contents.manifest.options.augmentation.transposeMin = -40;   // far more than fits
+    d.contents.manifest.options.augmentation.transposeMax = 40;
+    d.contents.manifest.options.augmentation.tempoStretchMin = 0.5;
+    d.contents.manifest.options.augmentation.tempoStretchMax = 2.0;
+    pm::train::BatcherOptions o;
+    o.ctxLen = 64;
+    pm::train::Batcher b(d.contents, pm::dataset::Split::Train, o);
+    const auto& v = b.vocabulary();
+    int changed = 0;
+    for (std::size_t i = 0; i < b.windowCount(); ++i) {
+        const auto a = b.augmented(b.windows()[i], 0, i);
+        EXPECT_EQ(a, b.augmented(b.windows()[i], 0, i));   // same seed, same result
+        ASSERT_EQ(a.size(), b.windows()[i].tokens.size());
+        changed += a != b.windows()[i].tokens;
+        for (std::size_t k = 0; k < a.size(); ++k) {
+            const auto orig = v.token(b.windows()[i].tokens[k]), now = v.token(a[k]);
+            EXPECT_EQ(orig.kind, now.kind);   // pitches stay pitches (21..108), tempos stay tempos
+            if (orig.kind == TokenKind::Pitch) EXPECT_TRUE(now.value >= 21 && now.value <= 108);
+            if (orig.kind != TokenKind::Pitch && orig.kind != TokenKind::Tempo) EXPECT_EQ(orig.value, now.value);
+        }
+    }
+    EXPECT_GT(changed, 0);
+}
+
+TEST(Batcher, OrderIsDeterministicAndAPositionReproducesTheStream) {
+    Data d;
+    pm::train::BatcherOptions o;
+    o.ctxLen = 48;
+    o.batchSize = 3;
+    pm::train::Batcher a(d.contents, pm::dataset::Split::Train, o), b(d.contents, pm::dataset::Split::Train, o);
+    std::vector<pm::train::Batch> first;
+    pm::train::BatcherPosition mid;
+    for (int i = 0; i < 12; ++i) {
+        if (i == 5) mid = a.position();
+        first.push_back(a.next());
+    }
+    EXPECT_GT(a.position().epoch, 0u);   // wrapped at least once
+    b.setPosition(mid);
+    for (int i = 5; i < 12; ++i) {
+        const pm::train::Batch x = b.next();
+        EXPECT_EQ(x.inputs, first[std::size_t(i)].inputs) << i;
+        EXPECT_EQ(x.mask, first[std::size_t(i)].mask) << i;
+    }
+    EXPECT_NE(a.epochOrder(0), a.epochOrder(1));
+    o.seed = 2;
+    pm::train::Batcher c(d.contents, pm::dataset::Split::Train, o);
+    EXPECT_NE(c.epochOrder(0), a.epochOrder(0));
+}
+
+}  // namespace
