@@ -40,6 +40,7 @@ int main(int argc, char** argv) {
     addDatasetCommand(root, commands);
     addModelCommand(root, commands);
     addScoreCommand(root, commands);
+    addTrainCommand(root, commands);
 
     // CLI11 reports "a subcommand is required" before it mentions a misspelt one; name it.
     if (argc > 1 && argv[1][0] != '-') {

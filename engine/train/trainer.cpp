@@ -512,12 +512,12 @@ TrainResult Run::go() {
         emit(start);
         bool stopped = false;
         while (step_ < total_) {
-            while (control_ && control_->pause.load() && !control_->stop.load()) {
+            while (control_ && control_->pause.load() && !control_->stopRequested()) {
                 const auto p0 = Clock::now();
                 std::this_thread::sleep_for(std::chrono::milliseconds(10));
                 paused_ += std::chrono::duration<double>(Clock::now() - p0).count();
             }
-            if (control_ && control_->stop.load()) {
+            if (control_ && control_->stopRequested()) {
                 stopped = true;
                 break;
             }

@@ -83,6 +83,9 @@ struct TrainEvent {
 struct TrainControl {
     std::atomic<bool> stop{false};
     std::atomic<bool> pause{false};
+    // A second stop flag owned by someone else (the app's shared cancel), polled the same way.
+    const std::atomic<bool>* alsoStop = nullptr;
+    bool stopRequested() const { return stop.load() || (alsoStop && alsoStop->load()); }
 };
 
 struct TrainResult {

@@ -1,0 +1,57 @@
+// Training throughput on the CPU (issue 7): tokens per second of full training steps
+// (forward, chunked loss + backward, AdamW) for the tiny (L4-D128) and small (L6-D256) presets,
+// batch 8 x 256 tokens, fp32, random tokens from the piano vocabulary. Not a test: run it by hand.
+//
+//   pianomuse-bench-train [--steps N] [--batch B] [--ctx T] [--preset NAME ...]
+#include "model/rwkv7_model.h"
+#include "train/loss.h"
+#include "train/optimizer.h"
+
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+int main(int argc, char** argv) {
+    int steps = 6, batch = 8, ctx = 256;
+    std::int64_t vocab = 300;   // about the piano tokenizer's size
+    std::vector<std::string> presets;
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        if (a == "--steps" && i + 1 < argc) steps = std::atoi(argv[++i]);
+        else if (a == "--batch" && i + 1 < argc) batch = std::atoi(argv[++i]);
+        else if (a == "--ctx" && i + 1 < argc) ctx = std::atoi(argv[++i]);
+        else if (a == "--preset" && i + 1 < argc) presets.push_back(argv[++i]);
+        else {
+            std::fprintf(stderr, "usage: %s [--steps N] [--batch B] [--ctx T] [--preset NAME]...\n", argv[0]);
+            return 1;
+        }
+    }
+    if (presets.empty()) presets = {"tiny", "small"};
+    std::printf("threads %d, batch %d x %d tokens, fp32, %d timed steps (after 1 warm-up)\n", at::get_num_threads(), batch, ctx, steps);
+    for (const std::string& name : presets) {
+        torch::manual_seed(0);
+        pm::model::Rwkv7Model m(pm::model::Rwkv7Config::preset(name, vocab));
+        m->initWeights(1);
+        pm::train::OptimOptions o;
+        auto opt = pm::train::makeOptimizer(pm::train::groupParameters(m), o);
+        const torch::Tensor tokens = torch::randint(1, vocab, {batch, ctx + 1}, torch::kLong);
+        const torch::Tensor in = tokens.narrow(1, 0, ctx).contiguous(), tgt = tokens.narrow(1, 1, ctx).contiguous();
+        const torch::Tensor mask = torch::ones({batch, ctx});
+        pm::train::LossOptions lo;
+        double seconds = 0, loss = 0;
+        for (int s = 0; s <= steps; ++s) {
+            const auto t0 = std::chrono::steady_clock::now();
+            opt->zero_grad();
+            const torch::Tensor h = m->forwardHidden(in);
+            loss = pm::train::lossBackward(m, h, tgt, mask, 1.0, lo).mean();
+            opt->step();
+            const double dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+            if (s > 0) seconds += dt;
+        }
+        std::printf("%-6s %s: %.0f tokens/s (%.3f s/step, loss %.3f)\n", name.c_str(), m->config().describe().c_str(),
+                    double(steps) * batch * ctx / seconds, seconds / steps, loss);
+    }
+    return 0;
+}
