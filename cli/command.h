@@ -31,6 +31,8 @@ void addTokenizeCommand(CLI::App& root, CommandList& commands);
 void addDatasetCommand(CLI::App& root, CommandList& commands);
 void addModelCommand(CLI::App& root, CommandList& commands);
 void addScoreCommand(CLI::App& root, CommandList& commands);
+void addGenerateCommand(CLI::App& root, CommandList& commands);
+void addPlayCommand(CLI::App& root, CommandList& commands);
 void addTrainCommand(CLI::App& root, CommandList& commands);
 
 // "dataset build" for a nested command, as users type it.

@@ -40,6 +40,8 @@ int main(int argc, char** argv) {
     addDatasetCommand(root, commands);
     addModelCommand(root, commands);
     addScoreCommand(root, commands);
+    addGenerateCommand(root, commands);
+    addPlayCommand(root, commands);
     addTrainCommand(root, commands);
 
     // CLI11 reports "a subcommand is required" before it mentions a misspelt one; name it.

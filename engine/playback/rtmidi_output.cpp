@@ -1,0 +1,121 @@
+#include "playback/rtmidi_output.h"
+
+#include "playback/midi_ports.h"
+
+#if PIANOMUSE_HAVE_RTMIDI
+#include <RtMidi.h>
+#endif
+#if defined(__linux__)
+#include <unistd.h>   // access
+#endif
+
+namespace pm::play {
+
+#if PIANOMUSE_HAVE_RTMIDI
+struct RtMidiOutput::Impl {
+    explicit Impl(RtMidi::Api api) : out(api, "PianoMuse") { out.setErrorCallback(&collect, &lastError); }
+    static void collect(RtMidiError::Type, const std::string& text, void* user) {
+        *static_cast<std::string*>(user) = text;
+    }
+    RtMidiOut out;
+    std::string lastError;   // what RtMidi reported during the last call (it would print or throw)
+};
+
+namespace {
+bool alsaUsable() {
+#if defined(__linux__)
+    return access("/dev/snd/seq", R_OK | W_OK) == 0;
+#else
+    return true;
+#endif
+}
+RtMidi::Api systemApi() {
+#if defined(__linux__)
+    return RtMidi::LINUX_ALSA;
+#else
+    return RtMidi::UNSPECIFIED;
+#endif
+}
+}  // namespace
+
+std::unique_ptr<RtMidiOutput> RtMidiOutput::open(const std::string& portName, std::string* error) {
+    // The listing knows which API is safe to construct here; use the same check.
+    const MidiPortList list = listMidiOutputPorts();
+    if (!list.available) {
+        if (error) *error = "no MIDI output: " + list.message;
+        return nullptr;
+    }
+    int index = -1;
+    for (const auto& p : list.ports)
+        if (p.name == portName) index = p.index;
+    if (index < 0)
+        for (const auto& p : list.ports)
+            if (p.name.find(portName) != std::string::npos) {
+                index = p.index;
+                break;
+            }
+    if (index < 0) {
+        if (error) *error = "no MIDI output port named \"" + portName + "\"";
+        return nullptr;
+    }
+    try {
+        auto impl = std::make_unique<Impl>(systemApi());
+        const std::string name = impl->out.getPortName(unsigned(index));
+        impl->out.openPort(unsigned(index), "PianoMuse output");
+        if (!impl->out.isPortOpen()) {
+            if (error) *error = "could not open MIDI port \"" + name + "\"";
+            return nullptr;
+        }
+        return std::unique_ptr<RtMidiOutput>(new RtMidiOutput(std::move(impl), name));
+    } catch (const RtMidiError& e) {
+        if (error) *error = e.getMessage();
+    } catch (const std::exception& e) {
+        if (error) *error = e.what();
+    }
+    return nullptr;
+}
+
+std::unique_ptr<RtMidiOutput> RtMidiOutput::openVirtual(const std::string& name, std::string* error) {
+    if (!alsaUsable()) {
+        if (error) *error = "virtual MIDI ports need the ALSA sequencer (/dev/snd/seq)";
+        return nullptr;
+    }
+    try {
+        auto impl = std::make_unique<Impl>(RtMidi::LINUX_ALSA);
+        impl->out.openVirtualPort(name);
+        return std::unique_ptr<RtMidiOutput>(new RtMidiOutput(std::move(impl), name));
+    } catch (const RtMidiError& e) {
+        if (error) *error = e.getMessage();
+    } catch (const std::exception& e) {
+        if (error) *error = e.what();
+    }
+    return nullptr;
+}
+
+bool RtMidiOutput::send(const MidiMessage& message) {
+    impl_->lastError.clear();
+    try {
+        impl_->out.sendMessage(message.bytes, message.size);
+    } catch (...) {
+        return false;
+    }
+    return impl_->lastError.empty();
+}
+
+#else
+struct RtMidiOutput::Impl {};
+std::unique_ptr<RtMidiOutput> RtMidiOutput::open(const std::string&, std::string* error) {
+    if (error) *error = "this build has no MIDI output support (RtMidi)";
+    return nullptr;
+}
+std::unique_ptr<RtMidiOutput> RtMidiOutput::openVirtual(const std::string&, std::string* error) {
+    if (error) *error = "this build has no MIDI output support (RtMidi)";
+    return nullptr;
+}
+bool RtMidiOutput::send(const MidiMessage&) { return false; }
+#endif
+
+RtMidiOutput::RtMidiOutput(std::unique_ptr<Impl> impl, std::string name) : impl_(std::move(impl)), name_(std::move(name)) {}
+RtMidiOutput::~RtMidiOutput() = default;
+
+}  // namespace pm::play
