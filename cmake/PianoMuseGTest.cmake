@@ -29,5 +29,15 @@ function(pianomuse_add_gtest name)
         PIANOMUSE_TEST_DATA_DIR="${CMAKE_SOURCE_DIR}/tests/data"
         PIANOMUSE_CLI_PATH="$<TARGET_FILE:pianomuse-cli>")
     pianomuse_set_warnings(${name})
-    gtest_discover_tests(${name} PROPERTIES LABELS "${ARG_LABELS}" DISCOVERY_TIMEOUT 60)
+    if("pianomuse_engine" IN_LIST ARG_LIBS)
+        # Test files that include LibTorch would each cost 20-37 s to compile; reuse the engine's
+        # precompiled header (same flags, hence PIC like the engine). And one CTest entry per
+        # binary: every process start loads LibTorch (~0.5 s), too much to pay per test case.
+        set_target_properties(${name} PROPERTIES POSITION_INDEPENDENT_CODE ON)
+        target_precompile_headers(${name} REUSE_FROM pianomuse_engine)
+        add_test(NAME ${name} COMMAND ${name} --gtest_brief=1)
+        set_tests_properties(${name} PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT 900)
+    else()
+        gtest_discover_tests(${name} PROPERTIES LABELS "${ARG_LABELS}" DISCOVERY_TIMEOUT 60)
+    endif()
 endfunction()
