@@ -38,7 +38,7 @@ MainWindow::MainWindow(EngineController* engine, AppSettings* settings, QWidget*
     m_pages = new QStackedWidget(central);
     m_pages->addWidget(new DatasetPage(m_engine, m_settings, m_pages));
     m_pages->addWidget(new TrainPage(m_pages));
-    m_pages->addWidget(new GeneratePage(m_pages));
+    m_pages->addWidget(new GeneratePage(m_engine, m_settings, m_pages));
     layout->addWidget(m_sidebar);
     layout->addWidget(m_pages, 1);
     setCentralWidget(central);

@@ -279,6 +279,248 @@
         <source>Give the model the opening bars of a piece and let it continue. You hear the music while it is written, see it on the piano roll, and can export what you like as a MIDI file.</source>
         <translation>Geben Sie dem Modell die ersten Takte eines Stücks und lassen Sie es weiterspielen. Sie hören die Musik, während sie entsteht, sehen sie auf der Pianorolle und können exportieren, was Ihnen gefällt, als MIDI-Datei.</translation>
     </message>
+    <message>
+        <source>Model and prompt</source>
+        <translation>Modell und Vorgabe</translation>
+    </message>
+    <message>
+        <source>A trained model (.safetensors) or an RWKV-7 .pth file</source>
+        <translation>Ein trainiertes Modell (.safetensors) oder eine RWKV-7-.pth-Datei</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>Durchsuchen…</translation>
+    </message>
+    <message>
+        <source>Model:</source>
+        <translation>Modell:</translation>
+    </message>
+    <message>
+        <source>Optional: a MIDI file whose opening the model continues</source>
+        <translation>Optional: eine MIDI-Datei, deren Anfang das Modell fortsetzt</translation>
+    </message>
+    <message>
+        <source>How many bars of the prompt file to keep</source>
+        <translation>Wie viele Takte der Vorgabedatei behalten werden</translation>
+    </message>
+    <message>
+        <source>Bars:</source>
+        <translation>Takte:</translation>
+    </message>
+    <message>
+        <source>Prompt:</source>
+        <translation>Vorgabe:</translation>
+    </message>
+    <message>
+        <source> BPM</source>
+        <translation> BPM</translation>
+    </message>
+    <message>
+        <source>Without a prompt:</source>
+        <translation>Ohne Vorgabe:</translation>
+    </message>
+    <message>
+        <source>Sampling</source>
+        <translation>Sampling</translation>
+    </message>
+    <message>
+        <source>bars</source>
+        <translation>Takte</translation>
+    </message>
+    <message>
+        <source>seconds</source>
+        <translation>Sekunden</translation>
+    </message>
+    <message>
+        <source>tokens</source>
+        <translation>Token</translation>
+    </message>
+    <message>
+        <source>Length:</source>
+        <translation>Länge:</translation>
+    </message>
+    <message>
+        <source>Higher is more adventurous, 0 always takes the most likely note</source>
+        <translation>Höher ist gewagter, 0 nimmt immer die wahrscheinlichste Note</translation>
+    </message>
+    <message>
+        <source>Temperature:</source>
+        <translation>Temperatur:</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>aus</translation>
+    </message>
+    <message>
+        <source>Top-k:</source>
+        <translation>Top-k:</translation>
+    </message>
+    <message>
+        <source>Top-p:</source>
+        <translation>Top-p:</translation>
+    </message>
+    <message>
+        <source>Makes recently played pitches less likely; the effect fades with distance</source>
+        <translation>Macht kürzlich gespielte Tonhöhen unwahrscheinlicher; die Wirkung lässt mit dem Abstand nach</translation>
+    </message>
+    <message>
+        <source>Repetition penalty:</source>
+        <translation>Wiederholungsstrafe:</translation>
+    </message>
+    <message>
+        <source>New random seed</source>
+        <translation>Neuer zufälliger Startwert</translation>
+    </message>
+    <message>
+        <source>Seed:</source>
+        <translation>Startwert:</translation>
+    </message>
+    <message>
+        <source>Variations:</source>
+        <translation>Varianten:</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Stopp</translation>
+    </message>
+    <message>
+        <source>Continue</source>
+        <translation>Fortsetzen</translation>
+    </message>
+    <message>
+        <source>Let the model write more of the shown variation</source>
+        <translation>Das Modell mehr von der angezeigten Variante schreiben lassen</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>Rückgängig</translation>
+    </message>
+    <message>
+        <source>Go back to the piece before the last continuation</source>
+        <translation>Zum Stück vor der letzten Fortsetzung zurückkehren</translation>
+    </message>
+    <message>
+        <source>Export MIDI…</source>
+        <translation>MIDI exportieren…</translation>
+    </message>
+    <message>
+        <source>Play</source>
+        <translation>Abspielen</translation>
+    </message>
+    <message>
+        <source>Stop playback</source>
+        <translation>Wiedergabe stoppen</translation>
+    </message>
+    <message>
+        <source>Built-in piano</source>
+        <translation>Eingebautes Klavier</translation>
+    </message>
+    <message>
+        <source>Play while generating</source>
+        <translation>Während des Erzeugens abspielen</translation>
+    </message>
+    <message>
+        <source>Zoom (leftmost: the whole piece)</source>
+        <translation>Zoom (ganz links: das ganze Stück)</translation>
+    </message>
+    <message>
+        <source>Output:</source>
+        <translation>Ausgabe:</translation>
+    </message>
+    <message>
+        <source>Zoom:</source>
+        <translation>Zoom:</translation>
+    </message>
+    <message>
+        <source>Playback stopped: %1</source>
+        <translation>Wiedergabe gestoppt: %1</translation>
+    </message>
+    <message>
+        <source>Choose a model file first.</source>
+        <translation>Wählen Sie zuerst eine Modelldatei.</translation>
+    </message>
+    <message>
+        <source>Generating…</source>
+        <translation>Wird erzeugt…</translation>
+    </message>
+    <message>
+        <source>Continuing…</source>
+        <translation>Wird fortgesetzt…</translation>
+    </message>
+    <message numerus="yes">
+        <source>Generating… %n token(s)</source>
+        <translation>
+            <numerusform>Wird erzeugt… %n Token</numerusform>
+            <numerusform>Wird erzeugt… %n Token</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Nothing to undo.</source>
+        <translation>Nichts rückgängig zu machen.</translation>
+    </message>
+    <message>
+        <source>Generation failed: %1</source>
+        <translation>Erzeugen fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Variation %1</source>
+        <translation>Variante %1</translation>
+    </message>
+    <message>
+        <source>Back to the previous piece.</source>
+        <translation>Zurück zum vorherigen Stück.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Stopped after %n token(s).</source>
+        <translation>
+            <numerusform>Nach %n Token gestoppt.</numerusform>
+            <numerusform>Nach %n Token gestoppt.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 bars, %2 notes, %3 tokens at %4 tokens/s (seed %5).</source>
+        <translation>%1 Takte, %2 Noten, %3 Token mit %4 Token/s (Startwert %5).</translation>
+    </message>
+    <message>
+        <source>Cannot play: %1</source>
+        <translation>Abspielen nicht möglich: %1</translation>
+    </message>
+    <message>
+        <source>Nothing to export yet.</source>
+        <translation>Noch nichts zu exportieren.</translation>
+    </message>
+    <message>
+        <source>Export failed: %1</source>
+        <translation>Export fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Saved %1.</source>
+        <translation>%1 gespeichert.</translation>
+    </message>
+    <message>
+        <source>Export MIDI</source>
+        <translation>MIDI exportieren</translation>
+    </message>
+    <message>
+        <source>MIDI files (*.mid)</source>
+        <translation>MIDI-Dateien (*.mid)</translation>
+    </message>
+    <message>
+        <source>Choose a model</source>
+        <translation>Modell wählen</translation>
+    </message>
+    <message>
+        <source>Models (*.safetensors *.pth);;All files (*)</source>
+        <translation>Modelle (*.safetensors *.pth);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>Choose a prompt</source>
+        <translation>Vorgabe wählen</translation>
+    </message>
+    <message>
+        <source>MIDI files (*.mid *.midi);;All files (*)</source>
+        <translation>MIDI-Dateien (*.mid *.midi);;Alle Dateien (*)</translation>
+    </message>
 </context>
 <context>
     <name>pm::app::MainWindow</name>

@@ -279,6 +279,246 @@
         <source>Give the model the opening bars of a piece and let it continue. You hear the music while it is written, see it on the piano roll, and can export what you like as a MIDI file.</source>
         <translation>给模型一首乐曲的开头几小节，让它继续创作。你可以在生成过程中聆听音乐、在钢琴卷帘上查看，并将喜欢的结果导出为 MIDI 文件。</translation>
     </message>
+    <message>
+        <source>Model and prompt</source>
+        <translation>模型与提示</translation>
+    </message>
+    <message>
+        <source>A trained model (.safetensors) or an RWKV-7 .pth file</source>
+        <translation>训练好的模型（.safetensors）或 RWKV-7 .pth 文件</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Model:</source>
+        <translation>模型：</translation>
+    </message>
+    <message>
+        <source>Optional: a MIDI file whose opening the model continues</source>
+        <translation>可选：由模型续写其开头的 MIDI 文件</translation>
+    </message>
+    <message>
+        <source>How many bars of the prompt file to keep</source>
+        <translation>保留提示文件的小节数</translation>
+    </message>
+    <message>
+        <source>Bars:</source>
+        <translation>小节：</translation>
+    </message>
+    <message>
+        <source>Prompt:</source>
+        <translation>提示：</translation>
+    </message>
+    <message>
+        <source> BPM</source>
+        <translation> BPM</translation>
+    </message>
+    <message>
+        <source>Without a prompt:</source>
+        <translation>无提示时：</translation>
+    </message>
+    <message>
+        <source>Sampling</source>
+        <translation>采样</translation>
+    </message>
+    <message>
+        <source>bars</source>
+        <translation>小节</translation>
+    </message>
+    <message>
+        <source>seconds</source>
+        <translation>秒</translation>
+    </message>
+    <message>
+        <source>tokens</source>
+        <translation>词元</translation>
+    </message>
+    <message>
+        <source>Length:</source>
+        <translation>长度：</translation>
+    </message>
+    <message>
+        <source>Higher is more adventurous, 0 always takes the most likely note</source>
+        <translation>越高越大胆，0 总是选择最可能的音符</translation>
+    </message>
+    <message>
+        <source>Temperature:</source>
+        <translation>温度：</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>关</translation>
+    </message>
+    <message>
+        <source>Top-k:</source>
+        <translation>Top-k：</translation>
+    </message>
+    <message>
+        <source>Top-p:</source>
+        <translation>Top-p：</translation>
+    </message>
+    <message>
+        <source>Makes recently played pitches less likely; the effect fades with distance</source>
+        <translation>降低最近弹过的音高的概率；效果随距离减弱</translation>
+    </message>
+    <message>
+        <source>Repetition penalty:</source>
+        <translation>重复惩罚：</translation>
+    </message>
+    <message>
+        <source>New random seed</source>
+        <translation>新的随机种子</translation>
+    </message>
+    <message>
+        <source>Seed:</source>
+        <translation>种子：</translation>
+    </message>
+    <message>
+        <source>Variations:</source>
+        <translation>变体数：</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Continue</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <source>Let the model write more of the shown variation</source>
+        <translation>让模型继续写当前显示的变体</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <source>Go back to the piece before the last continuation</source>
+        <translation>回到上一次续写之前的乐曲</translation>
+    </message>
+    <message>
+        <source>Export MIDI…</source>
+        <translation>导出 MIDI…</translation>
+    </message>
+    <message>
+        <source>Play</source>
+        <translation>播放</translation>
+    </message>
+    <message>
+        <source>Stop playback</source>
+        <translation>停止播放</translation>
+    </message>
+    <message>
+        <source>Built-in piano</source>
+        <translation>内置钢琴</translation>
+    </message>
+    <message>
+        <source>Play while generating</source>
+        <translation>边生成边播放</translation>
+    </message>
+    <message>
+        <source>Zoom (leftmost: the whole piece)</source>
+        <translation>缩放（最左：整首乐曲）</translation>
+    </message>
+    <message>
+        <source>Output:</source>
+        <translation>输出：</translation>
+    </message>
+    <message>
+        <source>Zoom:</source>
+        <translation>缩放：</translation>
+    </message>
+    <message>
+        <source>Playback stopped: %1</source>
+        <translation>播放已停止：%1</translation>
+    </message>
+    <message>
+        <source>Choose a model file first.</source>
+        <translation>请先选择模型文件。</translation>
+    </message>
+    <message>
+        <source>Generating…</source>
+        <translation>正在生成…</translation>
+    </message>
+    <message>
+        <source>Continuing…</source>
+        <translation>正在续写…</translation>
+    </message>
+    <message numerus="yes">
+        <source>Generating… %n token(s)</source>
+        <translation>
+            <numerusform>正在生成… %n 个词元</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Nothing to undo.</source>
+        <translation>没有可撤销的内容。</translation>
+    </message>
+    <message>
+        <source>Generation failed: %1</source>
+        <translation>生成失败：%1</translation>
+    </message>
+    <message>
+        <source>Variation %1</source>
+        <translation>变体 %1</translation>
+    </message>
+    <message>
+        <source>Back to the previous piece.</source>
+        <translation>已回到上一首乐曲。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Stopped after %n token(s).</source>
+        <translation>
+            <numerusform>已在 %n 个词元后停止。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 bars, %2 notes, %3 tokens at %4 tokens/s (seed %5).</source>
+        <translation>%1 小节，%2 个音符，%3 个词元，速度 %4 词元/秒（种子 %5）。</translation>
+    </message>
+    <message>
+        <source>Cannot play: %1</source>
+        <translation>无法播放：%1</translation>
+    </message>
+    <message>
+        <source>Nothing to export yet.</source>
+        <translation>还没有可导出的内容。</translation>
+    </message>
+    <message>
+        <source>Export failed: %1</source>
+        <translation>导出失败：%1</translation>
+    </message>
+    <message>
+        <source>Saved %1.</source>
+        <translation>已保存 %1。</translation>
+    </message>
+    <message>
+        <source>Export MIDI</source>
+        <translation>导出 MIDI</translation>
+    </message>
+    <message>
+        <source>MIDI files (*.mid)</source>
+        <translation>MIDI 文件 (*.mid)</translation>
+    </message>
+    <message>
+        <source>Choose a model</source>
+        <translation>选择模型</translation>
+    </message>
+    <message>
+        <source>Models (*.safetensors *.pth);;All files (*)</source>
+        <translation>模型 (*.safetensors *.pth);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Choose a prompt</source>
+        <translation>选择提示</translation>
+    </message>
+    <message>
+        <source>MIDI files (*.mid *.midi);;All files (*)</source>
+        <translation>MIDI 文件 (*.mid *.midi);;所有文件 (*)</translation>
+    </message>
 </context>
 <context>
     <name>pm::app::MainWindow</name>

@@ -1,12 +1,66 @@
 #include "pages/generate_page.h"
 
 #include "pages/page_header.h"
+#include "settings/app_settings.h"
+#include "widgets/piano_roll_widget.h"
+#include "worker/engine_controller.h"
 
+#include "midi/midi_writer.h"
+#include "playback/open_output.h"
+#include "playback/playback_clock.h"
+#include "playback/playback_scheduler.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QRandomGenerator>
+#include <QScrollArea>
+#include <QSlider>
+#include <QSpinBox>
+#include <QTabBar>
+#include <QTimer>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 namespace pm::app {
 
-GeneratePage::GeneratePage(QWidget* parent) : QWidget(parent) {
+namespace {
+
+std::vector<pm::dataset::PreviewNote> notesOf(const std::vector<pm::tok::DecodedEvent>& events) {
+    std::vector<pm::dataset::PreviewNote> notes;
+    for (const auto& e : events)
+        if (e.kind == pm::tok::DecodedEvent::Kind::Note)
+            notes.push_back({e.note.startSeconds, e.note.endSeconds, e.note.pitch, e.note.velocity});
+    return notes;
+}
+
+QDoubleSpinBox* doubleSpin(double min, double max, double step, double value, int decimals, QWidget* parent) {
+    auto* s = new QDoubleSpinBox(parent);
+    s->setRange(min, max);
+    s->setSingleStep(step);
+    s->setDecimals(decimals);
+    s->setValue(value);
+    return s;
+}
+
+QSpinBox* intSpin(int min, int max, int value, QWidget* parent) {
+    auto* s = new QSpinBox(parent);
+    s->setRange(min, max);
+    s->setValue(value);
+    return s;
+}
+
+}  // namespace
+
+GeneratePage::GeneratePage(EngineController* engine, AppSettings* settings, QWidget* parent)
+    : QWidget(parent), m_engine(engine), m_settings(settings), m_clock(std::make_unique<pm::play::SteadyPlaybackClock>()) {
     setObjectName(QStringLiteral("generatePage"));
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(makePageHeader(
@@ -14,7 +68,392 @@ GeneratePage::GeneratePage(QWidget* parent) : QWidget(parent) {
         tr("Give the model the opening bars of a piece and let it continue. You hear the music while "
            "it is written, see it on the piano roll, and can export what you like as a MIDI file."),
         this));
-    layout->addStretch(1);
+
+    // --- Model and prompt ---------------------------------------------------------------------
+    auto* inputs = new QGroupBox(tr("Model and prompt"), this);
+    auto* inputForm = new QFormLayout(inputs);
+    auto* modelRow = new QHBoxLayout;
+    m_modelPath = new QLineEdit(inputs);
+    m_modelPath->setObjectName(QStringLiteral("modelPath"));
+    m_modelPath->setPlaceholderText(tr("A trained model (.safetensors) or an RWKV-7 .pth file"));
+    auto* modelBrowse = new QPushButton(tr("Browse…"), inputs);
+    modelRow->addWidget(m_modelPath, 1);
+    modelRow->addWidget(modelBrowse);
+    inputForm->addRow(tr("Model:"), modelRow);
+
+    auto* promptRow = new QHBoxLayout;
+    m_promptPath = new QLineEdit(inputs);
+    m_promptPath->setObjectName(QStringLiteral("promptPath"));
+    m_promptPath->setPlaceholderText(tr("Optional: a MIDI file whose opening the model continues"));
+    auto* promptBrowse = new QPushButton(tr("Browse…"), inputs);
+    m_promptBars = doubleSpin(0, 1000, 1, 4, 0, inputs);
+    m_promptBars->setObjectName(QStringLiteral("promptBars"));
+    m_promptBars->setToolTip(tr("How many bars of the prompt file to keep"));
+    promptRow->addWidget(m_promptPath, 1);
+    promptRow->addWidget(promptBrowse);
+    promptRow->addWidget(new QLabel(tr("Bars:"), inputs));
+    promptRow->addWidget(m_promptBars);
+    inputForm->addRow(tr("Prompt:"), promptRow);
+
+    auto* fromNothing = new QHBoxLayout;
+    m_metre = new QComboBox(inputs);
+    for (const char* m : {"4/4", "3/4", "2/4", "6/8", "12/8", "5/4"}) m_metre->addItem(QString::fromLatin1(m));
+    m_tempo = intSpin(20, 300, 120, inputs);
+    m_tempo->setSuffix(tr(" BPM"));
+    fromNothing->addWidget(m_metre);
+    fromNothing->addWidget(m_tempo);
+    fromNothing->addStretch(1);
+    inputForm->addRow(tr("Without a prompt:"), fromNothing);
+    layout->addWidget(inputs);
+
+    // --- Sampling -----------------------------------------------------------------------------
+    auto* sampling = new QGroupBox(tr("Sampling"), this);
+    auto* sl = new QHBoxLayout(sampling);
+    auto* left = new QFormLayout;
+    auto* right = new QFormLayout;
+    sl->addLayout(left);
+    sl->addLayout(right);
+    auto* lengthRow = new QHBoxLayout;
+    m_length = doubleSpin(1, 100000, 1, 8, 0, sampling);
+    m_length->setObjectName(QStringLiteral("length"));
+    m_lengthUnit = new QComboBox(sampling);
+    m_lengthUnit->addItem(tr("bars"), int(pm::gen::LengthUnit::Bars));
+    m_lengthUnit->addItem(tr("seconds"), int(pm::gen::LengthUnit::Seconds));
+    m_lengthUnit->addItem(tr("tokens"), int(pm::gen::LengthUnit::Tokens));
+    lengthRow->addWidget(m_length);
+    lengthRow->addWidget(m_lengthUnit);
+    left->addRow(tr("Length:"), lengthRow);
+    m_temperature = doubleSpin(0, 5, 0.05, 1.0, 2, sampling);
+    m_temperature->setToolTip(tr("Higher is more adventurous, 0 always takes the most likely note"));
+    left->addRow(tr("Temperature:"), m_temperature);
+    m_topK = intSpin(0, 1000, 0, sampling);
+    m_topK->setSpecialValueText(tr("off"));
+    left->addRow(tr("Top-k:"), m_topK);
+    m_topP = doubleSpin(0.05, 1, 0.05, 0.95, 2, sampling);
+    right->addRow(tr("Top-p:"), m_topP);
+    m_repetition = doubleSpin(1, 3, 0.05, 1.1, 2, sampling);
+    m_repetition->setToolTip(tr("Makes recently played pitches less likely; the effect fades with distance"));
+    right->addRow(tr("Repetition penalty:"), m_repetition);
+    auto* seedRow = new QHBoxLayout;
+    m_seed = intSpin(0, 2147483647, 1, sampling);
+    m_seed->setObjectName(QStringLiteral("seed"));
+    auto* dice = new QToolButton(sampling);
+    dice->setText(QStringLiteral("🎲"));
+    dice->setToolTip(tr("New random seed"));
+    seedRow->addWidget(m_seed, 1);
+    seedRow->addWidget(dice);
+    right->addRow(tr("Seed:"), seedRow);
+    m_variations = intSpin(1, 8, 1, sampling);
+    right->addRow(tr("Variations:"), m_variations);
+    layout->addWidget(sampling);
+
+    // --- Actions ------------------------------------------------------------------------------
+    auto* actions = new QHBoxLayout;
+    m_generate = new QPushButton(tr("Generate"), this);
+    m_generate->setObjectName(QStringLiteral("generateButton"));
+    m_stop = new QPushButton(tr("Stop"), this);
+    m_continue = new QPushButton(tr("Continue"), this);
+    m_continue->setToolTip(tr("Let the model write more of the shown variation"));
+    m_undo = new QPushButton(tr("Undo"), this);
+    m_undo->setToolTip(tr("Go back to the piece before the last continuation"));
+    m_export = new QPushButton(tr("Export MIDI…"), this);
+    for (auto* b : {m_generate, m_stop, m_continue, m_undo, m_export}) actions->addWidget(b);
+    actions->addStretch(1);
+    layout->addLayout(actions);
+
+    // --- Transport ----------------------------------------------------------------------------
+    auto* transport = new QHBoxLayout;
+    m_play = new QPushButton(tr("Play"), this);
+    m_stopPlay = new QPushButton(tr("Stop playback"), this);
+    m_output = new QComboBox(this);
+    m_output->setObjectName(QStringLiteral("outputCombo"));
+    m_output->addItem(tr("Built-in piano"), QString());
+    m_playWhileGenerating = new QCheckBox(tr("Play while generating"), this);
+    m_zoom = new QSlider(Qt::Horizontal, this);
+    m_zoom->setRange(0, 400);
+    m_zoom->setValue(0);
+    m_zoom->setToolTip(tr("Zoom (leftmost: the whole piece)"));
+    transport->addWidget(m_play);
+    transport->addWidget(m_stopPlay);
+    transport->addWidget(new QLabel(tr("Output:"), this));
+    transport->addWidget(m_output, 1);
+    transport->addWidget(m_playWhileGenerating);
+    transport->addWidget(new QLabel(tr("Zoom:"), this));
+    transport->addWidget(m_zoom);
+    layout->addLayout(transport);
+
+    // --- Piano roll with variation tabs -------------------------------------------------------
+    m_variationTabs = new QTabBar(this);
+    m_variationTabs->setObjectName(QStringLiteral("variationTabs"));
+    layout->addWidget(m_variationTabs);
+    m_roll = new PianoRollWidget(this);
+    m_rollScroll = new QScrollArea(this);
+    m_rollScroll->setWidget(m_roll);
+    m_rollScroll->setWidgetResizable(true);
+    m_rollScroll->setMinimumHeight(200);
+    layout->addWidget(m_rollScroll, 1);
+    m_status = new QLabel(this);
+    m_status->setObjectName(QStringLiteral("generateStatus"));
+    m_status->setWordWrap(true);
+    layout->addWidget(m_status);
+
+    m_playheadTimer = new QTimer(this);
+    m_playheadTimer->setInterval(30);
+    connect(m_playheadTimer, &QTimer::timeout, this, [this] {
+        if (!m_scheduler) return;
+        m_roll->setPlayhead(m_scheduler->position());
+        if (!m_scheduler->playing()) {
+            m_playheadTimer->stop();
+            if (!m_scheduler->error().empty())
+                m_status->setText(tr("Playback stopped: %1").arg(QString::fromStdString(m_scheduler->error())));
+            updateButtons();
+        }
+    });
+
+    connect(modelBrowse, &QPushButton::clicked, this, &GeneratePage::browseModel);
+    connect(promptBrowse, &QPushButton::clicked, this, &GeneratePage::browsePrompt);
+    connect(dice, &QToolButton::clicked, this, [this] { m_seed->setValue(int(QRandomGenerator::global()->bounded(2147483647))); });
+    connect(m_generate, &QPushButton::clicked, this, &GeneratePage::startGeneration);
+    connect(m_stop, &QPushButton::clicked, this, &GeneratePage::stopGeneration);
+    connect(m_continue, &QPushButton::clicked, this, &GeneratePage::continueGeneration);
+    connect(m_undo, &QPushButton::clicked, this, &GeneratePage::undo);
+    connect(m_export, &QPushButton::clicked, this, &GeneratePage::exportDialog);
+    connect(m_play, &QPushButton::clicked, this, &GeneratePage::play);
+    connect(m_stopPlay, &QPushButton::clicked, this, &GeneratePage::stopPlayback);
+    connect(m_variationTabs, &QTabBar::currentChanged, this, [this](int i) {
+        if (!m_running && i >= 0) showVariation(i);
+    });
+    connect(m_zoom, &QSlider::valueChanged, this, [this](int v) {
+        m_rollScroll->setWidgetResizable(v == 0);
+        m_roll->setPixelsPerSecond(v);
+        if (v > 0) m_roll->resize(m_roll->sizeHint().width(), m_rollScroll->viewport()->height());
+    });
+    connect(m_engine->worker(), &EngineWorker::generationChunk, this, &GeneratePage::onChunk);
+    connect(m_engine->worker(), &EngineWorker::generationFinished, this, &GeneratePage::onFinished);
+    connect(m_engine->worker(), &EngineWorker::midiPortsReady, this, &GeneratePage::onPorts);
+    m_engine->requestMidiPorts();
+    updateButtons();
+}
+
+GeneratePage::~GeneratePage() { closeOutput(); }
+
+GenerateJob GeneratePage::currentJob(bool continueCurrent) const {
+    GenerateJob job;
+    job.modelPath = m_modelPath->text().trimmed().toStdString();
+    job.promptPath = m_promptPath->text().trimmed().toStdString();
+    job.promptBars = m_promptBars->value();
+    const QStringList metre = m_metre->currentText().split(QLatin1Char('/'));
+    job.metreNumerator = metre.value(0).toInt();
+    job.metreDenominator = metre.value(1).toInt();
+    job.tempoBpm = m_tempo->value();
+    job.length = {pm::gen::LengthUnit(m_lengthUnit->currentData().toInt()), m_length->value()};
+    job.sampling.temperature = m_temperature->value();
+    job.sampling.topK = m_topK->value();
+    job.sampling.topP = m_topP->value();
+    job.sampling.repetitionPenalty = m_repetition->value();
+    job.sampling.seed = std::uint64_t(m_seed->value());
+    job.variations = continueCurrent ? 1 : m_variations->value();
+    job.continueCurrent = continueCurrent;
+    job.continueVariation = m_shown;
+    return job;
+}
+
+void GeneratePage::startGeneration() {
+    if (m_running) return;
+    if (m_modelPath->text().trimmed().isEmpty()) {
+        m_status->setText(tr("Choose a model file first."));
+        return;
+    }
+    stopPlayback();
+    m_roll->setNotes({}, 0);
+    m_variationTabs->blockSignals(true);
+    while (m_variationTabs->count() > 0) m_variationTabs->removeTab(0);
+    m_variationTabs->blockSignals(false);
+    m_streamVariation = -1;
+    setRunning(true);
+    m_status->setText(tr("Generating…"));
+    m_engine->requestGeneration(currentJob(false));
+}
+
+void GeneratePage::continueGeneration() {
+    if (m_running || m_pieces.empty()) return;
+    stopPlayback();
+    m_roll->setNotes({}, 0);
+    m_streamVariation = -1;
+    setRunning(true);
+    m_status->setText(tr("Continuing…"));
+    m_engine->requestGeneration(currentJob(true));
+}
+
+void GeneratePage::stopGeneration() {
+    if (m_running) m_engine->cancel();
+}
+
+void GeneratePage::undo() {
+    if (m_running || !m_canUndo) return;
+    stopPlayback();
+    m_engine->requestGenerationUndo();
+}
+
+void GeneratePage::onChunk(const GenerationChunk& chunk) {
+    if (chunk.variation != m_streamVariation) {
+        // A new variation starts: the roll shows the one being written.
+        m_streamVariation = chunk.variation;
+        m_roll->setNotes({}, 0);
+        if (m_scheduler && chunk.variation > 0) m_scheduler->markComplete();   // only the first one plays live
+    }
+    m_roll->appendNotes(notesOf(chunk.events), chunk.prompt ? PianoRollWidget::NoteRole::Prompt
+                                                            : PianoRollWidget::NoteRole::Generated);
+    if (chunk.variation == 0 && m_playWhileGenerating->isChecked()) {
+        if (chunk.prompt && !m_scheduler && openOutput()) {
+            m_scheduler = std::make_unique<pm::play::PlaybackScheduler>(*m_outputDevice, *m_clock);
+            m_scheduler->play(0.0);
+            m_playheadTimer->start();
+        }
+        if (m_scheduler) m_scheduler->append(pm::play::timelineFromEvents(chunk.events));
+    }
+    if (!chunk.prompt) m_status->setText(tr("Generating… %n token(s)", nullptr, int(chunk.generatedTokens)));
+}
+
+void GeneratePage::onFinished(const GenerationOutcome& outcome) {
+    setRunning(false);
+    if (m_scheduler) m_scheduler->markComplete();
+    if (!outcome.ok) {
+        m_status->setText(outcome.undo ? tr("Nothing to undo.")
+                                       : tr("Generation failed: %1").arg(QString::fromStdString(outcome.error)));
+        updateButtons();
+        emit generationDone(false);
+        return;
+    }
+    m_pieces = outcome.pieces;
+    m_canUndo = outcome.canUndo;
+    m_variationTabs->blockSignals(true);
+    while (m_variationTabs->count() > 0) m_variationTabs->removeTab(0);
+    for (std::size_t i = 0; i < m_pieces.size(); ++i) m_variationTabs->addTab(tr("Variation %1").arg(i + 1));
+    m_variationTabs->setCurrentIndex(0);
+    m_variationTabs->blockSignals(false);
+    showVariation(0);
+    const GeneratedPiece& p = m_pieces.front();
+    if (outcome.undo)
+        m_status->setText(tr("Back to the previous piece."));
+    else if (outcome.cancelled)
+        m_status->setText(tr("Stopped after %n token(s).", nullptr, int(p.generatedTokens)));
+    else
+        m_status->setText(tr("%1 bars, %2 notes, %3 tokens at %4 tokens/s (seed %5).")
+                              .arg(p.generatedBars)
+                              .arg(p.generatedNotes)
+                              .arg(p.generatedTokens)
+                              .arg(p.tokensPerSecond, 0, 'f', 0)
+                              .arg(p.seed));
+    updateButtons();
+    emit generationDone(true);
+}
+
+void GeneratePage::showVariation(int index) {
+    if (index < 0 || index >= int(m_pieces.size())) return;
+    m_shown = index;
+    const GeneratedPiece& p = m_pieces[std::size_t(index)];
+    std::vector<pm::dataset::PreviewNote> prompt, generated;
+    for (const auto& track : p.file.tracks)
+        for (const auto& n : track.notes)
+            (n.startSeconds < p.promptSeconds - 1e-9 ? prompt : generated)
+                .push_back({n.startSeconds, n.endSeconds, n.pitch, n.velocity});
+    m_roll->setNotes(prompt, p.file.durationSeconds);
+    m_roll->appendNotes(generated, PianoRollWidget::NoteRole::Generated);
+}
+
+void GeneratePage::onPorts(const pm::MidiPortList& ports) {
+    const QString wanted = m_settings ? m_settings->midiOutput() : QString();
+    while (m_output->count() > 1) m_output->removeItem(1);
+    for (const auto& p : ports.ports) m_output->addItem(QString::fromStdString(p.name), QString::fromStdString(p.name));
+    const int i = m_output->findData(wanted);
+    m_output->setCurrentIndex(i >= 0 ? i : 0);
+}
+
+bool GeneratePage::openOutput() {
+    const QString choice = m_output->currentData().toString();
+    if (m_outputDevice && choice == m_openOutputName) return true;
+    closeOutput();
+    std::string error;
+    m_outputDevice = pm::play::openLiveOutput(choice.toStdString(), std::string(), &error);
+    if (!m_outputDevice) {
+        m_status->setText(tr("Cannot play: %1").arg(QString::fromStdString(error)));
+        return false;
+    }
+    m_openOutputName = choice;
+    return true;
+}
+
+void GeneratePage::closeOutput() {
+    m_scheduler.reset();   // stops and silences first
+    m_outputDevice.reset();
+}
+
+void GeneratePage::play() {
+    if (m_shown >= int(m_pieces.size())) return;
+    stopPlayback();
+    if (!openOutput()) return;
+    m_scheduler = std::make_unique<pm::play::PlaybackScheduler>(*m_outputDevice, *m_clock);
+    m_scheduler->append(pm::play::timelineFromFile(m_pieces[std::size_t(m_shown)].file));
+    m_scheduler->markComplete();
+    m_scheduler->play(0.0);
+    m_playheadTimer->start();
+    updateButtons();
+}
+
+void GeneratePage::stopPlayback() {
+    if (m_scheduler) m_scheduler->stop();
+    m_scheduler.reset();
+    m_playheadTimer->stop();
+    m_roll->setPlayhead(-1);
+    updateButtons();
+}
+
+bool GeneratePage::exportTo(const QString& path) {
+    if (m_shown >= int(m_pieces.size())) {
+        m_status->setText(tr("Nothing to export yet."));
+        return false;
+    }
+    const auto written = pm::midi::writeMidiFile(m_pieces[std::size_t(m_shown)].file, path.toStdString());
+    if (!written) {
+        m_status->setText(tr("Export failed: %1").arg(QString::fromStdString(written.error().toString())));
+        return false;
+    }
+    m_status->setText(tr("Saved %1.").arg(path));
+    return true;
+}
+
+void GeneratePage::exportDialog() {
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export MIDI"), QString(), tr("MIDI files (*.mid)"));
+    if (!path.isEmpty()) exportTo(path);
+}
+
+void GeneratePage::browseModel() {
+    const QString path = QFileDialog::getOpenFileName(this, tr("Choose a model"), QString(),
+                                                      tr("Models (*.safetensors *.pth);;All files (*)"));
+    if (!path.isEmpty()) m_modelPath->setText(path);
+}
+
+void GeneratePage::browsePrompt() {
+    const QString path =
+        QFileDialog::getOpenFileName(this, tr("Choose a prompt"), QString(), tr("MIDI files (*.mid *.midi);;All files (*)"));
+    if (!path.isEmpty()) m_promptPath->setText(path);
+}
+
+void GeneratePage::setRunning(bool running) {
+    m_running = running;
+    updateButtons();
+}
+
+void GeneratePage::updateButtons() {
+    const bool havePiece = !m_pieces.empty();
+    m_generate->setEnabled(!m_running);
+    m_stop->setEnabled(m_running);
+    m_continue->setEnabled(!m_running && havePiece);
+    m_undo->setEnabled(!m_running && m_canUndo);
+    m_export->setEnabled(!m_running && havePiece);
+    m_play->setEnabled(havePiece && !m_running);
+    m_stopPlay->setEnabled(m_scheduler != nullptr);
 }
 
 }  // namespace pm::app

@@ -1,14 +1,119 @@
-// Page 3: generate continuations, see them on a piano roll, hear them.
+// Page 3: generate continuations, see them on a piano roll, hear them, export them.
+//
+// The model runs on the engine thread (EngineController::requestGeneration); its notes stream
+// back as GenerationChunk signals that go to the piano roll and, when the user wishes, straight
+// into the playback scheduler, so music plays while it is still being written.
 #pragma once
+
+#include "worker/engine_types.h"
 
 #include <QWidget>
 
+#include <memory>
+#include <vector>
+
+class QCheckBox;
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QScrollArea;
+class QSlider;
+class QSpinBox;
+class QTabBar;
+class QTimer;
+
+namespace pm::play {
+class MidiOutput;
+class PlaybackScheduler;
+class SteadyPlaybackClock;
+}  // namespace pm::play
+
 namespace pm::app {
+
+class AppSettings;
+class EngineController;
+class PianoRollWidget;
 
 class GeneratePage : public QWidget {
     Q_OBJECT
 public:
-    explicit GeneratePage(QWidget* parent = nullptr);
+    GeneratePage(EngineController* engine, AppSettings* settings, QWidget* parent = nullptr);
+    ~GeneratePage() override;
+
+    PianoRollWidget* pianoRoll() const { return m_roll; }
+    // Writes the shown variation as a MIDI file; false (with the reason on the status line) on failure.
+    bool exportTo(const QString& path);
+    // The job the controls describe (public for tests).
+    GenerateJob currentJob(bool continueCurrent) const;
+
+public slots:
+    void startGeneration();
+    void continueGeneration();
+    void stopGeneration();
+    void undo();
+    void play();
+    void stopPlayback();
+
+signals:
+    void generationDone(bool ok);   // after every generation or undo (tests wait on it)
+
+private:
+    void onChunk(const GenerationChunk& chunk);
+    void onFinished(const GenerationOutcome& outcome);
+    void onPorts(const pm::MidiPortList& ports);
+    void showVariation(int index);
+    void setRunning(bool running);
+    void updateButtons();
+    bool openOutput();
+    void closeOutput();
+    void browseModel();
+    void browsePrompt();
+    void exportDialog();
+
+    EngineController* m_engine;
+    AppSettings* m_settings;
+
+    QLineEdit* m_modelPath;
+    QLineEdit* m_promptPath;
+    QDoubleSpinBox* m_promptBars;
+    QComboBox* m_metre;
+    QSpinBox* m_tempo;
+    QDoubleSpinBox* m_length;
+    QComboBox* m_lengthUnit;
+    QDoubleSpinBox* m_temperature;
+    QSpinBox* m_topK;
+    QDoubleSpinBox* m_topP;
+    QDoubleSpinBox* m_repetition;
+    QSpinBox* m_seed;
+    QSpinBox* m_variations;
+    QPushButton* m_generate;
+    QPushButton* m_stop;
+    QPushButton* m_continue;
+    QPushButton* m_undo;
+    QPushButton* m_play;
+    QPushButton* m_stopPlay;
+    QPushButton* m_export;
+    QComboBox* m_output;
+    QCheckBox* m_playWhileGenerating;
+    QSlider* m_zoom;
+    QTabBar* m_variationTabs;
+    QScrollArea* m_rollScroll;
+    PianoRollWidget* m_roll;
+    QLabel* m_status;
+    QTimer* m_playheadTimer;
+
+    bool m_running = false;
+    bool m_canUndo = false;
+    std::vector<GeneratedPiece> m_pieces;   // the last result, one per variation
+    int m_shown = 0;                        // index into m_pieces
+    int m_streamVariation = -1;             // variation currently streaming into the roll
+
+    std::unique_ptr<pm::play::SteadyPlaybackClock> m_clock;
+    std::unique_ptr<pm::play::MidiOutput> m_outputDevice;
+    std::unique_ptr<pm::play::PlaybackScheduler> m_scheduler;
+    QString m_openOutputName;               // which choice m_outputDevice was opened for
 };
 
 }  // namespace pm::app

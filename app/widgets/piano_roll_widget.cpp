@@ -13,9 +13,47 @@ PianoRollWidget::PianoRollWidget(QWidget* parent) : QWidget(parent) {
 
 void PianoRollWidget::setNotes(const std::vector<pm::dataset::PreviewNote>& notes, double durationSeconds) {
     m_notes = notes;
+    m_roles.assign(m_notes.size(), NoteRole::Prompt);
     m_message.clear();
     m_duration = durationSeconds;
     for (const auto& n : m_notes) m_duration = std::max(m_duration, n.end);
+    fitPitchRange();
+    updateGeometry();
+    update();
+}
+
+void PianoRollWidget::appendNotes(const std::vector<pm::dataset::PreviewNote>& notes, NoteRole role) {
+    m_message.clear();
+    for (const auto& n : notes) {
+        m_notes.push_back(n);
+        m_roles.push_back(role);
+        m_duration = std::max(m_duration, n.end);
+    }
+    fitPitchRange();
+    updateGeometry();
+    update();
+}
+
+int PianoRollWidget::noteCount(NoteRole role) const { return int(std::count(m_roles.begin(), m_roles.end(), role)); }
+
+void PianoRollWidget::setPlayhead(double seconds) {
+    if (seconds == m_playhead) return;
+    m_playhead = seconds;
+    update();
+}
+
+void PianoRollWidget::setPixelsPerSecond(double pixelsPerSecond) {
+    m_pixelsPerSecond = std::max(0.0, pixelsPerSecond);
+    updateGeometry();
+    update();
+}
+
+QSize PianoRollWidget::sizeHint() const {
+    if (m_pixelsPerSecond > 0) return {std::max(480, int(m_duration * m_pixelsPerSecond) + 1), 160};
+    return {480, 160};
+}
+
+void PianoRollWidget::fitPitchRange() {
     // Fit the pitch range to the music, with a little room, so sparse pieces stay readable.
     m_lowPitch = 108;
     m_highPitch = 21;
@@ -29,11 +67,11 @@ void PianoRollWidget::setNotes(const std::vector<pm::dataset::PreviewNote>& note
     }
     m_lowPitch = std::max(0, m_lowPitch - 2);
     m_highPitch = std::min(127, m_highPitch + 2);
-    update();
 }
 
 void PianoRollWidget::setMessage(const QString& message) {
     m_notes.clear();
+    m_roles.clear();
     m_message = message;
     update();
 }
@@ -56,14 +94,21 @@ void PianoRollWidget::paintEvent(QPaintEvent*) {
         p.drawText(rect(), Qt::AlignCenter | Qt::TextWordWrap, m_message);
         return;
     }
-    const double xScale = m_duration > 0 ? width() / m_duration : 1.0;
-    for (const auto& n : m_notes) {
+    const double xScale = m_pixelsPerSecond > 0 ? m_pixelsPerSecond : m_duration > 0 ? width() / m_duration : 1.0;
+    for (std::size_t i = 0; i < m_notes.size(); ++i) {
+        const auto& n = m_notes[i];
         const double x = n.start * xScale;
         const double w = std::max(1.5, (n.end - n.start) * xScale);
         const double y = height() - (n.pitch - m_lowPitch + 1) * rowHeight;
-        QColor c(43, 58, 103);
+        // Prompt notes in the app's blue, the model's in orange.
+        QColor c = m_roles[i] == NoteRole::Generated ? QColor(214, 110, 38) : QColor(43, 58, 103);
         c.setAlphaF(0.35 + 0.65 * std::clamp(n.velocity / 127.0, 0.0, 1.0));
         p.fillRect(QRectF(x, y, w, std::max(1.0, rowHeight)), c);
+    }
+    if (m_playhead >= 0) {
+        p.setPen(QPen(palette().highlight().color(), 2));
+        const double x = m_playhead * xScale;
+        p.drawLine(QPointF(x, 0), QPointF(x, height()));
     }
 }
 

@@ -6,6 +6,8 @@
 
 #include <QWidget>
 
+#include <cstdint>
+
 namespace pm::app {
 
 class PianoRollWidget : public QWidget {
@@ -17,13 +19,30 @@ public:
     void setMessage(const QString& message);   // shown instead of notes (e.g. why a file cannot be read)
     int noteCount() const { return int(m_notes.size()); }
 
-    QSize sizeHint() const override { return {480, 160}; }
+    // Streaming (generation): notes arrive in batches, the prompt's and the model's in two colours.
+    enum class NoteRole : std::uint8_t { Prompt, Generated };
+    void appendNotes(const std::vector<pm::dataset::PreviewNote>& notes, NoteRole role);
+    int noteCount(NoteRole role) const;
+    // A vertical line at the playback position; negative hides it.
+    void setPlayhead(double seconds);
+    double playhead() const { return m_playhead; }
+    // Horizontal zoom: pixels per second, or 0 to fit the whole piece into the width (default).
+    // With a zoom the widget asks for the width the piece needs, so a QScrollArea scrolls it.
+    void setPixelsPerSecond(double pixelsPerSecond);
+    double pixelsPerSecond() const { return m_pixelsPerSecond; }
+
+    QSize sizeHint() const override;
 
 protected:
     void paintEvent(QPaintEvent* event) override;
 
 private:
+    void fitPitchRange();
+
     std::vector<pm::dataset::PreviewNote> m_notes;
+    std::vector<NoteRole> m_roles;   // one per note
+    double m_playhead = -1;
+    double m_pixelsPerSecond = 0;
     double m_duration = 0;
     int m_lowPitch = 21, m_highPitch = 108;
     QString m_message;

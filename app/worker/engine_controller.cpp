@@ -37,6 +37,14 @@ void EngineController::requestPreview(const QString& path) {
     QMetaObject::invokeMethod(m_worker, [w = m_worker, path] { w->previewFile(path); }, Qt::QueuedConnection);
 }
 
+void EngineController::requestGeneration(const pm::app::GenerateJob& job) {
+    QMetaObject::invokeMethod(m_worker, [w = m_worker, job] { w->generate(job); }, Qt::QueuedConnection);
+}
+
+void EngineController::requestGenerationUndo() {
+    QMetaObject::invokeMethod(m_worker, &EngineWorker::undoGeneration, Qt::QueuedConnection);
+}
+
 void EngineController::cancel() { m_cancel.store(true); }
 
 bool EngineController::shutdown(int timeoutMs) {

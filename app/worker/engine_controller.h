@@ -28,6 +28,8 @@ public:
     void requestDatasetBuild(const pm::dataset::BuildRequest& request);
     void requestDatasetOpen(const QString& directory);
     void requestPreview(const QString& path);
+    void requestGeneration(const pm::app::GenerateJob& job);
+    void requestGenerationUndo();
 
     // Asks the running job to stop; it ends at its next checkpoint with `cancelled`.
     void cancel();

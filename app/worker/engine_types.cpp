@@ -9,6 +9,9 @@ void registerEngineTypes() {
     qRegisterMetaType<pm::app::FileReportBatch>();
     qRegisterMetaType<pm::app::DatasetBuildOutcome>();
     qRegisterMetaType<pm::dataset::NotePreview>();
+    qRegisterMetaType<pm::app::GenerateJob>();
+    qRegisterMetaType<pm::app::GenerationChunk>();
+    qRegisterMetaType<pm::app::GenerationOutcome>();
 }
 
 }  // namespace pm::app

@@ -10,6 +10,7 @@
 #include <QString>
 
 #include <atomic>
+#include <memory>
 
 namespace pm::app {
 
@@ -29,6 +30,10 @@ public slots:
     void openDataset(const QString& directory);
     // Reads one MIDI file's notes for the piano-roll preview.
     void previewFile(const QString& path);
+    // Generates (or continues) music; notes stream out as generationChunk while it runs.
+    void generate(const pm::app::GenerateJob& job);
+    // Goes back to the piece before the last continuation.
+    void undoGeneration();
 
 signals:
     void systemInfoReady(const pm::SystemInfo& info);
@@ -39,12 +44,15 @@ signals:
     void datasetRows(const pm::app::FileReportBatch& rows);
     void datasetFinished(const pm::app::DatasetBuildOutcome& outcome);
     void previewReady(const pm::dataset::NotePreview& preview);
+    void generationChunk(const pm::app::GenerationChunk& chunk);
+    void generationFinished(const pm::app::GenerationOutcome& outcome);
     void cancelled(const QString& job);
     void failed(const QString& job, const QString& message);
 
 private:
     bool cancelRequested() const { return m_cancel->load(std::memory_order_relaxed); }
     std::atomic<bool>* m_cancel;
+    std::shared_ptr<struct GenerationState> m_generation;   // model + continue/undo chain (engine_worker_generation.cpp)
 };
 
 }  // namespace pm::app

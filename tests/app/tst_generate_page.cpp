@@ -1,0 +1,111 @@
+// The Generate page offscreen with a tiny random model: Generate streams notes onto the piano
+// roll (prompt and continuation in their own roles), Continue adds to the piece, Undo goes
+// back, Export writes a MIDI file our reader reads; a bad model file is a message.
+#include "midi/midi_reader.h"
+#include "midi/midi_writer.h"
+#include "model/checkpoint_io.h"
+#include "pages/generate_page.h"
+#include "settings/app_settings.h"
+#include "tokenizer/tokenizer.h"
+#include "widgets/piano_roll_widget.h"
+#include "worker/engine_controller.h"
+
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTabBar>
+#include <QTemporaryDir>
+#include <QTest>
+
+using pm::app::GeneratePage;
+using pm::app::PianoRollWidget;
+
+class TestGeneratePage : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase() {
+        QVERIFY(m_dir.isValid());
+        pm::tok::Tokenizer tokenizer;
+        auto c = pm::model::Rwkv7Config::preset("tiny", std::int64_t(tokenizer.vocabulary().size()));
+        c.nLayer = 1;
+        pm::model::Rwkv7Model m(c);
+        m->initWeights(3);
+        m_model = m_dir.filePath(QStringLiteral("tiny.safetensors"));
+        pm::model::saveModel(m, m_model.toStdString(), tokenizer.configJson().dump());
+        // A prompt: 4 bars of quarter notes.
+        pm::midi::MidiFile f;
+        f.division.ticksPerBeat = 96;
+        f.tempos.push_back({0, 500000, 0});
+        f.timeSignatures.push_back({0, 4, 2, 24, 8, 0});
+        pm::midi::Track t;
+        for (int i = 0; i < 16; ++i) {
+            pm::midi::Note n;
+            n.start = pm::midi::Tick(i) * 96;
+            n.end = n.start + 90;
+            n.pitch = std::uint8_t(60 + i % 12);
+            n.velocity = 70;
+            t.notes.push_back(n);
+        }
+        t.endTick = 16 * 96;
+        f.tracks.push_back(t);
+        m_prompt = m_dir.filePath(QStringLiteral("prompt.mid"));
+        QVERIFY(pm::midi::writeMidiFile(f, m_prompt.toStdString()).ok());
+    }
+
+    void generateShowsNotesContinueUndoExport() {
+        pm::app::EngineController engine;
+        pm::app::AppSettings settings(m_dir.filePath(QStringLiteral("settings.ini")));
+        GeneratePage page(&engine, &settings);
+        page.resize(900, 700);
+        page.show();
+        page.findChild<QLineEdit*>(QStringLiteral("modelPath"))->setText(m_model);
+        page.findChild<QLineEdit*>(QStringLiteral("promptPath"))->setText(m_prompt);
+        QSignalSpy done(&page, &GeneratePage::generationDone);
+        QSignalSpy chunks(engine.worker(), &pm::app::EngineWorker::generationChunk);
+
+        QTest::mouseClick(page.findChild<QPushButton*>(QStringLiteral("generateButton")), Qt::LeftButton);
+        QVERIFY(done.wait(60000));
+        QCOMPARE(done.takeFirst().at(0).toBool(), true);
+        QVERIFY(chunks.count() >= 1);
+        PianoRollWidget* roll = page.pianoRoll();
+        QCOMPARE(roll->noteCount(PianoRollWidget::NoteRole::Prompt), 16);   // the 4 prompt bars
+        QVERIFY(roll->noteCount(PianoRollWidget::NoteRole::Generated) > 0);
+        const int afterFirst = roll->noteCount();
+
+        page.continueGeneration();
+        QVERIFY(done.wait(60000));
+        QCOMPARE(done.takeFirst().at(0).toBool(), true);
+        QVERIFY(roll->noteCount() > afterFirst);
+        QCOMPARE(roll->noteCount(PianoRollWidget::NoteRole::Prompt), afterFirst);   // the old piece is the prompt now
+
+        page.undo();
+        QVERIFY(done.wait(10000));
+        QCOMPARE(roll->noteCount(), afterFirst);
+
+        const QString out = m_dir.filePath(QStringLiteral("export.mid"));
+        QVERIFY(page.exportTo(out));
+        const auto back = pm::midi::readMidiFile(out.toStdString(), {pm::midi::ReadMode::Strict, {}});
+        QVERIFY(back.ok());
+        QCOMPARE(int(back.value().noteCount()), afterFirst);
+    }
+
+    void badModelIsAMessage() {
+        pm::app::EngineController engine;
+        GeneratePage page(&engine, nullptr);
+        page.findChild<QLineEdit*>(QStringLiteral("modelPath"))->setText(m_prompt);   // not a model
+        QSignalSpy done(&page, &GeneratePage::generationDone);
+        page.startGeneration();
+        QVERIFY(done.wait(30000));
+        QCOMPARE(done.takeFirst().at(0).toBool(), false);
+        QVERIFY(page.findChild<QLabel*>(QStringLiteral("generateStatus"))->text().size() > 0);
+        QVERIFY(!page.exportTo(m_dir.filePath(QStringLiteral("none.mid"))));
+    }
+
+private:
+    QTemporaryDir m_dir;
+    QString m_model, m_prompt;
+};
+
+QTEST_MAIN(TestGeneratePage)
+#include "tst_generate_page.moc"
