@@ -4,6 +4,7 @@
 #pragma once
 
 #include "model/rwkv7_model.h"
+#include "train/train_options.h"
 
 #include <torch/torch.h>
 
@@ -12,17 +13,6 @@
 #include <vector>
 
 namespace pm::train {
-
-struct OptimOptions {
-    double lr = 1e-3;            // peak
-    double lrFinal = 1e-5;       // at totalSteps
-    std::int64_t warmupSteps = 10;
-    std::int64_t totalSteps = 1000;
-    double weightDecay = 0.001;
-    double beta1 = 0.9, beta2 = 0.99;
-    double eps = 1e-18;          // the official run scripts' value
-    double gradClip = 1.0;       // max global L2 norm, 0 = off
-};
 
 // Trainable parameters (requires_grad) split by how they are optimised. Group order is fixed:
 // 0 = decayed 2-D weights, 1 = everything else, 2 = att.w0 (2x lr). Empty groups are kept so

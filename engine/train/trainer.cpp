@@ -4,6 +4,8 @@
 #include "midi/midi_writer.h"
 #include "model/checkpoint_io.h"
 #include "tokenizer/tokenizer.h"
+#include "train/loss.h"
+#include "train/optimizer.h"
 #include "train/train_checkpoint.h"
 
 #include <nlohmann/json.hpp>

@@ -12,15 +12,20 @@
 #pragma once
 
 #include "dataset/dataset_format.h"
+#include "model/rwkv7_config.h"
 #include "train/batcher.h"
-#include "train/loss.h"
-#include "train/optimizer.h"
+#include "train/train_options.h"
 
 #include <atomic>
 #include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
+
+// No LibTorch here (the app includes this next to Qt): the model is only named.
+namespace pm::model {
+class Rwkv7Model;
+}
 
 namespace pm::train {
 

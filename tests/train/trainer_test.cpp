@@ -4,6 +4,7 @@
 #include "train/trainer.h"
 
 #include "model/checkpoint_io.h"
+#include "train/optimizer.h"
 #include "train/train_checkpoint.h"
 #include "train_fixture.h"
 
