@@ -37,7 +37,8 @@ MainWindow::MainWindow(EngineController* engine, AppSettings* settings, QWidget*
     m_sidebar->addItem(new QListWidgetItem(QIcon(QStringLiteral(":/icons/generate.svg")), tr("Generate")));
     m_pages = new QStackedWidget(central);
     m_pages->addWidget(new DatasetPage(m_engine, m_settings, m_pages));
-    m_pages->addWidget(new TrainPage(m_pages));
+    m_pages->addWidget(new TrainPage(m_engine, m_settings, m_pages));
+    connect(m_pages->findChild<DatasetPage*>(), &DatasetPage::datasetChanged, m_pages->findChild<TrainPage*>(), &TrainPage::setDataset);
     m_pages->addWidget(new GeneratePage(m_engine, m_settings, m_pages));
     layout->addWidget(m_sidebar);
     layout->addWidget(m_pages, 1);

@@ -697,16 +697,232 @@
         <translation>Schritt</translation>
     </message>
     <message>
-        <source>Loss (bits per token)</source>
-        <translation>Verlust (Bit pro Token)</translation>
-    </message>
-    <message>
         <source>Training</source>
         <translation>Training</translation>
     </message>
     <message>
         <source>Validation</source>
         <translation>Validierung</translation>
+    </message>
+    <message>
+        <source>No dataset yet: build or open one on the Dataset page.</source>
+        <translation>Noch kein Datensatz: Erstellen oder öffnen Sie einen auf der Seite „Datensatz“.</translation>
+    </message>
+    <message>
+        <source>Dataset:</source>
+        <translation>Datensatz:</translation>
+    </message>
+    <message>
+        <source>New model</source>
+        <translation>Neues Modell</translation>
+    </message>
+    <message>
+        <source>Fine-tune a model file</source>
+        <translation>Eine Modelldatei feinabstimmen</translation>
+    </message>
+    <message>
+        <source>Model file (.safetensors or .pth)</source>
+        <translation>Modelldatei (.safetensors oder .pth)</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>Durchsuchen…</translation>
+    </message>
+    <message>
+        <source>Model:</source>
+        <translation>Modell:</translation>
+    </message>
+    <message>
+        <source>DeepEmbed (RWKV-8 &quot;Heron&quot;)</source>
+        <translation>DeepEmbed (RWKV-8 &quot;Heron&quot;)</translation>
+    </message>
+    <message>
+        <source>New model size:</source>
+        <translation>Größe des neuen Modells:</translation>
+    </message>
+    <message>
+        <source>Full fine-tuning</source>
+        <translation>Vollständiges Fine-Tuning</translation>
+    </message>
+    <message>
+        <source>LoRA (small adapters, merged on export)</source>
+        <translation>LoRA (kleine Adapter, beim Export eingerechnet)</translation>
+    </message>
+    <message>
+        <source>State tuning (tiny artefact)</source>
+        <translation>State-Tuning (winzige Datei)</translation>
+    </message>
+    <message>
+        <source>Method:</source>
+        <translation>Methode:</translation>
+    </message>
+    <message>
+        <source>Steps:</source>
+        <translation>Schritte:</translation>
+    </message>
+    <message>
+        <source>Learning rate:</source>
+        <translation>Lernrate:</translation>
+    </message>
+    <message>
+        <source>Run folder (empty: a new one in the data folder)</source>
+        <translation>Lauf-Ordner (leer: ein neuer im Datenordner)</translation>
+    </message>
+    <message>
+        <source>Run folder:</source>
+        <translation>Lauf-Ordner:</translation>
+    </message>
+    <message>
+        <source>Advanced</source>
+        <translation>Erweitert</translation>
+    </message>
+    <message>
+        <source>Batch size:</source>
+        <translation>Batch-Größe:</translation>
+    </message>
+    <message>
+        <source>Context length (tokens):</source>
+        <translation>Kontextlänge (Tokens):</translation>
+    </message>
+    <message>
+        <source>Validate every (steps):</source>
+        <translation>Validieren alle (Schritte):</translation>
+    </message>
+    <message>
+        <source>LoRA rank:</source>
+        <translation>LoRA-Rang:</translation>
+    </message>
+    <message>
+        <source>Seed:</source>
+        <translation>Startwert:</translation>
+    </message>
+    <message>
+        <source>Loss on continuations only</source>
+        <translation>Verlust nur auf Fortsetzungen</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>Starten</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>Pausieren</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Stoppen</translation>
+    </message>
+    <message>
+        <source>Resume a run…</source>
+        <translation>Lauf fortsetzen…</translation>
+    </message>
+    <message>
+        <source>Open a run…</source>
+        <translation>Lauf öffnen…</translation>
+    </message>
+    <message>
+        <source>Loss (nats per token)</source>
+        <translation>Verlust (Nats pro Token)</translation>
+    </message>
+    <message>
+        <source>Learning rate</source>
+        <translation>Lernrate</translation>
+    </message>
+    <message>
+        <source>Training (smoothed)</source>
+        <translation>Training (geglättet)</translation>
+    </message>
+    <message>
+        <source>Model to fine-tune</source>
+        <translation>Feinabzustimmendes Modell</translation>
+    </message>
+    <message>
+        <source>Models (*.safetensors *.pth)</source>
+        <translation>Modelle (*.safetensors *.pth)</translation>
+    </message>
+    <message>
+        <source>Run folder to resume</source>
+        <translation>Fortzusetzender Lauf-Ordner</translation>
+    </message>
+    <message>
+        <source>Run folder</source>
+        <translation>Lauf-Ordner</translation>
+    </message>
+    <message>
+        <source>No metrics.jsonl in %1</source>
+        <translation>Keine metrics.jsonl in %1</translation>
+    </message>
+    <message>
+        <source>Choose a dataset first (Dataset page).</source>
+        <translation>Wählen Sie zuerst einen Datensatz (Seite „Datensatz“).</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>Fortsetzen</translation>
+    </message>
+    <message>
+        <source>Paused.</source>
+        <translation>Pausiert.</translation>
+    </message>
+    <message>
+        <source>Resumed.</source>
+        <translation>Fortgesetzt.</translation>
+    </message>
+    <message>
+        <source>Stopping after the current step (a checkpoint is written)…</source>
+        <translation>Stoppt nach dem aktuellen Schritt (ein Checkpoint wird geschrieben)…</translation>
+    </message>
+    <message>
+        <source>Training: %1</source>
+        <translation>Training: %1</translation>
+    </message>
+    <message>
+        <source>Resumed at step %1 from %2</source>
+        <translation>Bei Schritt %1 aus %2 fortgesetzt</translation>
+    </message>
+    <message>
+        <source>Step %1 of %2 · loss %3 · %4 tokens/s · elapsed %5 · ETA %6</source>
+        <translation>Schritt %1 von %2 · Verlust %3 · %4 Tokens/s · vergangen %5 · Rest %6</translation>
+    </message>
+    <message>
+        <source>Step %1: validation loss %2, %3 bits/note%4</source>
+        <translation>Schritt %1: Validierungsverlust %2, %3 Bit/Note%4</translation>
+    </message>
+    <message>
+        <source> (best so far)</source>
+        <translation> (bisher bester)</translation>
+    </message>
+    <message>
+        <source>Checkpoint written: %1</source>
+        <translation>Checkpoint geschrieben: %1</translation>
+    </message>
+    <message>
+        <source>Sample: %1</source>
+        <translation>Beispiel: %1</translation>
+    </message>
+    <message>
+        <source>Warning: %1</source>
+        <translation>Warnung: %1</translation>
+    </message>
+    <message>
+        <source>Model saved: %1</source>
+        <translation>Modell gespeichert: %1</translation>
+    </message>
+    <message>
+        <source>Stopped at step %1.</source>
+        <translation>Bei Schritt %1 gestoppt.</translation>
+    </message>
+    <message>
+        <source>Finished at step %1.</source>
+        <translation>Bei Schritt %1 fertig.</translation>
+    </message>
+    <message>
+        <source>Training failed: %1</source>
+        <translation>Training fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Opened run %1 (%2 steps).</source>
+        <translation>Lauf %1 geöffnet (%2 Schritte).</translation>
     </message>
 </context>
 </TS>

@@ -695,16 +695,232 @@
         <translation>步数</translation>
     </message>
     <message>
-        <source>Loss (bits per token)</source>
-        <translation>损失（每词元比特数）</translation>
-    </message>
-    <message>
         <source>Training</source>
         <translation>训练</translation>
     </message>
     <message>
         <source>Validation</source>
         <translation>验证</translation>
+    </message>
+    <message>
+        <source>No dataset yet: build or open one on the Dataset page.</source>
+        <translation>还没有数据集：请在“数据集”页面创建或打开一个。</translation>
+    </message>
+    <message>
+        <source>Dataset:</source>
+        <translation>数据集：</translation>
+    </message>
+    <message>
+        <source>New model</source>
+        <translation>新模型</translation>
+    </message>
+    <message>
+        <source>Fine-tune a model file</source>
+        <translation>微调模型文件</translation>
+    </message>
+    <message>
+        <source>Model file (.safetensors or .pth)</source>
+        <translation>模型文件（.safetensors 或 .pth）</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Model:</source>
+        <translation>模型：</translation>
+    </message>
+    <message>
+        <source>DeepEmbed (RWKV-8 &quot;Heron&quot;)</source>
+        <translation>DeepEmbed（RWKV-8 &quot;Heron&quot;）</translation>
+    </message>
+    <message>
+        <source>New model size:</source>
+        <translation>新模型大小：</translation>
+    </message>
+    <message>
+        <source>Full fine-tuning</source>
+        <translation>完整微调</translation>
+    </message>
+    <message>
+        <source>LoRA (small adapters, merged on export)</source>
+        <translation>LoRA（小型适配器，导出时合并）</translation>
+    </message>
+    <message>
+        <source>State tuning (tiny artefact)</source>
+        <translation>状态微调（极小的产物）</translation>
+    </message>
+    <message>
+        <source>Method:</source>
+        <translation>方法：</translation>
+    </message>
+    <message>
+        <source>Steps:</source>
+        <translation>步数：</translation>
+    </message>
+    <message>
+        <source>Learning rate:</source>
+        <translation>学习率：</translation>
+    </message>
+    <message>
+        <source>Run folder (empty: a new one in the data folder)</source>
+        <translation>运行文件夹（留空：在数据文件夹中新建）</translation>
+    </message>
+    <message>
+        <source>Run folder:</source>
+        <translation>运行文件夹：</translation>
+    </message>
+    <message>
+        <source>Advanced</source>
+        <translation>高级</translation>
+    </message>
+    <message>
+        <source>Batch size:</source>
+        <translation>批大小：</translation>
+    </message>
+    <message>
+        <source>Context length (tokens):</source>
+        <translation>上下文长度（词元）：</translation>
+    </message>
+    <message>
+        <source>Validate every (steps):</source>
+        <translation>每隔多少步验证：</translation>
+    </message>
+    <message>
+        <source>LoRA rank:</source>
+        <translation>LoRA 秩：</translation>
+    </message>
+    <message>
+        <source>Seed:</source>
+        <translation>随机种子：</translation>
+    </message>
+    <message>
+        <source>Loss on continuations only</source>
+        <translation>仅对续写部分计算损失</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>开始</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Resume a run…</source>
+        <translation>继续一次运行…</translation>
+    </message>
+    <message>
+        <source>Open a run…</source>
+        <translation>打开一次运行…</translation>
+    </message>
+    <message>
+        <source>Loss (nats per token)</source>
+        <translation>损失（每词元 nat）</translation>
+    </message>
+    <message>
+        <source>Learning rate</source>
+        <translation>学习率</translation>
+    </message>
+    <message>
+        <source>Training (smoothed)</source>
+        <translation>训练（平滑）</translation>
+    </message>
+    <message>
+        <source>Model to fine-tune</source>
+        <translation>要微调的模型</translation>
+    </message>
+    <message>
+        <source>Models (*.safetensors *.pth)</source>
+        <translation>模型 (*.safetensors *.pth)</translation>
+    </message>
+    <message>
+        <source>Run folder to resume</source>
+        <translation>要继续的运行文件夹</translation>
+    </message>
+    <message>
+        <source>Run folder</source>
+        <translation>运行文件夹</translation>
+    </message>
+    <message>
+        <source>No metrics.jsonl in %1</source>
+        <translation>%1 中没有 metrics.jsonl</translation>
+    </message>
+    <message>
+        <source>Choose a dataset first (Dataset page).</source>
+        <translation>请先选择数据集（“数据集”页面）。</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <source>Paused.</source>
+        <translation>已暂停。</translation>
+    </message>
+    <message>
+        <source>Resumed.</source>
+        <translation>已继续。</translation>
+    </message>
+    <message>
+        <source>Stopping after the current step (a checkpoint is written)…</source>
+        <translation>当前步骤完成后停止（将写入检查点）…</translation>
+    </message>
+    <message>
+        <source>Training: %1</source>
+        <translation>训练：%1</translation>
+    </message>
+    <message>
+        <source>Resumed at step %1 from %2</source>
+        <translation>已从 %2 在第 %1 步继续</translation>
+    </message>
+    <message>
+        <source>Step %1 of %2 · loss %3 · %4 tokens/s · elapsed %5 · ETA %6</source>
+        <translation>第 %1/%2 步 · 损失 %3 · %4 词元/秒 · 已用 %5 · 预计剩余 %6</translation>
+    </message>
+    <message>
+        <source>Step %1: validation loss %2, %3 bits/note%4</source>
+        <translation>第 %1 步：验证损失 %2，%3 比特/音符%4</translation>
+    </message>
+    <message>
+        <source> (best so far)</source>
+        <translation>（目前最佳）</translation>
+    </message>
+    <message>
+        <source>Checkpoint written: %1</source>
+        <translation>已写入检查点：%1</translation>
+    </message>
+    <message>
+        <source>Sample: %1</source>
+        <translation>样例：%1</translation>
+    </message>
+    <message>
+        <source>Warning: %1</source>
+        <translation>警告：%1</translation>
+    </message>
+    <message>
+        <source>Model saved: %1</source>
+        <translation>模型已保存：%1</translation>
+    </message>
+    <message>
+        <source>Stopped at step %1.</source>
+        <translation>已在第 %1 步停止。</translation>
+    </message>
+    <message>
+        <source>Finished at step %1.</source>
+        <translation>已在第 %1 步完成。</translation>
+    </message>
+    <message>
+        <source>Training failed: %1</source>
+        <translation>训练失败：%1</translation>
+    </message>
+    <message>
+        <source>Opened run %1 (%2 steps).</source>
+        <translation>已打开运行 %1（%2 步）。</translation>
     </message>
 </context>
 </TS>

@@ -59,3 +59,18 @@ bool EngineController::shutdown(int timeoutMs) {
 }
 
 }  // namespace pm::app
+
+namespace pm::app {
+
+void EngineController::requestTraining(const pm::train::TrainConfig& config) {
+    // A fresh control block per run: a stop meant for the last run must not end this one.
+    m_trainControl = std::make_shared<pm::train::TrainControl>();
+    QMetaObject::invokeMethod(
+        m_worker, [w = m_worker, config, control = m_trainControl] { w->train(config, control); }, Qt::QueuedConnection);
+}
+
+void EngineController::pauseTraining(bool paused) { m_trainControl->pause.store(paused); }
+
+void EngineController::stopTraining() { m_trainControl->stop.store(true); }
+
+}  // namespace pm::app

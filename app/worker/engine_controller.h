@@ -30,6 +30,10 @@ public:
     void requestPreview(const QString& path);
     void requestGeneration(const pm::app::GenerateJob& job);
     void requestGenerationUndo();
+    // Training: pause/resume and stop act at the trainer's next step (it then checkpoints).
+    void requestTraining(const pm::train::TrainConfig& config);
+    void pauseTraining(bool paused);
+    void stopTraining();
 
     // Asks the running job to stop; it ends at its next checkpoint with `cancelled`.
     void cancel();
@@ -38,6 +42,7 @@ public:
 
 private:
     std::atomic<bool> m_cancel{false};
+    std::shared_ptr<pm::train::TrainControl> m_trainControl = std::make_shared<pm::train::TrainControl>();
     QThread* m_thread;
     EngineWorker* m_worker;   // lives on m_thread; deleted there when the thread finishes
 };

@@ -12,6 +12,8 @@ void registerEngineTypes() {
     qRegisterMetaType<pm::app::GenerateJob>();
     qRegisterMetaType<pm::app::GenerationChunk>();
     qRegisterMetaType<pm::app::GenerationOutcome>();
+    qRegisterMetaType<pm::train::TrainEvent>();
+    qRegisterMetaType<pm::train::TrainResult>();
 }
 
 }  // namespace pm::app

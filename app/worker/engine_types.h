@@ -10,6 +10,7 @@
 #include "generate/sampler.h"
 #include "midi/midi_file.h"
 #include "tokenizer/streaming_decoder.h"
+#include "train/trainer.h"
 
 #include <QMetaType>
 
@@ -79,6 +80,8 @@ Q_DECLARE_METATYPE(pm::dataset::NotePreview)
 Q_DECLARE_METATYPE(pm::app::GenerateJob)
 Q_DECLARE_METATYPE(pm::app::GenerationChunk)
 Q_DECLARE_METATYPE(pm::app::GenerationOutcome)
+Q_DECLARE_METATYPE(pm::train::TrainEvent)
+Q_DECLARE_METATYPE(pm::train::TrainResult)
 
 namespace pm::app {
 void registerEngineTypes();

@@ -34,6 +34,9 @@ public slots:
     void generate(const pm::app::GenerateJob& job);
     // Goes back to the piece before the last continuation.
     void undoGeneration();
+    // Trains (engine_worker_training.cpp); progress as trainingEvent, polls `control` and the
+    // cancel flag every step. The control block is shared with the GUI thread (pause/stop).
+    void train(const pm::train::TrainConfig& config, std::shared_ptr<pm::train::TrainControl> control);
 
 signals:
     void systemInfoReady(const pm::SystemInfo& info);
@@ -47,6 +50,8 @@ signals:
     void generationChunk(const pm::app::GenerationChunk& chunk);
     void generationFinished(const pm::app::GenerationOutcome& outcome);
     void cancelled(const QString& job);
+    void trainingEvent(const pm::train::TrainEvent& event);
+    void trainingFinished(const pm::train::TrainResult& result);
     void failed(const QString& job, const QString& message);
 
 private:
