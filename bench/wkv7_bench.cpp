@@ -20,6 +20,7 @@
 #include <cstring>
 #include <functional>
 #include <string>
+#include <ctime>
 #include <vector>
 
 namespace {
@@ -46,15 +47,29 @@ Inputs makeInputs(const Shape& s) {
     return in;
 }
 
+// CPU time of the calling thread: with one intra-op thread the work runs on it, so this is the
+// compute time even when other processes share the cores (wall time then includes waiting).
+double threadCpuMs() {
+    timespec t{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return double(t.tv_sec) * 1e3 + double(t.tv_nsec) / 1e6;
+}
+
+double gLastCpuMs = 0;   // median thread CPU time of the last medianMs call
+
 double medianMs(const std::function<void()>& fn, int reps) {
     fn();   // warm-up
-    std::vector<double> ms;
+    std::vector<double> ms, cpu;
     for (int i = 0; i < reps; ++i) {
+        const double c0 = threadCpuMs();
         const auto t0 = std::chrono::steady_clock::now();
         fn();
         ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+        cpu.push_back(threadCpuMs() - c0);
     }
     std::sort(ms.begin(), ms.end());
+    std::sort(cpu.begin(), cpu.end());
+    gLastCpuMs = cpu[cpu.size() / 2];
     return ms[ms.size() / 2];
 }
 
@@ -91,8 +106,9 @@ int main(int argc, char** argv) {
         {4, 1024, 8, 64, "ggml anchor: fwd 17.8 ms @2t"},
         {8, 256, 2, 64, "issue 7 tiny-model layer (B8 x T256, C128)"},
     };
-    std::printf("%-16s %3s | %9s %9s %9s | %9s %9s | %8s %7s | %s\n", "B,T,H,N", "thr", "fwd ms", "fwd GF/s",
-                "fwdtr ms", "f+b ms", "f+b GF/s", "naive f+b", "speedup", "note");
+    std::printf("Times are medians (wall clock); 'cpu' = thread CPU time, meaningful with 1 thread.\n");
+    std::printf("%-16s %3s | %8s %8s %8s %8s | %8s %8s %8s | %9s %7s | %s\n", "B,T,H,N", "thr", "fwd ms", "cpu ms",
+                "GF/s", "fwdtr ms", "f+b ms", "cpu ms", "GF/s", "naive f+b", "speedup", "note");
     for (const Shape& s : shapes) {
         const Inputs in = makeInputs(s);
         const Tensor dy = torch::randn({s.B, s.T, s.H, s.N});
@@ -101,12 +117,14 @@ int main(int argc, char** argv) {
         const double bwdFlops = steps * pm::kernels::wkv7BackwardFlopsPerStep(s.N);
         for (int threads : {1, 2}) {
             torch::set_num_threads(threads);
+            double fwdCpu = 0, fbCpu = 0;
             const double fwd = medianMs(
                 [&] {
                     torch::NoGradGuard ng;
                     pm::ops::wkv7(in.r, in.z, in.k, in.v, in.a, in.b);
                 },
                 reps);
+            fwdCpu = gLastCpuMs;
             // Training forward: saves the 16-step checkpoints for the backward.
             const double fwdTrain = medianMs(
                 [&] {
@@ -115,12 +133,15 @@ int main(int argc, char** argv) {
                 },
                 reps);
             const double fb = fwdBwdMs(&pm::ops::wkv7, in, dy, reps);
+            fbCpu = gLastCpuMs;
             const double nfb = naive ? fwdBwdMs(&pm::ops::wkv7Naive, in, dy, naiveReps) : 0.0;
             char shape[32];
             std::snprintf(shape, sizeof shape, "%lld,%lld,%lld,%lld", (long long)s.B, (long long)s.T, (long long)s.H,
                           (long long)s.N);
-            std::printf("%-16s %3d | %9.3f %9.1f %9.3f | %9.3f %9.1f | %8.1f %6.0fx | %s\n", shape, threads, fwd,
-                        fwdFlops / fwd / 1e6, fwdTrain, fb, (fwdFlops + bwdFlops) / fb / 1e6, nfb,
+            // GF/s from the CPU time with one thread, from wall time with two.
+            const double fwdT = threads == 1 ? fwdCpu : fwd, fbT = threads == 1 ? fbCpu : fb;
+            std::printf("%-16s %3d | %8.3f %8.3f %8.1f %8.3f | %8.3f %8.3f %8.1f | %9.1f %6.0fx | %s\n", shape, threads,
+                        fwd, fwdCpu, fwdFlops / fwdT / 1e6, fwdTrain, fb, fbCpu, (fwdFlops + bwdFlops) / fbT / 1e6, nfb,
                         naive ? nfb / fb : 0.0, s.note);
             std::fflush(stdout);
         }

@@ -1,6 +1,7 @@
 // WKV7 forward on the CPU: the plain per-timestep recurrence, one (b, h) slice at a time.
 #include "pianomuse/kernels/wkv7.h"
 
+#include "wkv7_cpu_avx2.h"
 #include "wkv7_cpu_common.h"
 
 #include <algorithm>
@@ -35,8 +36,11 @@ PM_ALWAYS_INLINE void forwardSlice(const ForwardArgs<F>& p, int64_t slice, F* S,
     else std::fill(S, S + nn, F(0));
     const int64_t nCkpt = wkv7CheckpointCount(p.s);
     for (int64_t t = 0; t < T; ++t) {
-        if (p.ckpt && t % kWkv7CheckpointEvery == 0)
-            std::memcpy(p.ckpt + (slice * nCkpt + t / kWkv7CheckpointEvery) * nn, S, sizeof(F) * size_t(nn));
+        if (p.ckpt && t % kWkv7CheckpointEvery == 0) {   // saved key-major (see wkv7.h)
+            F* dst = p.ckpt + (slice * nCkpt + t / kWkv7CheckpointEvery) * nn;
+            for (int64_t i = 0; i < N; ++i)
+                for (int64_t j = 0; j < N; ++j) dst[j * N + i] = S[i * N + j];
+        }
         const int64_t o = ((bi * T + t) * H + h) * N;   // this step's N-vector in [B, T, H, N]
         for (int64_t j = 0; j < N; ++j) w[j] = detail::decay(p.z[o + j]);
         detail::stepForward(N, S, w, p.r + o, p.k + o, p.v + o, p.a + o, p.b + o, sa, p.y + o);
@@ -47,6 +51,24 @@ PM_ALWAYS_INLINE void forwardSlice(const ForwardArgs<F>& p, int64_t slice, F* S,
 // Separate non-template entry points so target_clones can give each its AVX2 copy.
 PM_WKV7_CLONES void forwardRange(const ForwardArgs<float>& p, int64_t begin, int64_t end) {
     const int64_t N = p.s.N;
+    if (detail::avx2Usable(N)) {
+        std::vector<float> scratch(static_cast<size_t>(detail::avx2ScratchFloats(N)));
+        const int64_t nn = N * N, nCkpt = wkv7CheckpointCount(p.s);
+        for (int64_t slice = begin; slice < end; ++slice) {
+            const int64_t bi = slice / p.s.H, h = slice % p.s.H, o = (bi * p.s.T * p.s.H + h) * N;
+            detail::SliceArgs a;
+            a.N = N;
+            a.T = p.s.T;
+            a.step = p.s.H * N;
+            a.r = p.r + o; a.z = p.z + o; a.k = p.k + o; a.v = p.v + o; a.a = p.a + o; a.b = p.b + o;
+            a.s0 = p.s0 ? p.s0 + slice * nn : nullptr;
+            a.y = p.y + o;
+            a.sT = p.sT ? p.sT + slice * nn : nullptr;
+            a.ckpt = p.ckpt ? p.ckpt + slice * nCkpt * nn : nullptr;
+            detail::forwardSliceAvx2(a, scratch.data());
+        }
+        return;
+    }
     std::vector<float> S(static_cast<size_t>(N * N)), w(static_cast<size_t>(N)), sa(static_cast<size_t>(N));
     for (int64_t slice = begin; slice < end; ++slice) forwardSlice(p, slice, S.data(), w.data(), sa.data());
 }

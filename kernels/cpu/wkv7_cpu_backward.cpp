@@ -3,6 +3,7 @@
 // (bit-identical to the forward's), then walk its steps backwards carrying G = ∂L/∂S_t.
 #include "pianomuse/kernels/wkv7.h"
 
+#include "wkv7_cpu_avx2.h"
 #include "wkv7_cpu_common.h"
 
 #include <algorithm>
@@ -94,7 +95,9 @@ PM_ALWAYS_INLINE void backwardSlice(const BackwardArgs<F>& p, int64_t slice, Scr
         const int64_t t0 = c * kWkv7CheckpointEvery;
         const int64_t len = std::min(kWkv7CheckpointEvery, T - t0);
         F* states = sc.states.data();
-        std::memcpy(states, p.ckpt + (slice * nCkpt + c) * nn, sizeof(F) * size_t(nn));
+        const F* saved = p.ckpt + (slice * nCkpt + c) * nn;   // key-major (see wkv7.h)
+        for (int64_t i = 0; i < N; ++i)
+            for (int64_t j = 0; j < N; ++j) states[i * N + j] = saved[j * N + i];
         for (int64_t u = 0; u < len; ++u) {
             const int64_t o = ((bi * T + t0 + u) * H + h) * N;
             F* w = sc.w.data() + u * N;
@@ -114,7 +117,28 @@ PM_ALWAYS_INLINE void backwardSlice(const BackwardArgs<F>& p, int64_t slice, Scr
 }
 
 PM_WKV7_CLONES void backwardRange(const BackwardArgs<float>& p, int64_t begin, int64_t end) {
-    Scratch<float> sc(p.s.N);
+    const int64_t N = p.s.N;
+    if (detail::avx2Usable(N) && p.g.dr && p.g.dz && p.g.dk && p.g.dv && p.g.da && p.g.db) {
+        std::vector<float> scratch(static_cast<size_t>(detail::avx2ScratchFloats(N)));
+        const int64_t nn = N * N, nCkpt = wkv7CheckpointCount(p.s);
+        for (int64_t slice = begin; slice < end; ++slice) {
+            const int64_t bi = slice / p.s.H, h = slice % p.s.H, o = (bi * p.s.T * p.s.H + h) * N;
+            detail::SliceArgs a;
+            a.N = N;
+            a.T = p.s.T;
+            a.step = p.s.H * N;
+            a.r = p.r + o; a.z = p.z + o; a.k = p.k + o; a.v = p.v + o; a.a = p.a + o; a.b = p.b + o;
+            a.savedCkpt = p.ckpt + slice * nCkpt * nn;
+            a.dy = p.dy + o;
+            a.dsT = p.dsT ? p.dsT + slice * nn : nullptr;
+            a.dr = p.g.dr + o; a.dz = p.g.dz + o; a.dk = p.g.dk + o; a.dv = p.g.dv + o; a.da = p.g.da + o;
+            a.db = p.g.db + o;
+            a.ds0 = p.g.ds0 ? p.g.ds0 + slice * nn : nullptr;
+            detail::backwardSliceAvx2(a, scratch.data());
+        }
+        return;
+    }
+    Scratch<float> sc(N);
     for (int64_t slice = begin; slice < end; ++slice) backwardSlice(p, slice, sc);
 }
 

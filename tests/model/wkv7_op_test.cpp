@@ -2,6 +2,8 @@
 // run in float64 with LibTorch autograd: outputs, final state and all seven gradients.
 #include "ops/wkv7_op.h"
 
+#include "pianomuse/kernels/wkv7.h"
+
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
@@ -61,31 +63,36 @@ OpRun runWith(Fn fn, const Inputs& in, torch::ScalarType dt, const Tensor& dy, c
 
 class Wkv7OpTest : public ::testing::TestWithParam<Case> {};
 
+// Both the AVX2 loops (N a multiple of 16 on a capable CPU) and the plain loops.
 TEST_P(Wkv7OpTest, Fp32KernelMatchesFloat64AutogradWithin1e5) {
     const Case c = GetParam();
-    const Inputs in = makeInputs(c, 7);
-    const Tensor dy = torch::randn({c.B, c.T, c.H, c.N}, torch::kDouble);
-    const Tensor dsT = torch::randn({c.B, c.H, c.N, c.N}, torch::kDouble);
-    const OpRun ref = runWith(pm::ops::wkv7Naive, in, torch::kDouble, dy, dsT);
-    const OpRun got = runWith(pm::ops::wkv7, in, torch::kFloat, dy, dsT);
-    EXPECT_EQ(got.y.scalar_type(), torch::kFloat);
-    EXPECT_LT(relErr(got.y, ref.y), 1e-5) << "y";
-    EXPECT_LT(relErr(got.sT, ref.sT), 1e-5) << "final state";
-    const char* names[] = {"dr", "dz", "dk", "dv", "da", "db", "ds0"};
-    double worstGrad = 0;
-    for (size_t i = 0; i < 7; ++i) {
-        if (!ref.grads[i].defined()) {
-            EXPECT_FALSE(got.grads[i].defined());
-            continue;
+    for (const bool simd : {true, false}) {
+        pm::kernels::wkv7SetSimdEnabled(simd);
+        const Inputs in = makeInputs(c, 7);
+        const Tensor dy = torch::randn({c.B, c.T, c.H, c.N}, torch::kDouble);
+        const Tensor dsT = torch::randn({c.B, c.H, c.N, c.N}, torch::kDouble);
+        const OpRun ref = runWith(pm::ops::wkv7Naive, in, torch::kDouble, dy, dsT);
+        const OpRun got = runWith(pm::ops::wkv7, in, torch::kFloat, dy, dsT);
+        EXPECT_EQ(got.y.scalar_type(), torch::kFloat);
+        EXPECT_LT(relErr(got.y, ref.y), 1e-5) << "y";
+        EXPECT_LT(relErr(got.sT, ref.sT), 1e-5) << "final state";
+        const char* names[] = {"dr", "dz", "dk", "dv", "da", "db", "ds0"};
+        double worstGrad = 0;
+        for (size_t i = 0; i < 7; ++i) {
+            if (!ref.grads[i].defined()) {
+                EXPECT_FALSE(got.grads[i].defined());
+                continue;
+            }
+            ASSERT_TRUE(got.grads[i].defined()) << names[i];
+            const double e = relErr(got.grads[i], ref.grads[i]);
+            worstGrad = std::max(worstGrad, e);
+            EXPECT_LT(e, 1e-5) << names[i];
         }
-        ASSERT_TRUE(got.grads[i].defined()) << names[i];
-        const double e = relErr(got.grads[i], ref.grads[i]);
-        worstGrad = std::max(worstGrad, e);
-        EXPECT_LT(e, 1e-5) << names[i];
+        std::printf("[wkv7 fp32 %s B=%lld T=%lld H=%lld N=%lld s0=%d] rel err y %.2e, state %.2e, worst grad %.2e\n",
+                    simd ? "simd " : "plain", (long long)c.B, (long long)c.T, (long long)c.H, (long long)c.N, int(c.withS0),
+                    relErr(got.y, ref.y), relErr(got.sT, ref.sT), worstGrad);
     }
-    std::printf("[wkv7 fp32 B=%lld T=%lld H=%lld N=%lld s0=%d] rel err y %.2e, state %.2e, worst grad %.2e\n",
-                (long long)c.B, (long long)c.T, (long long)c.H, (long long)c.N, int(c.withS0),
-                relErr(got.y, ref.y), relErr(got.sT, ref.sT), worstGrad);
+    pm::kernels::wkv7SetSimdEnabled(true);
 }
 
 TEST_P(Wkv7OpTest, Fp64KernelMatchesFloat64AutogradExactly) {

@@ -37,7 +37,9 @@ struct Wkv7Slices {
 constexpr int64_t kWkv7CheckpointEvery = 16;
 
 // Number of saved states per slice: ceil(T / kWkv7CheckpointEvery).
-// The checkpoint buffer is [B, H, wkv7CheckpointCount, N, N]; entry c holds S_{16c} (S_0 = s0).
+// The checkpoint buffer is [B, H, wkv7CheckpointCount, N, N]; entry c holds S_{16c} (S_0 = s0),
+// stored transposed (key-major, element [j][i] = S[i][j]) like the RWKV-LM kernel's: it is private
+// to forward and backward, whose fast loops run along the value index.
 int64_t wkv7CheckpointCount(const Wkv7Shape& shape);
 
 // Forward. s0 may be null (zero initial state); sT and checkpoints may be null (not wanted).
@@ -72,6 +74,12 @@ void wkv7BackwardCpu(const Wkv7Shape& shape, const double* r, const double* z, c
                      const double* v, const double* a, const double* b, const double* checkpoints,
                      const double* dy, const double* dsT, const Wkv7Grads<double>& grads,
                      Wkv7Slices slices = {});
+
+// Float inputs with N a multiple of 16 run AVX2+FMA loops when the CPU has them (decided at run
+// time; the build stays x86-64 baseline). Their exp is a ~2-ulp polynomial, so results differ from
+// the plain loops in the last bits. Tests and benchmarks switch them off to exercise the plain path.
+void wkv7SetSimdEnabled(bool enabled);
+bool wkv7SimdEnabled();
 
 // The decay factor for a logit, exactly as every WKV7 implementation here computes it.
 float wkv7Decay(float z);

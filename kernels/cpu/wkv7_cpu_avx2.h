@@ -1,0 +1,29 @@
+// AVX2+FMA versions of the WKV7 CPU slice loops (x86-64 only; chosen at run time when the CPU has
+// them and N is a multiple of 16, at most 1024). They keep the state key-major (row j = key index) so every
+// inner loop runs along the value index with broadcast scalars and no horizontal sums in the
+// forward; the plain loops in wkv7_cpu.cpp / wkv7_cpu_backward.cpp stay the readable oracle.
+#pragma once
+
+#include <cstdint>
+
+namespace pm::kernels::detail {
+
+// Everything one slice needs; pointers are already offset to (b, t = 0, h); step = H·N is the
+// distance between consecutive timesteps. States s0/sT/ds0/dsT are value-major N×N; the
+// checkpoints are key-major N×N each (private to forward/backward).
+struct SliceArgs {
+    int64_t N = 0, T = 0, step = 0;
+    const float *r = nullptr, *z = nullptr, *k = nullptr, *v = nullptr, *a = nullptr, *b = nullptr;
+    const float* s0 = nullptr;
+    float *y = nullptr, *sT = nullptr, *ckpt = nullptr;   // forward outputs
+    const float* savedCkpt = nullptr;                    // backward: the forward's checkpoints
+    const float *dy = nullptr, *dsT = nullptr;            // backward inputs
+    float *dr = nullptr, *dz = nullptr, *dk = nullptr, *dv = nullptr, *da = nullptr, *db = nullptr, *ds0 = nullptr;
+};
+
+bool avx2Usable(int64_t N);   // CPU has AVX2+FMA, N % 16 == 0, and SIMD not switched off
+void forwardSliceAvx2(const SliceArgs& p, float* scratch);    // scratch: wkv7Avx2ScratchFloats(N)
+void backwardSliceAvx2(const SliceArgs& p, float* scratch);
+int64_t avx2ScratchFloats(int64_t N);
+
+}  // namespace pm::kernels::detail
