@@ -1,0 +1,204 @@
+// AVX2+FMA versions of the fused step's primitives. The file is compiled for the x86-64 baseline;
+// only these functions carry target("avx2,fma"), and avx2Ops() hands them out only after the CPU
+// check, so the library still runs on CPUs without AVX2.
+#include "rwkv7_step_ops.h"
+
+#include <cmath>
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define PM_STEP_HAVE_AVX2 1
+#include <immintrin.h>
+#define PM_STEP_AVX2 __attribute__((target("avx2,fma")))
+#else
+#define PM_STEP_HAVE_AVX2 0
+#endif
+
+namespace pm::kernels::step {
+
+#if PM_STEP_HAVE_AVX2
+
+namespace {
+
+// Σ of the 8 lanes.
+PM_STEP_AVX2 inline float hsum(__m256 v) {
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_movehdup_ps(s));
+    return _mm_cvtss_f32(s);
+}
+
+// (Σa, Σb, Σc, Σd) in one register.
+PM_STEP_AVX2 inline __m128 hsum4(__m256 a, __m256 b, __m256 c, __m256 d) {
+    const __m256 abcd = _mm256_hadd_ps(_mm256_hadd_ps(a, b), _mm256_hadd_ps(c, d));
+    return _mm_add_ps(_mm256_castps256_ps128(abcd), _mm256_extractf128_ps(abcd, 1));
+}
+
+// Four rows at once share each load of x; cols % 8 leftovers are added in scalar.
+PM_STEP_AVX2 void matvec(int64_t rows, int64_t cols, const float* W, const float* x, float* y) {
+    const int64_t c8 = cols & ~int64_t(7);
+    int64_t r = 0;
+    for (; r + 4 <= rows; r += 4) {
+        const float *w0 = W + r * cols, *w1 = w0 + cols, *w2 = w1 + cols, *w3 = w2 + cols;
+        __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps(), s2 = _mm256_setzero_ps(), s3 = _mm256_setzero_ps();
+        for (int64_t c = 0; c < c8; c += 8) {
+            const __m256 xv = _mm256_loadu_ps(x + c);
+            s0 = _mm256_fmadd_ps(_mm256_loadu_ps(w0 + c), xv, s0);
+            s1 = _mm256_fmadd_ps(_mm256_loadu_ps(w1 + c), xv, s1);
+            s2 = _mm256_fmadd_ps(_mm256_loadu_ps(w2 + c), xv, s2);
+            s3 = _mm256_fmadd_ps(_mm256_loadu_ps(w3 + c), xv, s3);
+        }
+        __m128 sum = hsum4(s0, s1, s2, s3);
+        if (c8 < cols) {
+            float t[4] = {0, 0, 0, 0};
+            for (int64_t c = c8; c < cols; ++c) {
+                t[0] += w0[c] * x[c];
+                t[1] += w1[c] * x[c];
+                t[2] += w2[c] * x[c];
+                t[3] += w3[c] * x[c];
+            }
+            sum = _mm_add_ps(sum, _mm_loadu_ps(t));
+        }
+        _mm_storeu_ps(y + r, sum);
+    }
+    for (; r < rows; ++r) {
+        const float* w0 = W + r * cols;
+        __m256 s0 = _mm256_setzero_ps();
+        for (int64_t c = 0; c < c8; c += 8) s0 = _mm256_fmadd_ps(_mm256_loadu_ps(w0 + c), _mm256_loadu_ps(x + c), s0);
+        float t = hsum(s0);
+        for (int64_t c = c8; c < cols; ++c) t += w0[c] * x[c];
+        y[r] = t;
+    }
+}
+
+// Columns in blocks of 64 held in 8 accumulators while all selected rows stream past, so y is
+// written once per block instead of once per row.
+PM_STEP_AVX2 void sparseRowsSum(const int32_t* idx, int64_t count, int64_t cols, const float* WT, const float* h,
+                                float* y) {
+    int64_t c = 0;
+    for (; c + 64 <= cols; c += 64) {
+        __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps(), a2 = _mm256_setzero_ps(), a3 = _mm256_setzero_ps();
+        __m256 a4 = _mm256_setzero_ps(), a5 = _mm256_setzero_ps(), a6 = _mm256_setzero_ps(), a7 = _mm256_setzero_ps();
+        for (int64_t i = 0; i < count; ++i) {
+            const float* row = WT + int64_t(idx[i]) * cols + c;
+            const __m256 hv = _mm256_set1_ps(h[idx[i]]);
+            a0 = _mm256_fmadd_ps(hv, _mm256_loadu_ps(row), a0);
+            a1 = _mm256_fmadd_ps(hv, _mm256_loadu_ps(row + 8), a1);
+            a2 = _mm256_fmadd_ps(hv, _mm256_loadu_ps(row + 16), a2);
+            a3 = _mm256_fmadd_ps(hv, _mm256_loadu_ps(row + 24), a3);
+            a4 = _mm256_fmadd_ps(hv, _mm256_loadu_ps(row + 32), a4);
+            a5 = _mm256_fmadd_ps(hv, _mm256_loadu_ps(row + 40), a5);
+            a6 = _mm256_fmadd_ps(hv, _mm256_loadu_ps(row + 48), a6);
+            a7 = _mm256_fmadd_ps(hv, _mm256_loadu_ps(row + 56), a7);
+        }
+        _mm256_storeu_ps(y + c, a0);
+        _mm256_storeu_ps(y + c + 8, a1);
+        _mm256_storeu_ps(y + c + 16, a2);
+        _mm256_storeu_ps(y + c + 24, a3);
+        _mm256_storeu_ps(y + c + 32, a4);
+        _mm256_storeu_ps(y + c + 40, a5);
+        _mm256_storeu_ps(y + c + 48, a6);
+        _mm256_storeu_ps(y + c + 56, a7);
+    }
+    for (; c + 8 <= cols; c += 8) {
+        __m256 a0 = _mm256_setzero_ps();
+        for (int64_t i = 0; i < count; ++i)
+            a0 = _mm256_fmadd_ps(_mm256_set1_ps(h[idx[i]]), _mm256_loadu_ps(WT + int64_t(idx[i]) * cols + c), a0);
+        _mm256_storeu_ps(y + c, a0);
+    }
+    for (; c < cols; ++c) {
+        float t = 0;
+        for (int64_t i = 0; i < count; ++i) t += h[idx[i]] * WT[int64_t(idx[i]) * cols + c];
+        y[c] = t;
+    }
+}
+
+// Head sizes that are not a multiple of 8 take the plain loop (plainOps().wkvHead).
+PM_STEP_AVX2 void wkvHead(int64_t N, float* S, const float* w, const float* r, const float* k, const float* v,
+                          const float* a, const float* b, float* y) {
+    if (N % 8 != 0) {
+        plainOps().wkvHead(N, S, w, r, k, v, a, b, y);
+        return;
+    }
+    for (int64_t i = 0; i < N; ++i) {
+        float* row = S + i * N;
+        __m256 acc = _mm256_setzero_ps();
+        for (int64_t j = 0; j < N; j += 8) acc = _mm256_fmadd_ps(_mm256_loadu_ps(row + j), _mm256_loadu_ps(a + j), acc);
+        const __m256 sa = _mm256_set1_ps(hsum(acc)), vi = _mm256_set1_ps(v[i]);
+        __m256 out = _mm256_setzero_ps();
+        for (int64_t j = 0; j < N; j += 8) {
+            __m256 s = _mm256_mul_ps(_mm256_loadu_ps(row + j), _mm256_loadu_ps(w + j));
+            s = _mm256_fmadd_ps(sa, _mm256_loadu_ps(b + j), s);
+            s = _mm256_fmadd_ps(vi, _mm256_loadu_ps(k + j), s);
+            _mm256_storeu_ps(row + j, s);
+            out = _mm256_fmadd_ps(s, _mm256_loadu_ps(r + j), out);
+        }
+        y[i] = hsum(out);
+    }
+}
+
+// e^x for 8 lanes: x = n·ln2 + t with |t| ≤ ln2/2, e^t by its degree-7 Taylor polynomial (the
+// first omitted term is t^8/8! < 6e-9, below fp32 resolution), times 2^n built in the exponent
+// bits. x is clamped to where the result is a normal float.
+PM_STEP_AVX2 inline __m256 exp8(__m256 x) {
+    x = _mm256_min_ps(_mm256_max_ps(x, _mm256_set1_ps(-87.0f)), _mm256_set1_ps(88.0f));
+    const __m256 n = _mm256_round_ps(_mm256_mul_ps(x, _mm256_set1_ps(1.4426950408889634f)),
+                                     _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    // ln2 split in two so n·ln2_hi is exact for |n| ≤ 128.
+    __m256 t = _mm256_fnmadd_ps(n, _mm256_set1_ps(0.693145751953125f), x);
+    t = _mm256_fnmadd_ps(n, _mm256_set1_ps(1.428606765330187e-6f), t);
+    __m256 p = _mm256_set1_ps(1.0f / 5040.0f);
+    p = _mm256_fmadd_ps(p, t, _mm256_set1_ps(1.0f / 720.0f));
+    p = _mm256_fmadd_ps(p, t, _mm256_set1_ps(1.0f / 120.0f));
+    p = _mm256_fmadd_ps(p, t, _mm256_set1_ps(1.0f / 24.0f));
+    p = _mm256_fmadd_ps(p, t, _mm256_set1_ps(1.0f / 6.0f));
+    p = _mm256_fmadd_ps(p, t, _mm256_set1_ps(0.5f));
+    p = _mm256_fmadd_ps(p, t, _mm256_set1_ps(1.0f));
+    p = _mm256_fmadd_ps(p, t, _mm256_set1_ps(1.0f));
+    const __m256i bits = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23);
+    return _mm256_mul_ps(p, _mm256_castsi256_ps(bits));
+}
+
+PM_STEP_AVX2 inline __m256 sigmoid8(__m256 z) {
+    const __m256 one = _mm256_set1_ps(1.0f);
+    return _mm256_div_ps(one, _mm256_add_ps(one, exp8(_mm256_sub_ps(_mm256_setzero_ps(), z))));
+}
+
+// tanh x = sign(x)·(1 - e)/(1 + e) with e = e^{-2|x|} ≤ 1 (no overflow); its absolute error is
+// a few 1e-8, which is what the next matvec sees.
+PM_STEP_AVX2 inline __m256 tanh8(__m256 x) {
+    const __m256 sign = _mm256_and_ps(x, _mm256_set1_ps(-0.0f));
+    const __m256 ax = _mm256_xor_ps(x, sign);
+    const __m256 e = exp8(_mm256_mul_ps(ax, _mm256_set1_ps(-2.0f)));
+    const __m256 one = _mm256_set1_ps(1.0f);
+    return _mm256_xor_ps(_mm256_div_ps(_mm256_sub_ps(one, e), _mm256_add_ps(one, e)), sign);
+}
+
+PM_STEP_AVX2 inline __m256 decay8(__m256 z) { return exp8(_mm256_mul_ps(_mm256_set1_ps(-kExpMinusHalf), sigmoid8(z))); }
+
+// The vector body plus the scalar tail from the plain table.
+#define PM_STEP_ELEMENTWISE(NAME, VEC, PLAIN)                                           \
+    PM_STEP_AVX2 void NAME(int64_t n, const float* in, float* out) {                    \
+        int64_t i = 0;                                                                  \
+        for (; i + 8 <= n; i += 8) _mm256_storeu_ps(out + i, VEC(_mm256_loadu_ps(in + i))); \
+        if (i < n) plainOps().PLAIN(n - i, in + i, out + i);                            \
+    }
+PM_STEP_ELEMENTWISE(sigmoid, sigmoid8, sigmoid)
+PM_STEP_ELEMENTWISE(tanhv, tanh8, tanh)
+PM_STEP_ELEMENTWISE(decay, decay8, decay)
+#undef PM_STEP_ELEMENTWISE
+
+}  // namespace
+
+const Ops* avx2Ops() {
+    static const bool cpu = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    static const Ops ops{matvec, sparseRowsSum, wkvHead, sigmoid, tanhv, decay};
+    return cpu ? &ops : nullptr;
+}
+
+#else
+
+const Ops* avx2Ops() { return nullptr; }
+
+#endif
+
+}  // namespace pm::kernels::step

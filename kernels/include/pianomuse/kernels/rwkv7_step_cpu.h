@@ -1,0 +1,103 @@
+// One RWKV-7 (x070, optionally + DeepEmbed) token on the CPU, batch 1, on raw fp32 buffers: the
+// RNN-mode step of generation without a tensor library. LibTorch pays a dispatch (~µs) for each
+// of the ~40 small operators per layer, which at C = 128 costs far more than the arithmetic;
+// here one call runs the whole model with preallocated scratch and no allocation per token.
+//
+// The maths is the model's (spec §1.2, engine/model/rwkv7_layers.cpp) with fp32 everywhere:
+//   x = emb[token]; layer 0: x = LN(x; ln0)
+//   per layer: u = LN(x; ln1), dx = u_prev - u, x_* = u + dx ⊙ x_*
+//              r,k,v = W xr, W xk, W xv;  z = w0 + w2ᵀ tanh(w1ᵀ xw);  decay = exp(-e^-½ σ(z))
+//              a = σ(a0 + a2ᵀ(a1ᵀ xa));  g = g2ᵀ σ(g1ᵀ xg)
+//              layer 0: v_first = v, else v += (v_first - v) ⊙ σ(v0 + v2ᵀ(v1ᵀ xv))
+//              kk = per-head L2-normalised k ⊙ k_k;  k = k ⊙ (1 + (a - 1) ⊙ k_a)
+//              WKV7 step with a_in = -kk, b_in = kk ⊙ a;  y = GroupNorm_H(y, eps 64e-5)
+//              y += (Σ_head r ⊙ k ⊙ r_k) v;  x += Wo (y ⊙ g)
+//              u2 = LN(x; ln2); x += Wvalue relu(Wkey (u2 + (u2_prev - u2) ⊙ x_k))² [⊙ enn[token]]
+//   logits = head · LN(x; ln_out)
+//
+// Matrices are stored row-major [out][in] (the nn.Linear layout) so every projection is a set of
+// dot products; the LoRA factors are stored transposed to that layout (w1ᵀ: [D][C], w2ᵀ: [C][D]).
+// The FFN value matrix is stored transposed ([F][C]) because its input relu(·)² is about half
+// zeros: the step adds only the rows whose input is non-zero.
+//
+// AVX2+FMA code is chosen at run time (CPU check); rwkv7StepSetSimdEnabled(false) forces the
+// plain loops (tests compare the two).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+namespace pm::kernels {
+
+struct Rwkv7StepShape {
+    int64_t vocab = 0, embd = 0, layers = 0, headSize = 0, ffn = 0;   // V, C, L, N, F
+    int64_t loraW = 0, loraA = 0, loraV = 0, loraG = 0;               // D_w, D_a, D_v, D_g
+    bool deepEmbed = false;
+    int64_t heads() const { return headSize > 0 ? embd / headSize : 0; }
+};
+
+// One layer's weights, fp32, in the layouts described above. Vectors are [C] unless noted.
+struct Rwkv7StepLayer {
+    std::vector<float> ln0w, ln0b;                  // layer 0 only (empty elsewhere)
+    std::vector<float> ln1w, ln1b, ln2w, ln2b;
+    std::vector<float> xr, xw, xk, xv, xa, xg;      // token-shift mixes
+    std::vector<float> w0, w1t, w2t;                // w1t [Dw][C], w2t [C][Dw]
+    std::vector<float> a0, a1t, a2t;                // a1t [Da][C], a2t [C][Da]
+    std::vector<float> v0, v1t, v2t;                // layers > 0 only: v1t [Dv][C], v2t [C][Dv]
+    std::vector<float> g1t, g2t;                    // g1t [Dg][C], g2t [C][Dg]
+    std::vector<float> kK, kA, rK;                  // k_k, k_a, r_k (r_k flattened [H·N])
+    std::vector<float> wr, wk, wv, wo;              // [C][C]
+    std::vector<float> lnxw, lnxb;                  // GroupNorm
+    std::vector<float> ffnXk;
+    std::vector<float> ffnKey;                      // [F][C]
+    std::vector<float> ffnValueT;                   // [F][C] (value.weight transposed)
+    std::vector<float> enn;                         // [V][C], DeepEmbed only
+};
+
+struct Rwkv7StepWeights {
+    Rwkv7StepShape shape;
+    std::vector<float> emb;                         // [V][C]
+    std::vector<Rwkv7StepLayer> layers;
+    std::vector<float> lnOutW, lnOutB;
+    std::vector<float> head;                        // [V][C]
+};
+
+// The recurrent state, fp32: per layer the ln1 and ln2 outputs of the previous token and the
+// WKV state (value-major S[h][i][j], spec §5).
+struct Rwkv7StepState {
+    std::vector<float> attXPrev;   // [L][C]
+    std::vector<float> wkv;        // [L][H][N][N]
+    std::vector<float> ffnXPrev;   // [L][C]
+};
+
+class Rwkv7StepCpu {
+public:
+    // Checks every buffer's size against the shape; throws std::invalid_argument naming the first
+    // bad one. The weights are moved in and never change afterwards.
+    explicit Rwkv7StepCpu(Rwkv7StepWeights weights);
+    ~Rwkv7StepCpu();
+    Rwkv7StepCpu(const Rwkv7StepCpu&) = delete;
+    Rwkv7StepCpu& operator=(const Rwkv7StepCpu&) = delete;
+
+    const Rwkv7StepShape& shape() const { return w_.shape; }
+    Rwkv7StepState zeroState() const;
+
+    // Runs `token` (0 ≤ token < V, else std::out_of_range) through the model, updating `state`
+    // (which must have zeroState()'s sizes). Returns the V logits, valid until the next call.
+    const float* step(int64_t token, Rwkv7StepState& state);
+
+    bool usesSimd() const;   // whether this instance runs the AVX2 loops
+
+private:
+    struct Scratch;
+    Rwkv7StepWeights w_;
+    std::unique_ptr<Scratch> s_;
+};
+
+// Process-wide switch for the AVX2 path (default on where the CPU has AVX2 and FMA). Read when
+// an Rwkv7StepCpu is constructed.
+void rwkv7StepSetSimdEnabled(bool enabled);
+bool rwkv7StepSimdAvailable();   // CPU support and the switch
+
+}  // namespace pm::kernels
