@@ -27,5 +27,6 @@ for name in ("forward", "backward"):
 PY
 g++ -std=c++17 -O1 -pthread -I"$root/tests/gpu/emu" -I"$root/kernels/include" -I"$root/kernels/cpu" \
     -o "$work/wkv7_emu" "$root/tests/gpu/emu/wkv7_emu_main.cpp" "$work/forward.cpp" "$work/backward.cpp" \
-    "$root/kernels/cpu/wkv7_cpu.cpp" "$root/kernels/cpu/wkv7_cpu_backward.cpp"
+    "$root/kernels/cpu/wkv7_cpu.cpp" "$root/kernels/cpu/wkv7_cpu_backward.cpp" \
+    "$root/kernels/cpu/wkv7_cpu_avx2.cpp"
 "$work/wkv7_emu"

@@ -122,9 +122,13 @@ backwardKernel(int T, int H, int nCkpt, const Wkv7Bf16* __restrict__ r, const Wk
 
             // P_t: the exact checkpoint at a chunk start, else the inverse step.
             if (l == 0) {
-                const float* src = ckpt + (size_t(slice) * nCkpt + c) * nn;
+                // Key-major checkpoint (wkv7.h): this thread's column i is one contiguous row.
+                const float4* src = reinterpret_cast<const float4*>(ckpt + (size_t(slice) * nCkpt + c) * nn + size_t(i) * N);
 #pragma unroll
-                for (int j = 0; j < N; ++j) Sc[j] = src[size_t(j) * N + i];
+                for (int j = 0; j < N / 4; ++j) {
+                    const float4 q = src[j];
+                    Sc[4 * j] = q.x; Sc[4 * j + 1] = q.y; Sc[4 * j + 2] = q.z; Sc[4 * j + 3] = q.w;
+                }
             } else {
                 const float invW = 1.0f / wi;
 #pragma unroll

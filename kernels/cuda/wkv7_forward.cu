@@ -52,10 +52,10 @@ forwardKernel(int T, int H, int nCkpt, const Wkv7Bf16* __restrict__ r, const Wkv
 
     for (int t0 = 0; t0 < T; t0 += kChunk) {
         const int len = min(kChunk, T - t0);
-        if (ckpt) {   // S_{t0}, row i
-            float4* row = reinterpret_cast<float4*>(ckpt + (size_t(slice) * nCkpt + t0 / kChunk) * nn + size_t(i) * N);
+        if (ckpt) {   // S_{t0} key-major (wkv7.h): thread i writes column i, coalesced across threads
+            float* dst = ckpt + (size_t(slice) * nCkpt + t0 / kChunk) * nn + i;
 #pragma unroll
-            for (int j = 0; j < N / 4; ++j) row[j] = make_float4(S[4 * j], S[4 * j + 1], S[4 * j + 2], S[4 * j + 3]);
+            for (int j = 0; j < N; ++j) dst[size_t(j) * N] = S[j];
         }
         __syncthreads();   // everyone is done reading the previous chunk's inputs
         for (int l = 0; l < len; ++l) {

@@ -11,6 +11,9 @@
 #include <cstdio>
 #include <fstream>
 #include <iterator>
+#include <string>
+
+#include <unistd.h>
 
 using pm::test::runProcess;
 
@@ -19,7 +22,9 @@ namespace {
 class GenerateCli : public ::testing::Test {
 protected:
     static void SetUpTestSuite() {
-        dir_ = new std::string(::testing::TempDir() + "/pm_generate_cli");
+        // One folder per process: CTest runs each test of this suite as its own process, in
+        // parallel, and one process's TearDownTestSuite must not delete another's files.
+        dir_ = new std::string(::testing::TempDir() + "/pm_generate_cli_" + std::to_string(::getpid()));
         std::string cmd = "mkdir -p " + *dir_;
         ASSERT_EQ(std::system(cmd.c_str()), 0);
         pm::tok::Tokenizer tokenizer;
