@@ -1,6 +1,7 @@
 #include "checkpoint/safetensors.h"
 
 #include "checkpoint/format_error.h"
+#include "core/platform_file.h"
 
 #include <nlohmann/json.hpp>
 
@@ -8,8 +9,6 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-
-#include <unistd.h>
 
 namespace pm::formats {
 namespace {
@@ -155,7 +154,7 @@ std::vector<uint8_t> encodeSafetensors(const std::vector<TensorView>& tensors,
 void writeSafetensorsFile(const std::string& path, const std::vector<TensorView>& tensors,
                           const std::map<std::string, std::string>& metadata) {
     const std::string head = encodeSafetensorsHeader(tensors, metadata);
-    const std::string tmp = path + ".tmp-" + std::to_string(::getpid());
+    const std::string tmp = path + ".tmp-" + std::to_string(pm::platform::processId());
     std::FILE* f = std::fopen(tmp.c_str(), "wb");
     if (!f) throw FormatError("cannot write '" + tmp + "': " + std::strerror(errno));
     bool ok = std::fwrite(head.data(), 1, head.size(), f) == head.size();
@@ -165,12 +164,14 @@ void writeSafetensorsFile(const std::string& path, const std::vector<TensorView>
         const size_t bytes = size_t(numel) * size_t(dtypeSize(t.dtype));
         ok = ok && (bytes == 0 || std::fwrite(t.data, 1, bytes, f) == bytes);
     }
-    ok = ok && std::fflush(f) == 0 && ::fsync(fileno(f)) == 0;
+    ok = ok && pm::platform::syncFileToDisk(f);
     const int err = errno;
     ok = (std::fclose(f) == 0) && ok;
-    if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::string renameError;
+    if (ok) renameError = pm::platform::replaceFile(tmp, path);   // std::rename cannot replace on Windows
+    if (!ok || !renameError.empty()) {
         std::remove(tmp.c_str());
-        throw FormatError("cannot write '" + path + "': " + std::strerror(ok ? errno : err));
+        throw FormatError("cannot write '" + path + "': " + (ok ? renameError : std::string(std::strerror(err))));
     }
 }
 

@@ -1,5 +1,7 @@
 #include "dataset/atomic_file.h"
 
+#include "core/platform_file.h"
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -19,17 +21,7 @@ std::string describeErrno(const std::string& what, const std::string& path, int 
 }
 }  // namespace
 
-void syncDirectory(const std::string& dir) {
-#if defined(__unix__) || defined(__APPLE__)
-    const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
-    if (fd >= 0) {
-        ::fsync(fd);
-        ::close(fd);
-    }
-#else
-    (void)dir;
-#endif
-}
+void syncDirectory(const std::string& dir) { platform::syncDirectory(dir); }
 
 std::string writeFileAtomically(const std::string& path, const std::string& bytes) {
     const std::string tmp = path + ".tmp";
@@ -62,7 +54,7 @@ std::string writeFileAtomically(const std::string& path, const std::string& byte
 #else
     std::FILE* f = std::fopen(tmp.c_str(), "wb");
     if (!f) return describeErrno("creating", tmp, errno);
-    const bool ok = std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size() && std::fflush(f) == 0;
+    const bool ok = std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size() && platform::syncFileToDisk(f);
     const int err = errno;
     std::fclose(f);
     if (!ok) {
