@@ -3,6 +3,7 @@
 #include "generate/prompt.h"
 
 #include "model/checkpoint_io.h"
+#include "model/rwkv7_fast_step.h"
 
 #include <torch/torch.h>
 
@@ -147,6 +148,10 @@ GenerationResult Generator::run(const GenerationRequest& request, const Prefille
     std::vector<TokenId> recentPitches, allowed;
     std::size_t notesInBar = 1;   // the prompt's last bar needs no note from us
     auto stepInput = torch::zeros({1}, torch::kLong);
+    // CPU models step through the fused kernel (same maths, no per-operator dispatch; packing the
+    // weights takes milliseconds); CUDA models and PIANOMUSE_FAST_STEP=0 keep the LibTorch step.
+    std::unique_ptr<pm::model::Rwkv7FastStep> fast = pm::model::Rwkv7FastStep::tryCreate(*model_);
+    if (fast) fast->setState(state);
 
     const double amount = request.length.amount;
     const std::size_t tokenTarget =
@@ -230,9 +235,14 @@ GenerationResult Generator::run(const GenerationRequest& request, const Prefille
             r.endedByModel = !lengthReached;
             break;
         }
-        stepInput.data_ptr<std::int64_t>()[0] = std::int64_t(id);
-        const torch::Tensor out = model_->step(stepInput, state).to(torch::kFloat).contiguous();   // (1, V)
-        std::copy(out.data_ptr<float>(), out.data_ptr<float>() + V, logits.begin());
+        if (fast) {
+            const float* out = fast->step(std::int64_t(id));
+            std::copy(out, out + V, logits.begin());
+        } else {
+            stepInput.data_ptr<std::int64_t>()[0] = std::int64_t(id);
+            const torch::Tensor out = model_->step(stepInput, state).to(torch::kFloat).contiguous();   // (1, V)
+            std::copy(out.data_ptr<float>(), out.data_ptr<float>() + V, logits.begin());
+        }
     }
     r.generateSeconds = secondsSince(t0);
 

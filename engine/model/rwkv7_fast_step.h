@@ -1,0 +1,66 @@
+// The fused CPU step (pianomuse/kernels/rwkv7_step_cpu.h) for an Rwkv7Model: RNN-mode generation
+// at batch 1 without LibTorch's per-operator overhead (issue 8: ~50× the tokens/s of
+// Rwkv7ModelImpl::step on the tiny preset).
+//
+//   auto fast = Rwkv7FastStep::tryCreate(*model);      // nullptr: use model->step
+//   fast->setState(stateAfterPrefill);                  // Rwkv7State from forwardHidden / step
+//   const float* logits = fast->step(token);            // V values, valid until the next step
+//   Rwkv7State back = fast->state();                    // interchangeable with the LibTorch path
+//
+// The weights are copied (fp32) when the object is built, so later changes to the model are not
+// seen: build a new one per generation. LoRA adapters are folded into the copy (W + α/r·B·A), the
+// model itself is not touched. With state tuning the trained time_state is the initial WKV state.
+// Everything runs in fp32, also for bf16/fp16 parameters (which are widened once).
+#pragma once
+
+#include "model/rwkv7_model.h"
+
+#include "pianomuse/kernels/rwkv7_step_cpu.h"
+
+#include <torch/torch.h>
+
+#include <memory>
+#include <string>
+
+namespace pm::model {
+
+class Rwkv7FastStep {
+public:
+    // Throws std::invalid_argument when the model cannot take this path (see supported()).
+    explicit Rwkv7FastStep(Rwkv7ModelImpl& model);
+
+    // nullptr when the fast path is switched off (setFastStepEnabled / PIANOMUSE_FAST_STEP=0) or the
+    // model is not supported; `why` then says which.
+    static std::unique_ptr<Rwkv7FastStep> tryCreate(Rwkv7ModelImpl& model, std::string* why = nullptr);
+
+    // CPU parameters of dtype fp32, bf16 or fp16. Otherwise false with the reason.
+    static bool supported(Rwkv7ModelImpl& model, std::string* why = nullptr);
+
+    // A fresh sequence: zeros, or time_state as the WKV state with state tuning.
+    void reset();
+    // Batch-1 state of the LibTorch path; undefined tensors (or no layers) mean a fresh sequence,
+    // as in Rwkv7ModelImpl::forward. Throws std::invalid_argument for a state of another shape.
+    void setState(const Rwkv7State& state);
+    // The current state as the LibTorch path keeps it: x_prev in the parameters' dtype, wkv fp32.
+    Rwkv7State state() const;
+
+    const float* step(int64_t token) { return kernel_->step(token, state_); }
+    int64_t vocabSize() const { return kernel_->shape().vocab; }
+    bool usesSimd() const { return kernel_->usesSimd(); }
+
+private:
+    std::unique_ptr<pm::kernels::Rwkv7StepCpu> kernel_;
+    pm::kernels::Rwkv7StepState state_;
+    std::vector<float> initialWkv_;   // [L][H][N][N]: time_state or zeros
+    torch::Dtype dtype_ = torch::kFloat;
+};
+
+// Process-wide switch, default on unless the environment has PIANOMUSE_FAST_STEP=0 (for
+// comparing against, or falling back to, the LibTorch step).
+void setFastStepEnabled(bool enabled);
+bool fastStepEnabled();
+
+// The packed fp32 weights the fused step reads, from the model's parameters (LoRA folded in).
+pm::kernels::Rwkv7StepWeights packFastStepWeights(Rwkv7ModelImpl& model);
+
+}  // namespace pm::model
