@@ -5,6 +5,7 @@
 #include "progress_printer.h"
 
 #include "dataset/dataset_store.h"
+#include "generate/training_sampler.h"
 #include "model/checkpoint_io.h"
 #include "train/trainer.h"
 
@@ -21,7 +22,7 @@ namespace {
 
 struct TrainOptions {
     std::string data, out, base, preset = "tiny", method = "full", device = "auto", resumeFrom;
-    int ctxLen = 256, batch = 8, accum = 1, loraRank = 16, keepLast = 3;
+    int ctxLen = 256, batch = 8, accum = 1, loraRank = 16, keepLast = 3, sampleBars = 4;
     std::int64_t steps = 1000, epochs = 0, validateEvery = 100;
     double lr = -1, lrFinal = -1, loraAlpha = 32, checkpointSeconds = 60;
     std::uint64_t seed = 1;
@@ -80,6 +81,12 @@ int runTrain(TrainOptions o) {
     c.device = o.device;
     c.resume = o.resume || !o.resumeFrom.empty();
     c.resumeFrom = o.resumeFrom;
+    if (o.sampleBars > 0) {
+        gen::TrainingSampleOptions so;
+        so.bars = o.sampleBars;
+        so.seed = o.seed;
+        c.sampler = gen::trainingSampler(so);
+    }
 
     train::TrainControl control;
     g_stopFlag = &control.stop;
@@ -113,8 +120,11 @@ int runTrain(TrainOptions o) {
             progress.finish();
             std::fprintf(stderr, "warning: %s\n", e.message.c_str());
             break;
-        case K::Checkpoint:
         case K::Sample:
+            progress.finish();
+            std::fprintf(stderr, "step %lld: sample %s\n", static_cast<long long>(e.step), e.path.c_str());
+            break;
+        case K::Checkpoint:
             break;
         case K::Finished:
             progress.finish();
@@ -202,6 +212,8 @@ void addTrainCommand(CLI::App& root, CommandList& commands) {
     app->add_option("--validate-every", o->validateEvery, "Steps between validations (0 = at the end)");
     app->add_option("--checkpoint-seconds", o->checkpointSeconds, "Seconds between checkpoints")->check(CLI::PositiveNumber);
     app->add_option("--keep", o->keepLast, "Checkpoints to keep (plus the best)")->check(CLI::Range(1, 1000));
+    app->add_option("--sample-bars", o->sampleBars, "Bars generated as a sample at each checkpoint (0 = no samples)")
+        ->check(CLI::Range(0, 64));
     app->add_flag("--continuation", o->continuation, "Loss only on each window's completion span");
     app->add_flag("--no-augment", o->noAugment, "No transposition / tempo stretch");
     app->add_option("--device", o->device, "cpu, cuda or auto")->check(CLI::IsMember({"auto", "cpu", "cuda"}));

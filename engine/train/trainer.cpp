@@ -171,6 +171,7 @@ private:
     void validate();
     std::string checkpoint(bool allowBest);
     void rollBack();
+    void writeSample();
     nlohmann::json metaJson() const;
     double elapsed() const { return elapsedBefore_ + std::chrono::duration<double>(Clock::now() - sessionStart_).count() - paused_; }
 
@@ -453,33 +454,42 @@ std::string Run::checkpoint(bool) {
     emit(e);
     metric({{"event", "checkpoint"}, {"step", step_}, {"path", path}});
 
-    if (cfg_.sampler && val_->windowCount() > 0) {
-        // A short continuation of the first validation window's opening half.
-        const auto& w = val_->windows().front().tokens;
-        std::vector<std::uint16_t> prompt(w.begin(), w.begin() + std::ptrdiff_t(w.size() / 2));
-        std::vector<std::uint16_t> all = prompt;
-        {
-            torch::NoGradGuard ng;
-            const std::vector<std::uint16_t> gen = cfg_.sampler(model_, prompt);
-            all.insert(all.end(), gen.begin(), gen.end());
-        }
-        tok::Tokenizer tokenizer(*tok::configFromJson(data_.manifest.tokenizer).config);
-        const tok::Decoded d = tokenizer.decode(all);
-        char sname[64];
-        std::snprintf(sname, sizeof sname, "sample-%09lld.mid", static_cast<long long>(step_));
-        const std::string spath = (fs::path(cfg_.runDir) / "samples" / sname).string();
-        fs::create_directories(fs::path(cfg_.runDir) / "samples", ec);
-        if (midi::writeMidiFile(d.file, spath).ok()) {
-            TrainEvent s;
-            s.kind = TrainEvent::Kind::Sample;
-            s.step = step_;
-            s.path = spath;
-            emit(s);
-        } else {
-            warn("sample not written: " + spath);
-        }
-    }
+    if (cfg_.sampler && val_->windowCount() > 0) writeSample();
     return path;
+}
+
+void Run::writeSample() {
+    // A short continuation of the first validation window's opening half, generated from a CPU
+    // copy with LoRA merged: the model being trained keeps its device, mode and autograd state,
+    // and a failing sampler costs a warning, never the run.
+    const auto& w = val_->windows().front().tokens;
+    const std::vector<std::uint16_t> prompt(w.begin(), w.begin() + std::ptrdiff_t(w.size() / 2));
+    std::vector<std::uint16_t> piece;
+    try {
+        torch::NoGradGuard ng;
+        model::Rwkv7Model copy = exportCopy(model_);
+        piece = cfg_.sampler(copy, prompt, tokenizerJson_);
+    } catch (const std::exception& ex) {
+        warn(std::string("sample not generated: ") + ex.what());
+        return;
+    }
+    tok::Tokenizer tokenizer(*tok::configFromJson(data_.manifest.tokenizer).config);
+    const tok::Decoded d = tokenizer.decode(piece);
+    char sname[64];
+    std::snprintf(sname, sizeof sname, "sample-%09lld.mid", static_cast<long long>(step_));
+    std::error_code ec;
+    fs::create_directories(fs::path(cfg_.runDir) / "samples", ec);
+    const std::string spath = (fs::path(cfg_.runDir) / "samples" / sname).string();
+    if (!midi::writeMidiFile(d.file, spath).ok()) {
+        warn("sample not written: " + spath);
+        return;
+    }
+    TrainEvent s;
+    s.kind = TrainEvent::Kind::Sample;
+    s.step = step_;
+    s.path = spath;
+    emit(s);
+    metric({{"event", "sample"}, {"step", step_}, {"path", spath}});
 }
 
 void Run::rollBack() {

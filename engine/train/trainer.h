@@ -67,9 +67,13 @@ struct TrainConfig {
     // Fault injection for tests: called after each micro-batch's backward, before the finiteness
     // check (e.g. to poison a gradient).
     std::function<void(std::int64_t step, model::Rwkv7Model& model)> afterBackward;
-    // Continuation of a validation prompt for the per-checkpoint sample; unset = no samples
-    // until the generator exists (issue 8). Returns the generated tokens (prompt excluded).
-    std::function<std::vector<std::uint16_t>(model::Rwkv7Model& model, const std::vector<std::uint16_t>& prompt)> sampler;
+    // Continuation of a validation prompt for the per-checkpoint sample; unset = no samples.
+    // Gets a CPU copy of the model (LoRA merged), the opening half of a validation window and
+    // the dataset's tokenizer config (JSON text); returns the whole piece to save (its own prompt + continuation). pm::gen::trainingSampler
+    // (engine/generate/training_sampler.h) is the real one.
+    std::function<std::vector<std::uint16_t>(model::Rwkv7Model& model, const std::vector<std::uint16_t>& window,
+                                             const std::string& tokenizerJson)>
+        sampler;
 };
 
 struct TrainEvent {

@@ -156,8 +156,9 @@ TEST_F(TrainerTest, NonFiniteGradientsAreSkippedThenRolledBack) {
     pm::train::OptimOptions sched = c.optim;
     sched.totalSteps = 14;
     for (const auto& e : rec.events)
-        if (e.kind == TrainEvent::Kind::Step && e.step > 10)
+        if (e.kind == TrainEvent::Kind::Step && e.step > 10) {
             EXPECT_NEAR(e.lr, 0.5 * pm::train::learningRateAt(e.step - 1, sched), 1e-12) << e.step;
+        }
     const auto lm = pm::model::loadModel(r.finalModel);
     for (const auto& p : lm.model->parameters()) EXPECT_TRUE(torch::isfinite(p).all().item<bool>());
 }
@@ -203,16 +204,34 @@ TEST_F(TrainerTest, LoraAndStateTuningExportLoadableModels) {
 TEST_F(TrainerTest, SamplesAreWrittenAtCheckpointsThroughTheHook) {
     pm::train::TrainConfig c = config("sample", 4);
     c.checkpointEvery = 2;
-    // Stub generator (the real one is issue 8's): repeats the prompt's last bar.
-    c.sampler = [](pm::model::Rwkv7Model&, const std::vector<std::uint16_t>& prompt) {
-        return std::vector<std::uint16_t>(prompt.end() - std::min<std::ptrdiff_t>(8, std::ptrdiff_t(prompt.size())), prompt.end());
+    // Stub sampler (the real one, pm::gen::trainingSampler, is tested in tests/generate): the
+    // prompt and its last eight tokens again.
+    c.sampler = [](pm::model::Rwkv7Model&, const std::vector<std::uint16_t>& prompt, const std::string&) {
+        std::vector<std::uint16_t> piece = prompt;
+        piece.insert(piece.end(), prompt.end() - std::min<std::ptrdiff_t>(8, std::ptrdiff_t(prompt.size())), prompt.end());
+        return piece;
     };
     Recorder rec;
     const auto r = pm::train::runTraining(c, nullptr, rec.callback());
     ASSERT_TRUE(r.ok) << r.error;
     EXPECT_EQ(rec.samples, 2);
     for (const auto& e : rec.events)
-        if (e.kind == TrainEvent::Kind::Sample) EXPECT_TRUE(std::filesystem::exists(e.path)) << e.path;
+        if (e.kind == TrainEvent::Kind::Sample) {
+            EXPECT_TRUE(std::filesystem::exists(e.path)) << e.path;
+        }
+}
+
+TEST_F(TrainerTest, AFailingSamplerIsAWarningNotAFailedRun) {
+    pm::train::TrainConfig c = config("sample-fails", 2);
+    c.checkpointEvery = 1;
+    c.sampler = [](pm::model::Rwkv7Model&, const std::vector<std::uint16_t>&, const std::string&) -> std::vector<std::uint16_t> {
+        throw std::runtime_error("no generator today");
+    };
+    Recorder rec;
+    const auto r = pm::train::runTraining(c, nullptr, rec.callback());
+    ASSERT_TRUE(r.ok) << r.error;
+    EXPECT_EQ(rec.samples, 0);
+    EXPECT_GE(rec.warnings, 2);
 }
 
 }  // namespace
