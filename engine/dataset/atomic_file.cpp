@@ -62,11 +62,11 @@ std::string writeFileAtomically(const std::string& path, const std::string& byte
         return describeErrno("writing", path, err);
     }
 #endif
-    std::error_code ec;
-    std::filesystem::rename(tmp, path, ec);   // atomic replace on POSIX; MoveFileEx on Windows
-    if (ec) {
-        std::filesystem::remove(tmp, ec);
-        return "replacing " + path + ": " + ec.message();
+    // Atomic replace on POSIX; MoveFileExW on Windows, with the UTF-8 name converted explicitly.
+    if (std::string err = platform::replaceFile(tmp, path); !err.empty()) {
+        std::error_code ec;
+        std::filesystem::remove(std::filesystem::u8path(tmp), ec);
+        return "replacing " + path + ": " + err;
     }
     syncDirectory(std::filesystem::path(path).parent_path().string());
     return {};
