@@ -37,6 +37,29 @@ Tensor denseWeight(const Dense& d) {
     return w;
 }
 
+// A big matrix, [rows][cols] after the optional transpose: as bf16 bit patterns when every value
+// survives the round trip through bf16 (then the step reads half the bytes and computes exactly
+// the same numbers), else fp32.
+pm::kernels::Rwkv7StepMatrix matrix(const Tensor& t, bool transpose, bool bf16WhenExact) {
+    Tensor f = t.detach();
+    if (transpose) f = f.t();
+    f = f.to(torch::kCPU, torch::kFloat).contiguous();
+    pm::kernels::Rwkv7StepMatrix m;
+    m.rows = f.size(0);
+    m.cols = f.size(1);
+    if (bf16WhenExact) {
+        const Tensor b = f.to(torch::kBFloat16).contiguous();
+        if (torch::equal(b.to(torch::kFloat), f)) {
+            const auto* p = reinterpret_cast<const uint16_t*>(b.data_ptr());
+            m.bf16.assign(p, p + b.numel());
+            return m;
+        }
+    }
+    const float* p = f.data_ptr<float>();
+    m.f32.assign(p, p + f.numel());
+    return m;
+}
+
 }  // namespace
 
 void setFastStepEnabled(bool enabled) { enabledFlag() = enabled; }
@@ -57,7 +80,7 @@ bool Rwkv7FastStep::supported(Rwkv7ModelImpl& model, std::string* why) {
     return true;
 }
 
-pm::kernels::Rwkv7StepWeights packFastStepWeights(Rwkv7ModelImpl& model) {
+pm::kernels::Rwkv7StepWeights packFastStepWeights(Rwkv7ModelImpl& model, bool bf16WhenExact) {
     torch::NoGradGuard ng;
     const Rwkv7Config& c = model.config();
     pm::kernels::Rwkv7StepWeights out;
@@ -75,7 +98,7 @@ pm::kernels::Rwkv7StepWeights packFastStepWeights(Rwkv7ModelImpl& model) {
     out.emb = floats(model.emb->weight);
     out.lnOutW = floats(model.ln_out->weight);
     out.lnOutB = floats(model.ln_out->bias);
-    out.head = floats(denseWeight(model.headLinear));
+    out.head = matrix(denseWeight(model.headLinear), false, bf16WhenExact);
     for (int64_t l = 0; l < c.nLayer; ++l) {
         BlockImpl& b = *model.blocks[size_t(l)]->as<BlockImpl>();
         TimeMixImpl& a = *b.att;
@@ -112,26 +135,30 @@ pm::kernels::Rwkv7StepWeights packFastStepWeights(Rwkv7ModelImpl& model) {
         L.kK = floats(a.k_k);
         L.kA = floats(a.k_a);
         L.rK = floats(a.r_k);
-        L.wr = floats(denseWeight(a.receptance));
-        L.wk = floats(denseWeight(a.key));
-        L.wv = floats(denseWeight(a.value));
-        L.wo = floats(denseWeight(a.output));
+        L.wr = matrix(denseWeight(a.receptance), false, bf16WhenExact);
+        L.wk = matrix(denseWeight(a.key), false, bf16WhenExact);
+        L.wv = matrix(denseWeight(a.value), false, bf16WhenExact);
+        L.wo = matrix(denseWeight(a.output), false, bf16WhenExact);
         L.lnxw = floats(a.ln_x->weight);
         L.lnxb = floats(a.ln_x->bias);
         L.ffnXk = floats(f.x_k);
-        L.ffnKey = floats(denseWeight(f.key));
-        L.ffnValueT = floats(denseWeight(f.value), true);
+        L.ffnKey = matrix(denseWeight(f.key), false, bf16WhenExact);
+        L.ffnValueT = matrix(denseWeight(f.value), true, bf16WhenExact);
         if (c.deepEmbed) L.enn = floats(f.enn->weight);
         out.layers.push_back(std::move(L));
     }
     return out;
 }
 
-Rwkv7FastStep::Rwkv7FastStep(Rwkv7ModelImpl& model) {
+Rwkv7FastStep::Rwkv7FastStep(Rwkv7ModelImpl& model, bool bf16WhenExact) {
     std::string why;
     if (!supported(model, &why)) throw std::invalid_argument("fused CPU step: " + why);
     dtype_ = model.emb->weight.scalar_type();
-    kernel_ = std::make_unique<pm::kernels::Rwkv7StepCpu>(packFastStepWeights(model));
+    pm::kernels::Rwkv7StepWeights w = packFastStepWeights(model, bf16WhenExact);
+    bf16Weights_ = !w.head.bf16.empty();
+    for (const auto& l : w.layers)
+        for (const auto* m : {&l.wr, &l.wk, &l.wv, &l.wo, &l.ffnKey, &l.ffnValueT}) bf16Weights_ |= !m->bf16.empty();
+    kernel_ = std::make_unique<pm::kernels::Rwkv7StepCpu>(std::move(w));
     state_ = kernel_->zeroState();
     initialWkv_.assign(state_.wkv.size(), 0.0f);
     const Rwkv7Config& c = model.config();

@@ -10,7 +10,9 @@
 // The weights are copied (fp32) when the object is built, so later changes to the model are not
 // seen: build a new one per generation. LoRA adapters are folded into the copy (W + α/r·B·A), the
 // model itself is not touched. With state tuning the trained time_state is the initial WKV state.
-// Everything runs in fp32, also for bf16/fp16 parameters (which are widened once).
+// Everything runs in fp32, also for bf16/fp16 parameters (which are widened once). A big matrix
+// whose values are all exactly bf16 numbers (bf16 models, official checkpoints) is kept as bf16
+// bit patterns: the same numbers at half the bytes, which is what bounds the step's speed.
 #pragma once
 
 #include "model/rwkv7_model.h"
@@ -27,7 +29,8 @@ namespace pm::model {
 class Rwkv7FastStep {
 public:
     // Throws std::invalid_argument when the model cannot take this path (see supported()).
-    explicit Rwkv7FastStep(Rwkv7ModelImpl& model);
+    // bf16WhenExact = false keeps every matrix in fp32 (for tests and measurements).
+    explicit Rwkv7FastStep(Rwkv7ModelImpl& model, bool bf16WhenExact = true);
 
     // nullptr when the fast path is switched off (setFastStepEnabled / PIANOMUSE_FAST_STEP=0) or the
     // model is not supported; `why` then says which.
@@ -47,12 +50,14 @@ public:
     const float* step(int64_t token) { return kernel_->step(token, state_); }
     int64_t vocabSize() const { return kernel_->shape().vocab; }
     bool usesSimd() const { return kernel_->usesSimd(); }
+    bool bf16Weights() const { return bf16Weights_; }   // some matrix is held as exact bf16
 
 private:
     std::unique_ptr<pm::kernels::Rwkv7StepCpu> kernel_;
     pm::kernels::Rwkv7StepState state_;
     std::vector<float> initialWkv_;   // [L][H][N][N]: time_state or zeros
     torch::Dtype dtype_ = torch::kFloat;
+    bool bf16Weights_ = false;
 };
 
 // Process-wide switch, default on unless the environment has PIANOMUSE_FAST_STEP=0 (for
@@ -61,6 +66,6 @@ void setFastStepEnabled(bool enabled);
 bool fastStepEnabled();
 
 // The packed fp32 weights the fused step reads, from the model's parameters (LoRA folded in).
-pm::kernels::Rwkv7StepWeights packFastStepWeights(Rwkv7ModelImpl& model);
+pm::kernels::Rwkv7StepWeights packFastStepWeights(Rwkv7ModelImpl& model, bool bf16WhenExact = true);
 
 }  // namespace pm::model

@@ -39,6 +39,26 @@ void need(const std::vector<float>& v, int64_t n, const std::string& name) {
                                     std::to_string(n));
 }
 
+void need(const Rwkv7StepMatrix& m, int64_t rows, int64_t cols, const std::string& name) {
+    const int64_t n = rows * cols;
+    if (m.rows != rows || m.cols != cols || !((int64_t(m.f32.size()) == n && m.bf16.empty()) ||
+                                              (int64_t(m.bf16.size()) == n && m.f32.empty())))
+        throw std::invalid_argument("rwkv7 step: " + name + " is not a " + std::to_string(rows) + "x" +
+                                    std::to_string(cols) + " matrix in one storage");
+}
+
+// y = M x, over whichever storage the matrix has.
+void matvec(const step::Ops& op, const Rwkv7StepMatrix& m, const float* x, float* y) {
+    if (m.bf16.empty()) op.matvec(m.rows, m.cols, m.f32.data(), x, y);
+    else op.matvecBf16(m.rows, m.cols, m.bf16.data(), x, y);
+}
+
+void sparseRowsSum(const step::Ops& op, const int32_t* idx, int64_t count, const Rwkv7StepMatrix& m, const float* h,
+                   float* y) {
+    if (m.bf16.empty()) op.sparseRowsSum(idx, count, m.cols, m.f32.data(), h, y);
+    else op.sparseRowsSumBf16(idx, count, m.cols, m.bf16.data(), h, y);
+}
+
 void validate(const Rwkv7StepWeights& w) {
     const Rwkv7StepShape& s = w.shape;
     if (s.vocab <= 0 || s.embd <= 0 || s.layers <= 0 || s.headSize <= 0 || s.ffn <= 0 || s.embd % s.headSize != 0 ||
@@ -49,7 +69,7 @@ void validate(const Rwkv7StepWeights& w) {
     need(w.emb, V * C, "emb");
     need(w.lnOutW, C, "ln_out.weight");
     need(w.lnOutB, C, "ln_out.bias");
-    need(w.head, V * C, "head");
+    need(w.head, V, C, "head");
     if (int64_t(w.layers.size()) != s.layers) throw std::invalid_argument("rwkv7 step: wrong number of layers");
     for (int64_t l = 0; l < s.layers; ++l) {
         const Rwkv7StepLayer& L = w.layers[size_t(l)];
@@ -68,9 +88,9 @@ void validate(const Rwkv7StepWeights& w) {
         need(L.v2t, l == 0 ? 0 : s.loraV * C, p + "v2");
         need(L.g1t, s.loraG * C, p + "g1");
         need(L.g2t, s.loraG * C, p + "g2");
-        for (const auto* m : {&L.wr, &L.wk, &L.wv, &L.wo}) need(*m, C * C, p + "att matrix");
-        need(L.ffnKey, F * C, p + "ffn.key");
-        need(L.ffnValueT, F * C, p + "ffn.value");
+        for (const auto* m : {&L.wr, &L.wk, &L.wv, &L.wo}) need(*m, C, C, p + "att matrix");
+        need(L.ffnKey, F, C, p + "ffn.key");
+        need(L.ffnValueT, F, C, p + "ffn.value");
         need(L.enn, s.deepEmbed ? V * C : 0, p + "ffn.enn");
     }
 }
@@ -150,9 +170,9 @@ const float* Rwkv7StepCpu::step(int64_t token, Rwkv7StepState& st) {
             s.xg[size_t(c)] = u[c] + d * L.xg[size_t(c)];
             prev[c] = u[c];
         }
-        op.matvec(C, C, L.wr.data(), s.xr.data(), r);
-        op.matvec(C, C, L.wk.data(), s.xk.data(), k);
-        op.matvec(C, C, L.wv.data(), s.xv.data(), v);
+        matvec(op, L.wr, s.xr.data(), r);
+        matvec(op, L.wk, s.xk.data(), k);
+        matvec(op, L.wv, s.xv.data(), v);
         // Decay logit z = w0 + tanh(xw w1) w2, then the decay itself.
         op.matvec(sh.loraW, C, L.w1t.data(), s.xw.data(), lora);
         op.tanh(sh.loraW, lora, lora);
@@ -209,7 +229,7 @@ const float* Rwkv7StepCpu::step(int64_t token, Rwkv7StepState& st) {
             for (int64_t n = 0; n < N; ++n) bonus += r[h * N + n] * k[h * N + n] * L.rK[size_t(h * N + n)];
             for (int64_t n = 0; n < N; ++n) yh[n] = (yh[n] + bonus * v[h * N + n]) * g[h * N + n];
         }
-        op.matvec(C, C, L.wo.data(), y, out);
+        matvec(op, L.wo, y, out);
         for (int64_t c = 0; c < C; ++c) x[c] += out[c];
 
         // Channel mix: relu(xk Wkeyᵀ)² Wvalueᵀ over the rows whose input is non-zero.
@@ -221,7 +241,7 @@ const float* Rwkv7StepCpu::step(int64_t token, Rwkv7StepState& st) {
             prev[c] = u[c];
         }
         float* hid = s.hidden.data();
-        op.matvec(F, C, L.ffnKey.data(), xk, hid);
+        matvec(op, L.ffnKey, xk, hid);
         int64_t count = 0;
         for (int64_t f = 0; f < F; ++f) {
             if (hid[f] > 0) {
@@ -229,7 +249,7 @@ const float* Rwkv7StepCpu::step(int64_t token, Rwkv7StepState& st) {
                 s.nonZero[size_t(count++)] = int32_t(f);
             }
         }
-        op.sparseRowsSum(s.nonZero.data(), count, C, L.ffnValueT.data(), hid, out);
+        sparseRowsSum(op, s.nonZero.data(), count, L.ffnValueT, hid, out);
         if (sh.deepEmbed) {
             const float* e = L.enn.data() + token * C;
             for (int64_t c = 0; c < C; ++c) out[c] *= e[c];
@@ -237,7 +257,7 @@ const float* Rwkv7StepCpu::step(int64_t token, Rwkv7StepState& st) {
         for (int64_t c = 0; c < C; ++c) x[c] += out[c];
     }
     layerNorm(C, x, w_.lnOutW.data(), w_.lnOutB.data(), kLayerNormEps, u);
-    op.matvec(sh.vocab, C, w_.head.data(), u, s.logits.data());
+    matvec(op, w_.head, u, s.logits.data());
     return s.logits.data();
 }
 

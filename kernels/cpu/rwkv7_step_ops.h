@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 
 namespace pm::kernels::step {
 
@@ -14,6 +15,10 @@ struct Ops {
     // product that only touches the rows of WT whose input is non-zero.
     void (*sparseRowsSum)(const int32_t* idx, int64_t count, int64_t cols, const float* WT, const float* h,
                           float* y);
+    // The same two products over bf16 bit patterns (widened exactly to fp32 on load).
+    void (*matvecBf16)(int64_t rows, int64_t cols, const uint16_t* W, const float* x, float* y);
+    void (*sparseRowsSumBf16)(const int32_t* idx, int64_t count, int64_t cols, const uint16_t* WT, const float* h,
+                              float* y);
     // One WKV7 step of one head: sa = S a; S = S diag(w) + sa bᵀ + v kᵀ; y = S r (S value-major N×N).
     void (*wkvHead)(int64_t N, float* S, const float* w, const float* r, const float* k, const float* v,
                     const float* a, const float* b, float* y);
@@ -26,6 +31,14 @@ struct Ops {
 const Ops& plainOps();
 // The AVX2+FMA table, or nullptr when this build or this CPU has no AVX2+FMA.
 const Ops* avx2Ops();
+
+// bf16 bit pattern → fp32 (exact: bf16 is the upper half of an fp32).
+inline float bf16ToFloat(uint16_t b) {
+    const uint32_t u = uint32_t(b) << 16;
+    float f;
+    std::memcpy(&f, &u, sizeof f);
+    return f;
+}
 
 // e^{-1/2}, as the WKV7 kernels use it.
 constexpr float kExpMinusHalf = 0.6065306597126334f;

@@ -33,62 +33,73 @@ PM_STEP_AVX2 inline __m128 hsum4(__m256 a, __m256 b, __m256 c, __m256 d) {
     return _mm_add_ps(_mm256_castps256_ps128(abcd), _mm256_extractf128_ps(abcd, 1));
 }
 
+// 8 weights as fp32: a plain load, or bf16 bit patterns shifted into the upper half (exact).
+PM_STEP_AVX2 inline __m256 load8(const float* p) { return _mm256_loadu_ps(p); }
+PM_STEP_AVX2 inline __m256 load8(const uint16_t* p) {
+    const __m128i h = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(h), 16));
+}
+inline float widen(float w) { return w; }
+inline float widen(uint16_t w) { return bf16ToFloat(w); }
+
 // Four rows at once share each load of x; cols % 8 leftovers are added in scalar.
-PM_STEP_AVX2 void matvec(int64_t rows, int64_t cols, const float* W, const float* x, float* y) {
+template <typename W>
+PM_STEP_AVX2 void matvecT(int64_t rows, int64_t cols, const W* M, const float* x, float* y) {
     const int64_t c8 = cols & ~int64_t(7);
     int64_t r = 0;
     for (; r + 4 <= rows; r += 4) {
-        const float *w0 = W + r * cols, *w1 = w0 + cols, *w2 = w1 + cols, *w3 = w2 + cols;
+        const W *w0 = M + r * cols, *w1 = w0 + cols, *w2 = w1 + cols, *w3 = w2 + cols;
         __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps(), s2 = _mm256_setzero_ps(), s3 = _mm256_setzero_ps();
         for (int64_t c = 0; c < c8; c += 8) {
             const __m256 xv = _mm256_loadu_ps(x + c);
-            s0 = _mm256_fmadd_ps(_mm256_loadu_ps(w0 + c), xv, s0);
-            s1 = _mm256_fmadd_ps(_mm256_loadu_ps(w1 + c), xv, s1);
-            s2 = _mm256_fmadd_ps(_mm256_loadu_ps(w2 + c), xv, s2);
-            s3 = _mm256_fmadd_ps(_mm256_loadu_ps(w3 + c), xv, s3);
+            s0 = _mm256_fmadd_ps(load8(w0 + c), xv, s0);
+            s1 = _mm256_fmadd_ps(load8(w1 + c), xv, s1);
+            s2 = _mm256_fmadd_ps(load8(w2 + c), xv, s2);
+            s3 = _mm256_fmadd_ps(load8(w3 + c), xv, s3);
         }
         __m128 sum = hsum4(s0, s1, s2, s3);
         if (c8 < cols) {
             float t[4] = {0, 0, 0, 0};
             for (int64_t c = c8; c < cols; ++c) {
-                t[0] += w0[c] * x[c];
-                t[1] += w1[c] * x[c];
-                t[2] += w2[c] * x[c];
-                t[3] += w3[c] * x[c];
+                t[0] += widen(w0[c]) * x[c];
+                t[1] += widen(w1[c]) * x[c];
+                t[2] += widen(w2[c]) * x[c];
+                t[3] += widen(w3[c]) * x[c];
             }
             sum = _mm_add_ps(sum, _mm_loadu_ps(t));
         }
         _mm_storeu_ps(y + r, sum);
     }
     for (; r < rows; ++r) {
-        const float* w0 = W + r * cols;
+        const W* w0 = M + r * cols;
         __m256 s0 = _mm256_setzero_ps();
-        for (int64_t c = 0; c < c8; c += 8) s0 = _mm256_fmadd_ps(_mm256_loadu_ps(w0 + c), _mm256_loadu_ps(x + c), s0);
+        for (int64_t c = 0; c < c8; c += 8) s0 = _mm256_fmadd_ps(load8(w0 + c), _mm256_loadu_ps(x + c), s0);
         float t = hsum(s0);
-        for (int64_t c = c8; c < cols; ++c) t += w0[c] * x[c];
+        for (int64_t c = c8; c < cols; ++c) t += widen(w0[c]) * x[c];
         y[r] = t;
     }
 }
 
 // Columns in blocks of 64 held in 8 accumulators while all selected rows stream past, so y is
 // written once per block instead of once per row.
-PM_STEP_AVX2 void sparseRowsSum(const int32_t* idx, int64_t count, int64_t cols, const float* WT, const float* h,
-                                float* y) {
+template <typename W>
+PM_STEP_AVX2 void sparseRowsSumT(const int32_t* idx, int64_t count, int64_t cols, const W* WT, const float* h,
+                                 float* y) {
     int64_t c = 0;
     for (; c + 64 <= cols; c += 64) {
         __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps(), a2 = _mm256_setzero_ps(), a3 = _mm256_setzero_ps();
         __m256 a4 = _mm256_setzero_ps(), a5 = _mm256_setzero_ps(), a6 = _mm256_setzero_ps(), a7 = _mm256_setzero_ps();
         for (int64_t i = 0; i < count; ++i) {
-            const float* row = WT + int64_t(idx[i]) * cols + c;
+            const W* row = WT + int64_t(idx[i]) * cols + c;
             const __m256 hv = _mm256_set1_ps(h[idx[i]]);
-            a0 = _mm256_fmadd_ps(hv, _mm256_loadu_ps(row), a0);
-            a1 = _mm256_fmadd_ps(hv, _mm256_loadu_ps(row + 8), a1);
-            a2 = _mm256_fmadd_ps(hv, _mm256_loadu_ps(row + 16), a2);
-            a3 = _mm256_fmadd_ps(hv, _mm256_loadu_ps(row + 24), a3);
-            a4 = _mm256_fmadd_ps(hv, _mm256_loadu_ps(row + 32), a4);
-            a5 = _mm256_fmadd_ps(hv, _mm256_loadu_ps(row + 40), a5);
-            a6 = _mm256_fmadd_ps(hv, _mm256_loadu_ps(row + 48), a6);
-            a7 = _mm256_fmadd_ps(hv, _mm256_loadu_ps(row + 56), a7);
+            a0 = _mm256_fmadd_ps(hv, load8(row), a0);
+            a1 = _mm256_fmadd_ps(hv, load8(row + 8), a1);
+            a2 = _mm256_fmadd_ps(hv, load8(row + 16), a2);
+            a3 = _mm256_fmadd_ps(hv, load8(row + 24), a3);
+            a4 = _mm256_fmadd_ps(hv, load8(row + 32), a4);
+            a5 = _mm256_fmadd_ps(hv, load8(row + 40), a5);
+            a6 = _mm256_fmadd_ps(hv, load8(row + 48), a6);
+            a7 = _mm256_fmadd_ps(hv, load8(row + 56), a7);
         }
         _mm256_storeu_ps(y + c, a0);
         _mm256_storeu_ps(y + c + 8, a1);
@@ -102,12 +113,12 @@ PM_STEP_AVX2 void sparseRowsSum(const int32_t* idx, int64_t count, int64_t cols,
     for (; c + 8 <= cols; c += 8) {
         __m256 a0 = _mm256_setzero_ps();
         for (int64_t i = 0; i < count; ++i)
-            a0 = _mm256_fmadd_ps(_mm256_set1_ps(h[idx[i]]), _mm256_loadu_ps(WT + int64_t(idx[i]) * cols + c), a0);
+            a0 = _mm256_fmadd_ps(_mm256_set1_ps(h[idx[i]]), load8(WT + int64_t(idx[i]) * cols + c), a0);
         _mm256_storeu_ps(y + c, a0);
     }
     for (; c < cols; ++c) {
         float t = 0;
-        for (int64_t i = 0; i < count; ++i) t += h[idx[i]] * WT[int64_t(idx[i]) * cols + c];
+        for (int64_t i = 0; i < count; ++i) t += h[idx[i]] * widen(WT[int64_t(idx[i]) * cols + c]);
         y[c] = t;
     }
 }
@@ -191,7 +202,8 @@ PM_STEP_ELEMENTWISE(decay, decay8, decay)
 
 const Ops* avx2Ops() {
     static const bool cpu = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-    static const Ops ops{matvec, sparseRowsSum, wkvHead, sigmoid, tanhv, decay};
+    static const Ops ops{matvecT<float>, sparseRowsSumT<float>, matvecT<uint16_t>, sparseRowsSumT<uint16_t>,
+                         wkvHead,         sigmoid,               tanhv,             decay};
     return cpu ? &ops : nullptr;
 }
 

@@ -17,23 +17,28 @@ namespace pm::kernels::step {
 
 namespace {
 
-void matvec(int64_t rows, int64_t cols, const float* W, const float* x, float* y) {
+inline float widen(float w) { return w; }
+inline float widen(uint16_t w) { return bf16ToFloat(w); }
+
+template <typename W>
+void matvecT(int64_t rows, int64_t cols, const W* M, const float* x, float* y) {
     for (int64_t r = 0; r < rows; ++r) {
-        const float* row = W + r * cols;
+        const W* row = M + r * cols;
         float acc = 0;
         PM_STEP_SIMD_SUM
-        for (int64_t c = 0; c < cols; ++c) acc += row[c] * x[c];
+        for (int64_t c = 0; c < cols; ++c) acc += widen(row[c]) * x[c];
         y[r] = acc;
     }
 }
 
-void sparseRowsSum(const int32_t* idx, int64_t count, int64_t cols, const float* WT, const float* h, float* y) {
+template <typename W>
+void sparseRowsSumT(const int32_t* idx, int64_t count, int64_t cols, const W* WT, const float* h, float* y) {
     for (int64_t c = 0; c < cols; ++c) y[c] = 0;
     for (int64_t i = 0; i < count; ++i) {
         const float hf = h[idx[i]];
-        const float* row = WT + int64_t(idx[i]) * cols;
+        const W* row = WT + int64_t(idx[i]) * cols;
         PM_STEP_SIMD
-        for (int64_t c = 0; c < cols; ++c) y[c] += hf * row[c];
+        for (int64_t c = 0; c < cols; ++c) y[c] += hf * widen(row[c]);
     }
 }
 
@@ -70,7 +75,8 @@ void decay(int64_t n, const float* z, float* out) {
 }  // namespace
 
 const Ops& plainOps() {
-    static const Ops ops{matvec, sparseRowsSum, wkvHead, sigmoid, tanhv, decay};
+    static const Ops ops{matvecT<float>, sparseRowsSumT<float>, matvecT<uint16_t>, sparseRowsSumT<uint16_t>,
+                         wkvHead,         sigmoid,               tanhv,             decay};
     return ops;
 }
 

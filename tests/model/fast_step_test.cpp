@@ -2,7 +2,8 @@
 // the LibTorch model it mirrors: logits per token equal Rwkv7ModelImpl::step and the sequence-mode
 // forward, on the AVX2 and the plain loops, for the tiny preset, a shape with no multiple of 8
 // anywhere, DeepEmbed, state tuning, bf16 parameters, unmerged LoRA and the float64 reference
-// fixtures; states convert both ways; the generator gives the same seeded pieces on both paths.
+// fixtures; exact-bf16 matrix storage gives the fp32 results; states convert both ways; the
+// generator gives the same seeded pieces on both paths.
 //
 // Tolerance: |fast - ref| ≤ 1e-4 · max|ref| per token (relative to that token's largest logit).
 // Both sides compute in fp32 with different summation orders and the AVX2 path's polynomial exp
@@ -76,24 +77,30 @@ Tensor runTorchSteps(Rwkv7Model& m, const Tensor& tokens) {
     return torch::stack(rows);
 }
 
-// Runs the fused step with the AVX2 loops (where the CPU has them) and with the plain loops, each
-// against the sequence forward and the LibTorch step of `ref` (the same weights as `model`).
+// Runs the fused step with the AVX2 loops (where the CPU has them) and with the plain loops, with
+// and without exact-bf16 matrix storage, each against the sequence forward and the LibTorch step
+// of `ref` (the same weights as `model`).
 void expectMatches(Rwkv7Model& model, Rwkv7Model& ref, const Tensor& tokens, const std::string& what) {
     torch::NoGradGuard ng;
     const Tensor seq = ref->forward(tokens.unsqueeze(0))[0];
     const Tensor steps = runTorchSteps(ref, tokens);
-    for (const bool simd : {true, false}) {
+    for (const int variant : {0, 1, 2, 3}) {
+        const bool simd = variant < 2, bf16WhenExact = variant % 2 == 0;
         pm::kernels::rwkv7StepSetSimdEnabled(simd);
-        Rwkv7FastStep fast(*model);
+        Rwkv7FastStep fast(*model, bf16WhenExact);
         pm::kernels::rwkv7StepSetSimdEnabled(true);
+        if (!bf16WhenExact) {
+            EXPECT_FALSE(fast.bf16Weights());
+        }
         if (!simd) {
             EXPECT_FALSE(fast.usesSimd());
         }
         if (simd && !pm::kernels::rwkv7StepSimdAvailable()) std::printf("[fast step %s] no AVX2+FMA here\n", what.c_str());
         const auto got = runFast(fast, tokens);
         const double eSeq = relErr(got, seq), eStep = relErr(got, steps);
-        std::printf("[fast step %s, %s] T=%lld rel err vs sequence %.2e, vs LibTorch step %.2e\n", what.c_str(),
-                    fast.usesSimd() ? "avx2" : "plain", (long long)tokens.size(0), eSeq, eStep);
+        std::printf("[fast step %s, %s, %s weights] T=%lld rel err vs sequence %.2e, vs LibTorch step %.2e\n",
+                    what.c_str(), fast.usesSimd() ? "avx2" : "plain", fast.bf16Weights() ? "bf16" : "fp32",
+                    (long long)tokens.size(0), eSeq, eStep);
         EXPECT_LT(eSeq, kRelTol) << what << (simd ? " avx2" : " plain");
         EXPECT_LT(eStep, kRelTol) << what << (simd ? " avx2" : " plain");
     }
@@ -116,6 +123,7 @@ Rwkv7Config oddShape() {
 TEST(FastStep, TinyPresetMatchesTheLibTorchPaths) {
     Rwkv7Model m = randomModel(Rwkv7Config::preset("tiny", 300), 1);
     expectMatches(m, m, randomTokens(300, kTokens, 2), "tiny");
+    EXPECT_FALSE(Rwkv7FastStep(*m).bf16Weights());   // fp32 values stay fp32
 }
 
 TEST(FastStep, ShapesThatAreNoMultipleOfEight) {
@@ -175,6 +183,8 @@ TEST(FastStep, Bf16ParametersComputeInFp32) {
     // The reference is the fp32 model holding the same (bf16-rounded) values.
     expectMatches(half, ref, randomTokens(120, kTokens, 13), "bf16 params");
     Rwkv7FastStep fast(*half);
+    EXPECT_TRUE(fast.bf16Weights());   // exact bf16 values: half the bytes, the same numbers
+    EXPECT_TRUE(Rwkv7FastStep(*ref).bf16Weights());
     fast.step(1);
     EXPECT_EQ(fast.state().layers[0].attXPrev.scalar_type(), torch::kBFloat16);
     EXPECT_EQ(fast.state().layers[0].wkv.scalar_type(), torch::kFloat);
@@ -196,15 +206,15 @@ TEST(FastStep, FloatSixtyFourReferenceFixtures) {
                 .reshape({tokens.size(0), V});
         for (const bool simd : {true, false}) {
             pm::kernels::rwkv7StepSetSimdEnabled(simd);
-            Rwkv7FastStep fast(*m.model);
+            Rwkv7FastStep fast(*m.model);   // the bf16 files take the exact-bf16 storage
             pm::kernels::rwkv7StepSetSimdEnabled(true);
             const auto got = runFast(fast, tokens);
             double err = 0;
             for (size_t t = 0; t < got.size(); ++t)
                 for (int64_t v = 0; v < V; ++v)
                     err = std::max(err, std::abs(double(got[t][size_t(v)]) - want[int64_t(t)][v].item<double>()));
-            std::printf("[fast step golden %s/%s %s] max |logit - float64 ref| = %.2e\n", fx.dir, fx.weights,
-                        simd ? "avx2" : "plain", err);
+            std::printf("[fast step golden %s/%s %s, %s weights] max |logit - float64 ref| = %.2e\n", fx.dir,
+                        fx.weights, simd ? "avx2" : "plain", fast.bf16Weights() ? "bf16" : "fp32", err);
             EXPECT_LT(err, 1e-4) << fx.dir << "/" << fx.weights;   // the golden test's bound
         }
     }

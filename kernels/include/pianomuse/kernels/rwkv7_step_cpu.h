@@ -20,6 +20,11 @@
 // The FFN value matrix is stored transposed ([F][C]) because its input relu(·)² is about half
 // zeros: the step adds only the rows whose input is non-zero.
 //
+// The step is bound by reading the weights (≈19 MB per token for L6-D256 in fp32, more than the
+// cache share a desktop core gets), so the big matrices may instead be held as bf16 bit patterns
+// when every value is exactly a bf16 number (official bf16 checkpoints, models saved as bf16):
+// bf16 → fp32 is exact, so the results are bit-for-bit those of the fp32 copy at half the bytes.
+//
 // AVX2+FMA code is chosen at run time (CPU check); rwkv7StepSetSimdEnabled(false) forces the
 // plain loops (tests compare the two).
 #pragma once
@@ -37,7 +42,14 @@ struct Rwkv7StepShape {
     int64_t heads() const { return headSize > 0 ? embd / headSize : 0; }
 };
 
-// One layer's weights, fp32, in the layouts described above. Vectors are [C] unless noted.
+// A row-major [rows][cols] matrix: fp32 values, or (exactly one of the two) bf16 bit patterns.
+struct Rwkv7StepMatrix {
+    int64_t rows = 0, cols = 0;
+    std::vector<float> f32;
+    std::vector<uint16_t> bf16;
+};
+
+// One layer's weights in the layouts described above. Vectors are [C] unless noted.
 struct Rwkv7StepLayer {
     std::vector<float> ln0w, ln0b;                  // layer 0 only (empty elsewhere)
     std::vector<float> ln1w, ln1b, ln2w, ln2b;
@@ -47,11 +59,11 @@ struct Rwkv7StepLayer {
     std::vector<float> v0, v1t, v2t;                // layers > 0 only: v1t [Dv][C], v2t [C][Dv]
     std::vector<float> g1t, g2t;                    // g1t [Dg][C], g2t [C][Dg]
     std::vector<float> kK, kA, rK;                  // k_k, k_a, r_k (r_k flattened [H·N])
-    std::vector<float> wr, wk, wv, wo;              // [C][C]
+    Rwkv7StepMatrix wr, wk, wv, wo;                 // [C][C]
     std::vector<float> lnxw, lnxb;                  // GroupNorm
     std::vector<float> ffnXk;
-    std::vector<float> ffnKey;                      // [F][C]
-    std::vector<float> ffnValueT;                   // [F][C] (value.weight transposed)
+    Rwkv7StepMatrix ffnKey;                         // [F][C]
+    Rwkv7StepMatrix ffnValueT;                      // [F][C] (value.weight transposed)
     std::vector<float> enn;                         // [V][C], DeepEmbed only
 };
 
@@ -60,7 +72,7 @@ struct Rwkv7StepWeights {
     std::vector<float> emb;                         // [V][C]
     std::vector<Rwkv7StepLayer> layers;
     std::vector<float> lnOutW, lnOutB;
-    std::vector<float> head;                        // [V][C]
+    Rwkv7StepMatrix head;                           // [V][C]
 };
 
 // The recurrent state, fp32: per layer the ln1 and ln2 outputs of the previous token and the
