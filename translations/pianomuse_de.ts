@@ -1,4 +1,4 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
@@ -600,6 +600,41 @@
     </message>
 </context>
 <context>
+    <name>pm::app::SampleListWidget</name>
+    <message>
+        <source>Samples</source>
+        <translation>Hörproben</translation>
+    </message>
+    <message>
+        <source>Play</source>
+        <translation>Abspielen</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Stopp</translation>
+    </message>
+    <message>
+        <source>Playback stopped: %1</source>
+        <translation>Wiedergabe beendet: %1</translation>
+    </message>
+    <message>
+        <source>Step %1 — %2</source>
+        <translation>Schritt %1 — %2</translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>%1 kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <source>Cannot play: %1</source>
+        <translation>Wiedergabe nicht möglich: %1</translation>
+    </message>
+    <message>
+        <source>Playing %1</source>
+        <translation>Spiele %1</translation>
+    </message>
+</context>
+<context>
     <name>pm::app::SettingsDialog</name>
     <message>
         <source>No MIDI outputs found; the built-in synthesizer will play.</source>
@@ -923,6 +958,10 @@
     <message>
         <source>Opened run %1 (%2 steps).</source>
         <translation>Lauf %1 geöffnet (%2 Schritte).</translation>
+    </message>
+    <message>
+        <source>Fine-tune the PianoMuse base model</source>
+        <translation>PianoMuse-Basismodell feinabstimmen</translation>
     </message>
 </context>
 </TS>

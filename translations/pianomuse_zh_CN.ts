@@ -1,4 +1,4 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
@@ -598,6 +598,41 @@
     </message>
 </context>
 <context>
+    <name>pm::app::SampleListWidget</name>
+    <message>
+        <source>Samples</source>
+        <translation>样例</translation>
+    </message>
+    <message>
+        <source>Play</source>
+        <translation>播放</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Playback stopped: %1</source>
+        <translation>播放已停止：%1</translation>
+    </message>
+    <message>
+        <source>Step %1 — %2</source>
+        <translation>第 %1 步 — %2</translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>无法读取 %1：%2</translation>
+    </message>
+    <message>
+        <source>Cannot play: %1</source>
+        <translation>无法播放：%1</translation>
+    </message>
+    <message>
+        <source>Playing %1</source>
+        <translation>正在播放 %1</translation>
+    </message>
+</context>
+<context>
     <name>pm::app::SettingsDialog</name>
     <message>
         <source>No MIDI outputs found; the built-in synthesizer will play.</source>
@@ -921,6 +956,10 @@
     <message>
         <source>Opened run %1 (%2 steps).</source>
         <translation>已打开运行 %1（%2 步）。</translation>
+    </message>
+    <message>
+        <source>Fine-tune the PianoMuse base model</source>
+        <translation>微调 PianoMuse 基础模型</translation>
     </message>
 </context>
 </TS>

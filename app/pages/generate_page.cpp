@@ -6,6 +6,7 @@
 #include "worker/engine_controller.h"
 
 #include "midi/midi_writer.h"
+#include "model/base_model.h"
 #include "playback/open_output.h"
 #include "playback/playback_clock.h"
 #include "playback/playback_scheduler.h"
@@ -76,6 +77,8 @@ GeneratePage::GeneratePage(EngineController* engine, AppSettings* settings, QWid
     m_modelPath = new QLineEdit(inputs);
     m_modelPath->setObjectName(QStringLiteral("modelPath"));
     m_modelPath->setPlaceholderText(tr("A trained model (.safetensors) or an RWKV-7 .pth file"));
+    // Before any fine-tuning there is still something to play with: the bundled base model.
+    m_modelPath->setText(QString::fromStdString(pm::model::bundledBaseModelPath()));
     auto* modelBrowse = new QPushButton(tr("Browse…"), inputs);
     modelRow->addWidget(m_modelPath, 1);
     modelRow->addWidget(modelBrowse);

@@ -2,8 +2,10 @@
 
 #include "pages/page_header.h"
 #include "settings/app_settings.h"
+#include "widgets/sample_list_widget.h"
 #include "worker/engine_controller.h"
 
+#include "model/base_model.h"
 #include "model/rwkv7_config.h"
 
 #include <nlohmann/json.hpp>
@@ -63,8 +65,12 @@ TrainPage::TrainPage(EngineController* engine, AppSettings* settings, QWidget* p
     auto* baseRow = new QHBoxLayout;
     m_baseChoice = new QComboBox(this);
     m_baseChoice->setObjectName(QStringLiteral("baseChoice"));
-    m_baseChoice->addItem(tr("New model"));
-    m_baseChoice->addItem(tr("Fine-tune a model file"));
+    // The bundled base model (when this installation has it) is the default: fine-tuning something
+    // that already plays the piano is what "one click" means.
+    m_bundledBase = QString::fromStdString(pm::model::bundledBaseModelPath());
+    if (!m_bundledBase.isEmpty()) m_baseChoice->addItem(tr("Fine-tune the PianoMuse base model"), QStringLiteral("bundled"));
+    m_baseChoice->addItem(tr("New model"), QStringLiteral("new"));
+    m_baseChoice->addItem(tr("Fine-tune a model file"), QStringLiteral("file"));
     m_basePath = new QLineEdit(this);
     m_basePath->setPlaceholderText(tr("Model file (.safetensors or .pth)"));
     auto* browse = new QPushButton(tr("Browse…"), this);
@@ -191,21 +197,29 @@ TrainPage::TrainPage(EngineController* engine, AppSettings* settings, QWidget* p
     m_log->setReadOnly(true);
     m_log->setMaximumBlockCount(2000);
     m_log->setMaximumHeight(110);
-    layout->addWidget(m_log);
+    m_samples = new SampleListWidget(m_settings, this);
+    m_samples->setMaximumHeight(150);
+    auto* bottom = new QHBoxLayout;
+    bottom->addWidget(m_log, 3);
+    bottom->addWidget(m_samples, 2);
+    layout->addLayout(bottom);
 
     connect(browse, &QPushButton::clicked, this, [this] {
         const QString f = QFileDialog::getOpenFileName(this, tr("Model to fine-tune"), m_settings ? m_settings->dataFolder() : QString(),
                                                        tr("Models (*.safetensors *.pth)"));
-        if (!f.isEmpty()) m_basePath->setText(f), m_baseChoice->setCurrentIndex(1);
+        if (!f.isEmpty()) m_basePath->setText(f), m_baseChoice->setCurrentIndex(m_baseChoice->findData(QStringLiteral("file")));
     });
-    connect(m_baseChoice, &QComboBox::currentIndexChanged, this, [this](int i) {
-        m_basePath->setEnabled(i == 1);
-        m_preset->setEnabled(i == 0);
-        m_deepEmbed->setEnabled(i == 0);
+    const auto onBaseChoice = [this] {
+        const QString kind = m_baseChoice->currentData().toString();
+        const bool isNew = kind == QLatin1String("new");
+        m_basePath->setEnabled(kind == QLatin1String("file"));
+        m_preset->setEnabled(isNew);
+        m_deepEmbed->setEnabled(isNew);
         // Fine-tuning wants small rates; a new model learns at 1e-3.
-        m_lr->setValue(i == 0 ? 1e-3 : 1e-5);
-    });
-    m_basePath->setEnabled(false);
+        m_lr->setValue(isNew ? 1e-3 : 1e-5);
+    };
+    connect(m_baseChoice, &QComboBox::currentIndexChanged, this, onBaseChoice);
+    onBaseChoice();
     connect(m_startButton, &QPushButton::clicked, this, &TrainPage::start);
     connect(m_pauseButton, &QPushButton::toggled, this, &TrainPage::setPaused);
     connect(m_stopButton, &QPushButton::clicked, this, &TrainPage::stop);
@@ -233,7 +247,9 @@ void TrainPage::setDataset(const QString& directory) {
 pm::train::TrainConfig TrainPage::currentConfig() const {
     pm::train::TrainConfig c;
     c.datasetDir = m_dataset.toStdString();
-    if (m_baseChoice->currentIndex() == 1) c.baseModel = m_basePath->text().toStdString();
+    const QString kind = m_baseChoice->currentData().toString();
+    if (kind == QLatin1String("file")) c.baseModel = m_basePath->text().toStdString();
+    if (kind == QLatin1String("bundled")) c.baseModel = m_bundledBase.toStdString();
     c.preset = m_preset->currentText().toStdString();
     c.deepEmbed = m_deepEmbed->isChecked();
     pm::train::parseMethod(m_method->currentData().toString().toStdString(), &c.method);
@@ -273,6 +289,7 @@ void TrainPage::start() {
         return;
     }
     clearCurves();
+    m_samples->clear();
     launch(currentConfig());
 }
 
@@ -352,6 +369,7 @@ void TrainPage::onEvent(const pm::train::TrainEvent& e) {
         break;
     case K::Sample:
         log(tr("Sample: %1").arg(QString::fromStdString(e.path)));
+        m_samples->addSample(e.step, QString::fromStdString(e.path));
         break;
     case K::Warning:
         log(tr("Warning: %1").arg(QString::fromStdString(e.message)));
@@ -391,6 +409,7 @@ bool TrainPage::loadRun(const QString& runDir) {
     m_plot->rescaleAxes();
     m_plot->replot(QCustomPlot::rpQueuedReplot);
     m_runDir->setText(runDir);
+    m_samples->loadRun(runDir);
     log(tr("Opened run %1 (%2 steps).").arg(QDir::toNativeSeparators(runDir)).arg(train.size()));
     return true;
 }

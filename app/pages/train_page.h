@@ -24,6 +24,7 @@ namespace pm::app {
 
 class AppSettings;
 class EngineController;
+class SampleListWidget;
 
 class TrainPage : public QWidget {
     Q_OBJECT
@@ -87,6 +88,8 @@ private:
     QLabel* m_status;
     QCustomPlot* m_plot;
     QPlainTextEdit* m_log;
+    SampleListWidget* m_samples;
+    QString m_bundledBase;   // "" when this installation ships no base model
 
     bool m_running = false;
     double m_smoothed = -1;

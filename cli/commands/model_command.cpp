@@ -1,5 +1,6 @@
-// `pianomuse-cli model init|info`: make a new RWKV-7 model file from a preset, or describe one
-// (.safetensors of ours, or an official RWKV-LM .pth).
+// `pianomuse-cli model init|info|export`: make a new RWKV-7 model file from a preset, describe one
+// (.safetensors of ours, or an official RWKV-LM .pth) with its data card, or rewrite one (bf16,
+// a data card attached) for shipping.
 #include "command.h"
 
 #include "dataset/dataset_store.h"
@@ -9,7 +10,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <memory>
 
@@ -26,6 +29,11 @@ struct InitOptions {
 struct InfoOptions {
     std::string path;
     bool json = false;
+};
+
+struct ExportOptions {
+    std::string input, output, dataCard;
+    bool bf16 = false;
 };
 
 // The tokenizer config JSON of a dataset directory (its manifest) or of a tokenizer config file.
@@ -74,6 +82,26 @@ int runInit(const InitOptions& opt) {
     return kExitOk;
 }
 
+// The card's well-known fields first, in a fixed order; anything else after them.
+void printDataCard(const nlohmann::json& card) {
+    std::printf("\nData card\n");
+    const auto text = [](const nlohmann::json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); };
+    static const char* const kOrder[] = {"name", "description", "date", "pieces", "notes", "tokens", "hours_of_music",
+                                         "steps", "tokens_trained", "train_bits_per_note", "val_bits_per_note",
+                                         "unigram_bits_per_note", "command", "licence"};
+    for (const char* key : kOrder)
+        if (card.contains(key)) std::printf("  %-22s %s\n", key, text(card[key]).c_str());
+    for (const auto& [key, value] : card.items()) {
+        if (std::find(std::begin(kOrder), std::end(kOrder), key) != std::end(kOrder)) continue;
+        if (value.is_array()) {
+            std::printf("  %s (%zu):\n", key.c_str(), value.size());
+            for (const auto& row : value) std::printf("    %s\n", text(row).c_str());
+        } else {
+            std::printf("  %-22s %s\n", key.c_str(), text(value).c_str());
+        }
+    }
+}
+
 int runInfo(const InfoOptions& opt) {
     model::LoadedModel m;
     try {
@@ -84,6 +112,7 @@ int runInfo(const InfoOptions& opt) {
     }
     const model::Rwkv7Config& c = m.model->config();
     nlohmann::json tok = nlohmann::json::parse(m.tokenizerJson.empty() ? "null" : m.tokenizerJson, nullptr, false);
+    const nlohmann::json card = nlohmann::json::parse(m.dataCardJson.empty() ? "null" : m.dataCardJson, nullptr, false);
     if (opt.json) {
         nlohmann::json j = nlohmann::json::parse(c.toJson());
         j["file"] = opt.path;
@@ -94,6 +123,7 @@ int runInfo(const InfoOptions& opt) {
         j["parameters"] = c.parameterCount();
         j["state_tuning"] = m.model->stateTuning();
         j["tokenizer"] = tok.is_discarded() ? nlohmann::json() : tok;
+        j["data_card"] = card.is_discarded() ? nlohmann::json() : card;
         std::cout << j.dump(2) << "\n";
         return kExitOk;
     }
@@ -114,7 +144,28 @@ int runInfo(const InfoOptions& opt) {
                     (long long)tok.value("vocab_size", int64_t(0)));
     else
         std::printf("Tokenizer:    none recorded\n");
+    if (card.is_object()) printDataCard(card);
     return kExitOk;
+}
+
+int runExport(const ExportOptions& opt) {
+    try {
+        model::LoadedModel m = model::loadModel(opt.input);
+        std::string card = m.dataCardJson;
+        if (!opt.dataCard.empty()) {
+            std::ifstream in(opt.dataCard);
+            if (!in) throw std::runtime_error("cannot read " + opt.dataCard);
+            const auto j = nlohmann::json::parse(in, nullptr, false);
+            if (j.is_discarded() || !j.is_object()) throw std::runtime_error(opt.dataCard + ": not a JSON object");
+            card = j.dump();
+        }
+        model::saveModel(m.model, opt.output, m.tokenizerJson, opt.bf16, card);
+        std::printf("Wrote %s (%s%s)\n", opt.output.c_str(), opt.bf16 ? "bf16" : "fp32", card.empty() ? "" : ", data card");
+        return kExitOk;
+    } catch (const std::exception& e) {
+        printError(e.what());
+        return kExitFailed;
+    }
 }
 
 }  // namespace
@@ -141,6 +192,15 @@ void addModelCommand(CLI::App& root, CommandList& commands) {
     f->add_option("file", info->path, "Model file")->required()->check(CLI::ExistingFile);
     f->add_flag("--json", info->json, "Print one JSON object");
     commands.push_back({f, [info] { return runInfo(*info); }});
+
+    auto exp = std::make_shared<ExportOptions>();
+    CLI::App* e = model->add_subcommand("export", "Rewrite a model file, optionally as bf16 and with a data card");
+    e->add_option("input", exp->input, "Model file (.safetensors or .pth)")->required()->check(CLI::ExistingFile);
+    e->add_option("-o,--output", exp->output, "Output .safetensors file")->required();
+    e->add_flag("--bf16", exp->bf16, "Store the weights as bf16 (half the size)");
+    e->add_option("--data-card", exp->dataCard, "JSON object describing the training data (shown by model info)")
+        ->check(CLI::ExistingFile);
+    commands.push_back({e, [exp] { return runExport(*exp); }});
 }
 
 }  // namespace pm::cli

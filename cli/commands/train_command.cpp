@@ -6,6 +6,7 @@
 
 #include "dataset/dataset_store.h"
 #include "generate/training_sampler.h"
+#include "model/base_model.h"
 #include "model/checkpoint_io.h"
 #include "train/trainer.h"
 
@@ -26,7 +27,8 @@ struct TrainOptions {
     std::int64_t steps = 1000, epochs = 0, validateEvery = 100;
     double lr = -1, lrFinal = -1, loraAlpha = 32, checkpointSeconds = 60;
     std::uint64_t seed = 1;
-    bool resume = false, deepEmbed = false, continuation = false, noAugment = false;
+    bool resume = false, deepEmbed = false, continuation = false, noAugment = false, scratch = false;
+    bool presetGiven = false;   // --preset on the command line: a new model of that size
 };
 
 // The trainer polls this; a signal handler may only touch lock-free atomics.
@@ -49,6 +51,16 @@ int runTrain(TrainOptions o) {
         c.runDir = (fs::path(o.out).parent_path() / (fs::path(o.out).stem().string() + "-run")).string();
     } else {
         c.runDir = o.out;
+    }
+    // No --base: fine-tune the bundled base model, unless a new model was asked for (--scratch,
+    // --preset, --deepembed) or the run resumes (its checkpoint knows the model).
+    const bool resuming = o.resume || !o.resumeFrom.empty();
+    if (o.base.empty() && !o.scratch && !o.presetGiven && !o.deepEmbed && !resuming) {
+        o.base = model::bundledBaseModelPath();
+        if (!o.base.empty())
+            std::fprintf(stderr, "fine-tuning the bundled base model %s (--scratch trains a new model)\n", o.base.c_str());
+        else
+            std::fprintf(stderr, "no bundled base model found: training a new %s model\n", o.preset.c_str());
     }
     c.baseModel = o.base;
     c.preset = o.preset;
@@ -194,8 +206,14 @@ void addTrainCommand(CLI::App& root, CommandList& commands) {
     CLI::App* app = root.add_subcommand("train", "Train or fine-tune a model on a dataset (resumable; Ctrl-C saves a checkpoint)");
     app->add_option("--data,--dataset", o->data, "Dataset directory (pianomuse-cli dataset build)")->required()->check(CLI::ExistingDirectory);
     app->add_option("-o,--out", o->out, "Run directory (metrics.jsonl, checkpoints, exported models), or MODEL.safetensors")->required();
-    app->add_option("--base", o->base, "Model to fine-tune (.safetensors or .pth); none = a new model")->check(CLI::ExistingFile);
-    app->add_option("--preset", o->preset, "Size of a new model")->check(CLI::IsMember(model::Rwkv7Config::presetNames()));
+    auto* base = app->add_option("--base", o->base, "Model to fine-tune (.safetensors or .pth); default: the bundled base model")
+                     ->check(CLI::ExistingFile);
+    auto* scratch = app->add_flag("--scratch", o->scratch, "Train a new model instead of fine-tuning the base model");
+    scratch->excludes(base);
+    auto* preset = app->add_option("--preset", o->preset, "Size of a new model (implies --scratch)")
+                       ->check(CLI::IsMember(model::Rwkv7Config::presetNames()));
+    preset->excludes(base);
+    preset->each([o](const std::string&) { o->presetGiven = true; });
     app->add_flag("--deepembed", o->deepEmbed, "New model with RWKV-8 \"Heron\" DeepEmbed");
     app->add_option("--method", o->method, "full, lora or state")->check(CLI::IsMember({"full", "lora", "state"}));
     app->add_option("--lora-rank", o->loraRank, "LoRA rank")->check(CLI::Range(1, 1024));

@@ -6,6 +6,8 @@
 #include "checkpoint/safetensors.h"
 #include "checkpoint/zip_reader.h"
 
+#include <nlohmann/json.hpp>
+
 #include <stdexcept>
 
 namespace pm::model {
@@ -105,13 +107,20 @@ LoadedModel loadModel(const std::string& path) {
     out.format = c.format;
     const auto tok = c.metadata.find("pianomuse.tokenizer");
     if (tok != c.metadata.end()) out.tokenizerJson = tok->second;
+    const auto card = c.metadata.find("pianomuse.data_card");
+    if (card != c.metadata.end()) out.dataCardJson = card->second;
     int best = 0;
     for (const auto& [name, votes] : dtypeVotes)
         if (votes > best) best = votes, out.fileDtype = name;
     return out;
 }
 
-void saveModel(Rwkv7Model& model, const std::string& path, const std::string& tokenizerJson, bool bf16) {
+void saveModel(Rwkv7Model& model, const std::string& path, const std::string& tokenizerJson, bool bf16,
+               const std::string& dataCardJson) {
+    if (!dataCardJson.empty()) {
+        const auto card = nlohmann::json::parse(dataCardJson, nullptr, false);
+        if (card.is_discarded() || !card.is_object()) throw std::invalid_argument("the data card must be a JSON object");
+    }
     std::vector<Tensor> keep;   // contiguous CPU copies that outlive the views
     std::vector<fmt::TensorView> views;
     for (const auto& item : model->named_parameters(true)) {
@@ -123,6 +132,7 @@ void saveModel(Rwkv7Model& model, const std::string& path, const std::string& to
                                                {"pianomuse.format_version", "1"},
                                                {"pianomuse.model", model->config().toJson()}};
     if (!tokenizerJson.empty()) meta["pianomuse.tokenizer"] = tokenizerJson;
+    if (!dataCardJson.empty()) meta["pianomuse.data_card"] = dataCardJson;
     try {
         fmt::writeSafetensorsFile(path, views, meta);
     } catch (const fmt::FormatError& e) {

@@ -3,7 +3,9 @@
 //
 // Our .safetensors carries in __metadata__:
 //   "format": "pt", "pianomuse.format_version": "1",
-//   "pianomuse.model": Rwkv7Config::toJson(), "pianomuse.tokenizer": the tokenizer config JSON
+//   "pianomuse.model": Rwkv7Config::toJson(), "pianomuse.tokenizer": the tokenizer config JSON,
+//   and optionally "pianomuse.data_card": what the model was trained on (sources, licences,
+//   tokens, steps, metrics, date, command; JSON object, shown by `pianomuse-cli model info`)
 // and the official key names, so other RWKV tools can read its tensors too.
 #pragma once
 
@@ -33,6 +35,7 @@ struct LoadedModel {
     std::string format;
     std::string tokenizerJson;   // empty when the file has none (e.g. official .pth)
     std::string fileDtype;       // dtype of most tensors in the file: "F32", "BF16", ...
+    std::string dataCardJson;    // "pianomuse.data_card", empty when the file has none
 };
 
 // Config from the tensors' shapes (cross-checked against "pianomuse.model" when present);
@@ -40,7 +43,8 @@ struct LoadedModel {
 LoadedModel loadModel(const std::string& path);
 
 // Writes the model's parameters (fp32, or bf16 with `bf16`) and configs, atomically.
+// `dataCardJson`, when given, must be a JSON object (std::invalid_argument otherwise).
 void saveModel(Rwkv7Model& model, const std::string& path, const std::string& tokenizerJson = "",
-               bool bf16 = false);
+               bool bf16 = false, const std::string& dataCardJson = "");
 
 }  // namespace pm::model

@@ -169,7 +169,7 @@ private:
     }
     bool trainStep();   // false when the step was skipped (non-finite)
     void validate();
-    std::string checkpoint(bool allowBest);
+    std::string checkpoint(bool withSample);   // a sample too, when a sampler is set
     void rollBack();
     void writeSample();
     nlohmann::json metaJson() const;
@@ -260,6 +260,15 @@ void Run::setUp() {
         model_ = model::Rwkv7Model(modelCfg_);
     } else if (!cfg_.baseModel.empty()) {
         model::LoadedModel lm = model::loadModel(cfg_.baseModel);
+        // Same vocabulary size is not enough: the ids must mean the same notes and times.
+        if (!lm.tokenizerJson.empty()) {
+            const auto baseTok = tok::configFromJson(nlohmann::json::parse(lm.tokenizerJson, nullptr, false));
+            const auto dataTok = tok::configFromJson(data_.manifest.tokenizer);
+            if (baseTok.config && dataTok.config && *baseTok.config != *dataTok.config)
+                throw std::runtime_error("the base model " + cfg_.baseModel +
+                                         " was trained with a different tokenizer than the dataset's; rebuild the "
+                                         "dataset with this version of PianoMuse or train a new model");
+        }
         model_ = lm.model;
         modelCfg_ = model_->config();
     } else {
@@ -425,7 +434,7 @@ void Run::validate() {
     }
 }
 
-std::string Run::checkpoint(bool) {
+std::string Run::checkpoint(bool withSample) {
     char name[64];
     std::snprintf(name, sizeof name, "ckpt-%09lld.pmckpt", static_cast<long long>(step_));
     const fs::path dir = fs::path(cfg_.runDir) / "checkpoints";
@@ -454,7 +463,7 @@ std::string Run::checkpoint(bool) {
     emit(e);
     metric({{"event", "checkpoint"}, {"step", step_}, {"path", path}});
 
-    if (cfg_.sampler && val_->windowCount() > 0) writeSample();
+    if (withSample && cfg_.sampler && val_->windowCount() > 0) writeSample();
     return path;
 }
 
@@ -540,8 +549,9 @@ TrainResult Run::go() {
                 checkpoint(true);
         }
         if (!stopped && lastValidated_ != step_) validate();
+        // A user who pressed Stop wants it to stop: no sample on that last checkpoint.
         if (result_.lastCheckpoint.empty() || result_.lastCheckpoint.find(std::to_string(step_) + ".pmckpt") == std::string::npos)
-            checkpoint(true);
+            checkpoint(!stopped);
         const std::string out = cfg_.exportPath.empty() ? (fs::path(cfg_.runDir) / "model-final.safetensors").string() : cfg_.exportPath;
         model::Rwkv7Model copy = exportCopy(model_);
         model::saveModel(copy, out, tokenizerJson_);

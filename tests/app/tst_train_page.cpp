@@ -4,6 +4,7 @@
 // the event loop never stalls more than 50 ms; an ended run's curves reload from metrics.jsonl.
 // LibTorch first: Qt's `slots` macro must not be defined while its headers are read.
 #include "train/train_checkpoint.h"
+#include "model/base_model.h"
 
 #include "dataset/dataset_builder.h"
 #include "dataset/piece_tokenizer.h"
@@ -15,6 +16,7 @@
 
 #include <qcustomplot.h>
 
+#include <QComboBox>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QLineEdit>
@@ -93,7 +95,15 @@ private slots:
         m_page = std::make_unique<TrainPage>(m_engine.get(), m_settings.get());
         m_page->show();
         m_page->setDataset(m_dir.filePath(QStringLiteral("dataset")));
-        // Tiny and quick: the tiny preset, short windows, small batches, many steps (stopped early).
+        // The bundled base model, when this tree has one, is the default starting point.
+        auto* baseChoice = m_page->findChild<QComboBox*>(QStringLiteral("baseChoice"));
+        QVERIFY(baseChoice);
+        if (!pm::model::bundledBaseModelPath().empty())
+            QCOMPARE(baseChoice->currentData().toString(), QStringLiteral("bundled"));
+        // Tiny and quick: a new model of the tiny preset, short windows, small batches, many
+        // steps (stopped early).
+        baseChoice->setCurrentIndex(baseChoice->findData(QStringLiteral("new")));
+        m_page->findChild<QComboBox*>(QStringLiteral("presetCombo"))->setCurrentText(QStringLiteral("tiny"));
         m_page->findChild<QSpinBox*>(QStringLiteral("stepsSpin"))->setValue(100000);
         m_page->findChild<QSpinBox*>(QStringLiteral("ctxSpin"))->setValue(32);
         m_page->findChild<QSpinBox*>(QStringLiteral("batchSpin"))->setValue(2);

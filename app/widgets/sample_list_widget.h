@@ -1,0 +1,60 @@
+// The Train page's list of per-checkpoint samples (runDir/samples/sample-<step>.mid) with a
+// Play / Stop button: a user hears how the model's music changes as it trains.
+//
+// Plays through the output chosen in the settings (a MIDI port, or the built-in piano when none
+// is set or it cannot be opened). Playback runs on the scheduler's own thread; this widget only
+// starts and stops it.
+#pragma once
+
+#include <QWidget>
+
+#include <memory>
+
+class QLabel;
+class QListWidget;
+class QPushButton;
+class QTimer;
+
+namespace pm::play {
+class MidiOutput;
+class PlaybackScheduler;
+class SteadyPlaybackClock;
+}  // namespace pm::play
+
+namespace pm::app {
+
+class AppSettings;
+
+class SampleListWidget : public QWidget {
+    Q_OBJECT
+public:
+    explicit SampleListWidget(AppSettings* settings, QWidget* parent = nullptr);
+    ~SampleListWidget() override;
+
+    void addSample(qint64 step, const QString& path);
+    // Lists runDir/samples/*.mid (a reopened run); replaces the current list.
+    void loadRun(const QString& runDir);
+    void clear();
+    int count() const;
+
+    // Plays the selected sample (the newest when none is selected). False with the reason shown
+    // when the file cannot be read or no output can be opened.
+    bool playSelected();
+    void stop();
+    bool playing() const;
+
+private:
+    void updateButtons();
+
+    AppSettings* m_settings;
+    QListWidget* m_list;
+    QPushButton* m_play;
+    QPushButton* m_stop;
+    QLabel* m_status;
+    QTimer* m_poll;
+    std::unique_ptr<pm::play::SteadyPlaybackClock> m_clock;
+    std::unique_ptr<pm::play::MidiOutput> m_output;
+    std::unique_ptr<pm::play::PlaybackScheduler> m_scheduler;
+};
+
+}  // namespace pm::app
