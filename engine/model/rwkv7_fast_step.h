@@ -1,6 +1,6 @@
 // The fused CPU step (pianomuse/kernels/rwkv7_step_cpu.h) for an Rwkv7Model: RNN-mode generation
-// at batch 1 without LibTorch's per-operator overhead (issue 8: ~50× the tokens/s of
-// Rwkv7ModelImpl::step on the tiny preset).
+// at batch 1 without LibTorch's per-operator overhead (issue 8: ≈11× the tokens/s of
+// Rwkv7ModelImpl::step on the tiny preset, ≈3× on the memory-bound small one; docs/generation.md).
 //
 //   auto fast = Rwkv7FastStep::tryCreate(*model);      // nullptr: use model->step
 //   fast->setState(stateAfterPrefill);                  // Rwkv7State from forwardHidden / step
@@ -65,7 +65,8 @@ private:
 void setFastStepEnabled(bool enabled);
 bool fastStepEnabled();
 
-// The packed fp32 weights the fused step reads, from the model's parameters (LoRA folded in).
+// The packed weights the fused step reads, from the model's parameters (LoRA folded in; big
+// matrices as exact bf16 where every value allows it and bf16WhenExact is set, else fp32).
 pm::kernels::Rwkv7StepWeights packFastStepWeights(Rwkv7ModelImpl& model, bool bf16WhenExact = true);
 
 }  // namespace pm::model
