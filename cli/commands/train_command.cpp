@@ -22,7 +22,7 @@ namespace pm::cli {
 namespace {
 
 struct TrainOptions {
-    std::string data, out, base, preset = "tiny", method = "full", device = "auto", resumeFrom;
+    std::string data, out, base, preset = "tiny", method = "full", device = "auto", precision = "auto", resumeFrom;
     int ctxLen = 256, batch = 8, accum = 1, loraRank = 16, keepLast = 3, sampleBars = 4;
     std::int64_t steps = 1000, epochs = 0, validateEvery = 100;
     double lr = -1, lrFinal = -1, loraAlpha = 32, checkpointSeconds = 60;
@@ -91,6 +91,7 @@ int runTrain(TrainOptions o) {
     c.checkpointSeconds = o.checkpointSeconds;
     c.keepLast = o.keepLast;
     c.device = o.device;
+    c.precision = o.precision;
     c.resume = o.resume || !o.resumeFrom.empty();
     c.resumeFrom = o.resumeFrom;
     if (o.sampleBars > 0) {
@@ -235,6 +236,8 @@ void addTrainCommand(CLI::App& root, CommandList& commands) {
     app->add_flag("--continuation", o->continuation, "Loss only on each window's completion span");
     app->add_flag("--no-augment", o->noAugment, "No transposition / tempo stretch");
     app->add_option("--device", o->device, "cpu, cuda or auto")->check(CLI::IsMember({"auto", "cpu", "cuda"}));
+    app->add_option("--precision", o->precision, "auto (bf16 autocast on CUDA GPUs that support it), fp32 or bf16")
+        ->check(CLI::IsMember({"auto", "fp32", "bf16"}));
     app->add_option("--seed", o->seed, "Seed for initialisation, order and augmentation");
     app->add_flag("--resume", o->resume, "Continue from the newest checkpoint in the run directory");
     app->add_option("--resume-from", o->resumeFrom, "Continue from this checkpoint file")->check(CLI::ExistingFile);

@@ -110,7 +110,10 @@ TimeMixImpl::Out TimeMixImpl::forward(const Tensor& x, const Tensor& xPrev, cons
     k = k * (1 + (a - 1) * k_a);                                 // replacement key
 
     const ops::Wkv7Result w = ops::wkv7(heads(r), heads(z), heads(k), heads(v), -kk, kk * heads(a), s0);
-    Tensor y = F::group_norm(w.y.reshape({B * T, C}), F::GroupNormFuncOptions(H).weight(ln_x->weight)
+    // The norm in its parameters' dtype: under bf16 autocast the WKV output is bf16 and CPU
+    // group_norm (LibTorch 1.13) refuses mixed dtypes; in plain fp32 this is a no-op.
+    Tensor y = F::group_norm(w.y.reshape({B * T, C}).to(ln_x->weight.scalar_type()),
+                             F::GroupNormFuncOptions(H).weight(ln_x->weight)
                                                           .bias(ln_x->bias).eps(64e-5))
                    .reshape({B, T, C});
     const Tensor bonus = (heads(r) * heads(k) * r_k).sum(-1, true) * heads(v);   // (B, T, H, N)

@@ -1,5 +1,7 @@
 #include "train/trainer.h"
 
+#include "train/autocast_guard.h"
+
 #include "dataset/dataset_store.h"
 #include "midi/midi_writer.h"
 #include "model/checkpoint_io.h"
@@ -138,9 +140,12 @@ double validationSecondsOf(const dataset::DatasetContents& data) {
     return s;
 }
 
+// Only the allocators' own words: LibTorch errors carry stack traces that mention allocator
+// symbols for unrelated failures, so a bare "alloc" would call every bug an out-of-memory.
 bool isOutOfMemory(const std::string& what) {
-    return what.find("out of memory") != std::string::npos || what.find("alloc") != std::string::npos ||
-           what.find("bad_alloc") != std::string::npos;
+    const std::string first = what.substr(0, what.find('\n'));
+    return first.find("out of memory") != std::string::npos || first.find("can't allocate memory") != std::string::npos ||
+           first.find("bad_alloc") != std::string::npos;
 }
 
 class Run {
@@ -189,6 +194,7 @@ private:
     model::Rwkv7Model model_{nullptr};
     std::unique_ptr<torch::optim::AdamW> optim_;
     torch::Device device_{torch::kCPU};
+    bool bf16_ = false;   // bf16 autocast in the forward pass
     LossOptions lossOpts_;
     std::ofstream metrics_;
 
@@ -244,6 +250,7 @@ void Run::setUp() {
     if (cfg_.device == "cuda" || (cfg_.device == "auto" && torch::cuda::is_available())) device_ = torch::kCUDA;
     else if (cfg_.device != "cpu" && cfg_.device != "auto") throw std::runtime_error("unknown device '" + cfg_.device + "'");
 
+    bf16_ = useBf16Autocast(cfg_.precision, device_.type());   // throws for an unknown name
     fs::create_directories(fs::path(cfg_.runDir) / "checkpoints");
 
     // Resume: the checkpoint's config wins (shape, method); the base model file is not needed.
@@ -343,7 +350,14 @@ bool Run::trainStep() {
         tokens += b.realTokens;
         if (b.countedTokens == 0) continue;
         const Tensors t = toTensors(b, device_);
-        const Tensor hidden = model_->forwardHidden(t.inputs);
+        Tensor hidden;
+        {
+            // bf16 autocast covers the blocks' big matrix products; the head and the loss stay
+            // fp32 (lossBackward runs outside the guard, so does every backward).
+            AutocastGuard autocast(device_.type(), bf16_);
+            hidden = model_->forwardHidden(t.inputs);
+        }
+        if (hidden.scalar_type() != torch::kFloat) hidden = hidden.to(torch::kFloat);
         // Each micro-batch weighs by its share of the counted tokens: the step's gradient is that
         // of the mean over all of them, as one big batch would give.
         const LossResult l = lossBackward(model_, hidden, t.targets, t.mask, double(b.countedTokens) / double(counted), lossOpts_);
@@ -529,7 +543,8 @@ TrainResult Run::go() {
         start.step = step_;
         start.totalSteps = total_;
         start.message = modelCfg_.describe() + ", " + methodName(cfg_.method) + ", " + std::to_string(train_->windowCount()) +
-                        " training windows, " + std::to_string(val_->windowCount()) + " validation windows";
+                        " training windows, " + std::to_string(val_->windowCount()) + " validation windows, " +
+                        (device_.is_cuda() ? "CUDA" : "CPU") + (bf16_ ? " bf16 autocast" : " fp32");
         emit(start);
         bool stopped = false;
         while (step_ < total_) {

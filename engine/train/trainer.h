@@ -60,6 +60,7 @@ struct TrainConfig {
     int keepLast = 3;
     int maxBadSteps = 3;                  // consecutive non-finite steps before a rollback
     std::string device = "auto";          // auto, cpu, cuda
+    std::string precision = "auto";       // auto (bf16 autocast on CUDA sm80+, else fp32), fp32, bf16
     bool resume = false;
     std::string resumeFrom;               // a checkpoint file; empty = newest in runDir
     std::string exportPath;               // final model; empty = runDir/model-final.safetensors

@@ -6,5 +6,6 @@ namespace pm::kernels {
 bool builtWithCuda() { return false; }
 int cudaDeviceCount() { return 0; }
 bool cudaDeviceName(int, std::string*) { return false; }
+bool cudaDeviceCapability(int, int*, int*) { return false; }
 
 }  // namespace pm::kernels

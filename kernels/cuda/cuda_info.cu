@@ -29,4 +29,14 @@ bool cudaDeviceName(int ordinal, std::string* name) {
     return true;
 }
 
+bool cudaDeviceCapability(int ordinal, int* major, int* minor) {
+    if (ordinal < 0 || ordinal >= cudaDeviceCount()) return false;
+    if (cudaDeviceGetAttribute(major, cudaDevAttrComputeCapabilityMajor, ordinal) != cudaSuccess ||
+        cudaDeviceGetAttribute(minor, cudaDevAttrComputeCapabilityMinor, ordinal) != cudaSuccess) {
+        cudaGetLastError();
+        return false;
+    }
+    return true;
+}
+
 }  // namespace pm::kernels
