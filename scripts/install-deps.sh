@@ -6,12 +6,13 @@
 set -euo pipefail
 
 # One line on purpose: a later separate `jackd2` install silently removes librtmidi-dev,
-# so libjack-jackd2-dev must be installed together with it.
+# so libjack-jackd2-dev and jackd2 (the JACK server the loopback timing test starts with the
+# dummy driver; noninteractive apt keeps its realtime-limits question at "no") go with it.
 PACKAGES=(
     cmake ninja-build g++ ccache pkg-config git
     qt6-base-dev qt6-tools-dev qt6-l10n-tools qt6-svg-dev libqt6svg6 qt6-translations-l10n
     libtorch-dev libopenblas0-pthread
-    librtmidi-dev libjack-jackd2-dev
+    librtmidi-dev libjack-jackd2-dev jackd2
     libqcustomplot-dev
     libfluidsynth-dev fluid-soundfont-gm
     libgtest-dev libgmock-dev

@@ -6,6 +6,8 @@
 namespace pm::play {
 
 std::unique_ptr<MidiOutput> openLiveOutput(const std::string& port, const std::string& soundFont, std::string* error) {
+    // "jack:NAME": the JACK MIDI input NAME (when a JACK server runs).
+    if (port.rfind("jack:", 0) == 0) return RtMidiOutput::open(port.substr(5), error, MidiApi::Jack);
     if (!port.empty()) return RtMidiOutput::open(port, error);
     SynthOptions o;
     o.soundFont = soundFont;

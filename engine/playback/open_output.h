@@ -10,7 +10,8 @@
 namespace pm::play {
 
 // `port` empty: the built-in FluidSynth piano on the system's audio device (`soundFont` may
-// name the soundfont); otherwise the RtMidi output port of that name. nullptr with a message
+// name the soundfont); "jack:NAME" the JACK MIDI input NAME; otherwise the RtMidi output port
+// of that name (ALSA on Linux). nullptr with a message
 // in `error` when it cannot be opened.
 std::unique_ptr<MidiOutput> openLiveOutput(const std::string& port, const std::string& soundFont, std::string* error);
 

@@ -96,14 +96,29 @@ void PlaybackScheduler::rewindTo(double seconds) {
                         timeline_.begin());
 }
 
+void PlaybackScheduler::restorePedalsLocked() {
+    // The last sustain value sent before next_ on each channel: what is in force there.
+    int value[16];
+    for (int& v : value) v = -1;
+    for (std::size_t i = 0; i < next_; ++i) {
+        const MidiMessage& m = timeline_[i].message;
+        if (m.status() == 0xB0 && m.bytes[1] == 64) value[m.channel()] = m.bytes[2];
+    }
+    for (int ch = 0; ch < 16; ++ch)
+        if (value[ch] >= 64) output_.send(MidiMessage::controlChange(ch, 64, value[ch]));   // best effort
+}
+
 void PlaybackScheduler::play(double fromSeconds) {
     stop();
+    fromSeconds = std::max(0.0, fromSeconds);
     {
         std::lock_guard<std::mutex> lock(mutex_);
         rewindTo(fromSeconds);
+        restorePedalsLocked();   // a pedal pressed before the start still holds the notes after it
         error_.clear();
         startPosition_ = fromSeconds;
         startClock_ = clock_.now();
+        idlePosition_ = fromSeconds;
     }
     stopRequested_ = false;
     playing_ = true;
@@ -117,14 +132,23 @@ void PlaybackScheduler::stop() {
 }
 
 void PlaybackScheduler::seek(double seconds) {
-    if (playing_.load()) {
-        stop();
-        output_.silence();   // notes sounding at the old place would hang on
-        play(seconds);
-        return;
+    seconds = std::max(0.0, seconds);
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (!playing_.load()) {   // the thread sets playing_ false under this lock, so this holds
+            idlePosition_ = seconds;
+            return;
+        }
+        // Playing: the thread sends only while holding the lock, so here nothing interleaves.
+        // Notes sounding at the old place would hang on: silence them, then go on from the new
+        // place with the sustain pedal as it is there.
+        output_.silence();
+        rewindTo(seconds);
+        restorePedalsLocked();
+        startPosition_ = seconds;
+        startClock_ = clock_.now();
     }
-    std::lock_guard<std::mutex> lock(mutex_);
-    idlePosition_ = seconds;
+    wake_.notify_all();
 }
 
 double PlaybackScheduler::position() const {
@@ -143,9 +167,13 @@ std::string PlaybackScheduler::error() const {
 }
 
 std::size_t PlaybackScheduler::pump(double seconds, bool* ok) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return sendDueLocked(seconds, ok);
+}
+
+std::size_t PlaybackScheduler::sendDueLocked(double seconds, bool* ok) {
     std::size_t sent = 0;
     if (ok) *ok = true;
-    std::unique_lock<std::mutex> lock(mutex_);
     while (next_ < timeline_.size() && timeline_[next_].seconds <= seconds) {
         const MidiMessage m = timeline_[next_].message;
         ++next_;
@@ -162,34 +190,27 @@ std::size_t PlaybackScheduler::pump(double seconds, bool* ok) {
 void PlaybackScheduler::run() {
     for (;;) {
         if (stopRequested_.load()) break;
-        double pos;
-        {
-            std::lock_guard<std::mutex> lock(mutex_);
-            pos = startPosition_ + clock_.now() - startClock_;
-        }
-        bool ok = true;
-        pump(pos, &ok);
-        if (!ok) break;
-        double due;
+        double dueClock;
         {
             std::unique_lock<std::mutex> lock(mutex_);
+            // Position and sending under one lock: a seek cannot slip in between.
+            bool ok = true;
+            sendDueLocked(startPosition_ + clock_.now() - startClock_, &ok);
+            if (!ok) break;
             if (next_ >= timeline_.size()) {
                 if (complete_) break;
-                // Waiting for the generator: wake on append or stop (real time on any clock).
+                // Waiting for the generator: wake on append, seek or stop (real time on any clock).
                 wake_.wait_for(lock, std::chrono::duration<double>(kMaxSleep));
                 continue;
             }
-            due = timeline_[next_].seconds;
+            dueClock = startClock_ + (timeline_[next_].seconds - startPosition_);
         }
-        const double dueClock = startClock_ + (due - startPosition_);
         clock_.sleepUntil(std::min(dueClock, clock_.now() + kMaxSleep));
     }
-    {
-        std::lock_guard<std::mutex> lock(mutex_);
-        idlePosition_ = startPosition_ + clock_.now() - startClock_;
-    }
+    std::lock_guard<std::mutex> lock(mutex_);
+    idlePosition_ = startPosition_ + clock_.now() - startClock_;
     output_.silence();
-    playing_ = false;
+    playing_ = false;   // under the lock: seek() sees either a live thread or the idle position
 }
 
 }  // namespace pm::play

@@ -50,7 +50,10 @@ public:
 
     void play(double fromSeconds = 0);   // starts the thread (restarts when playing)
     void stop();                         // joins the thread, then silences the output
-    void seek(double seconds);           // playing: continue from there; else: where play() starts
+    // Playing: silences what sounds (sustain off + all notes off), then continues from
+    // `seconds` with the sustain pedal state in force there. Stopped: sets position(), which
+    // play(position()) starts from. Negative times count as 0.
+    void seek(double seconds);
 
     bool playing() const { return playing_.load(); }
     double position() const;             // playback time in seconds
@@ -64,6 +67,8 @@ public:
 private:
     void run();
     void rewindTo(double seconds);   // caller holds mutex_
+    void restorePedalsLocked();      // caller holds mutex_: sends the pedals down before next_
+    std::size_t sendDueLocked(double seconds, bool* ok);   // caller holds mutex_
 
     MidiOutput& output_;
     PlaybackClock& clock_;

@@ -5,11 +5,33 @@
 #if PIANOMUSE_HAVE_RTMIDI
 #include <RtMidi.h>
 #endif
+#if PIANOMUSE_HAVE_JACK
+#include <jack/jack.h>
+#endif
 #if defined(__linux__)
 #include <unistd.h>   // access
 #endif
 
 namespace pm::play {
+
+#if PIANOMUSE_HAVE_JACK
+namespace {
+void quietJack(const char*) {}
+}  // namespace
+bool jackServerRunning() {
+    // libjack prints "Cannot connect to server socket" and the like when there is no server:
+    // that is the expected answer here, not something for the user's terminal.
+    jack_set_error_function(quietJack);
+    jack_set_info_function(quietJack);
+    jack_status_t status{};
+    jack_client_t* client = jack_client_open("PianoMuse probe", JackNoStartServer, &status);
+    if (!client) return false;
+    jack_client_close(client);
+    return true;
+}
+#else
+bool jackServerRunning() { return false; }
+#endif
 
 #if PIANOMUSE_HAVE_RTMIDI
 struct RtMidiOutput::Impl {
@@ -38,9 +60,33 @@ RtMidi::Api systemApi() {
 }
 }  // namespace
 
-std::unique_ptr<RtMidiOutput> RtMidiOutput::open(const std::string& portName, std::string* error) {
+namespace {
+// The JACK MIDI inputs, as a port list in RtMidi's order (the server runs: checked by the caller).
+MidiPortList listJackOutputs() {
+    MidiPortList list;
+    try {
+        RtMidiOut out(RtMidi::UNIX_JACK, "PianoMuse");
+        list.backend = "JACK";
+        const unsigned count = out.getPortCount();
+        for (unsigned i = 0; i < count; ++i) list.ports.push_back({int(i), out.getPortName(i)});
+        list.available = true;
+    } catch (const RtMidiError& e) {
+        list.message = e.getMessage();
+    }
+    return list;
+}
+std::string noJackServer() {
+    return "no JACK server is running (JACK MIDI needs one, e.g. jackd -d dummy or a desktop's JACK/PipeWire)";
+}
+}  // namespace
+
+std::unique_ptr<RtMidiOutput> RtMidiOutput::open(const std::string& portName, std::string* error, MidiApi api) {
+    if (api == MidiApi::Jack && !jackServerRunning()) {
+        if (error) *error = noJackServer();
+        return nullptr;
+    }
     // The listing knows which API is safe to construct here; use the same check.
-    const MidiPortList list = listMidiOutputPorts();
+    const MidiPortList list = api == MidiApi::Jack ? listJackOutputs() : listMidiOutputPorts();
     if (!list.available) {
         if (error) *error = "no MIDI output: " + list.message;
         return nullptr;
@@ -59,7 +105,7 @@ std::unique_ptr<RtMidiOutput> RtMidiOutput::open(const std::string& portName, st
         return nullptr;
     }
     try {
-        auto impl = std::make_unique<Impl>(systemApi());
+        auto impl = std::make_unique<Impl>(api == MidiApi::Jack ? RtMidi::UNIX_JACK : systemApi());
         const std::string name = impl->out.getPortName(unsigned(index));
         impl->out.openPort(unsigned(index), "PianoMuse output");
         if (!impl->out.isPortOpen()) {
@@ -75,13 +121,17 @@ std::unique_ptr<RtMidiOutput> RtMidiOutput::open(const std::string& portName, st
     return nullptr;
 }
 
-std::unique_ptr<RtMidiOutput> RtMidiOutput::openVirtual(const std::string& name, std::string* error) {
-    if (!alsaUsable()) {
+std::unique_ptr<RtMidiOutput> RtMidiOutput::openVirtual(const std::string& name, std::string* error, MidiApi api) {
+    if (api == MidiApi::Jack && !jackServerRunning()) {
+        if (error) *error = noJackServer();
+        return nullptr;
+    }
+    if (api == MidiApi::System && !alsaUsable()) {
         if (error) *error = "virtual MIDI ports need the ALSA sequencer (/dev/snd/seq)";
         return nullptr;
     }
     try {
-        auto impl = std::make_unique<Impl>(RtMidi::LINUX_ALSA);
+        auto impl = std::make_unique<Impl>(api == MidiApi::Jack ? RtMidi::UNIX_JACK : RtMidi::LINUX_ALSA);
         impl->out.openVirtualPort(name);
         return std::unique_ptr<RtMidiOutput>(new RtMidiOutput(std::move(impl), name));
     } catch (const RtMidiError& e) {
@@ -104,11 +154,11 @@ bool RtMidiOutput::send(const MidiMessage& message) {
 
 #else
 struct RtMidiOutput::Impl {};
-std::unique_ptr<RtMidiOutput> RtMidiOutput::open(const std::string&, std::string* error) {
+std::unique_ptr<RtMidiOutput> RtMidiOutput::open(const std::string&, std::string* error, MidiApi) {
     if (error) *error = "this build has no MIDI output support (RtMidi)";
     return nullptr;
 }
-std::unique_ptr<RtMidiOutput> RtMidiOutput::openVirtual(const std::string&, std::string* error) {
+std::unique_ptr<RtMidiOutput> RtMidiOutput::openVirtual(const std::string&, std::string* error, MidiApi) {
     if (error) *error = "this build has no MIDI output support (RtMidi)";
     return nullptr;
 }

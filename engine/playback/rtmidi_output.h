@@ -9,12 +9,24 @@
 
 namespace pm::play {
 
+// Which MIDI system a port lives on: the platform's own (ALSA on Linux), or JACK.
+enum class MidiApi { System, Jack };
+
+// True when a JACK server is running and accepts clients (the one $JACK_DEFAULT_SERVER names, or
+// "default"). Asked without starting a server and without printing. False in builds without
+// JACK. RtMidi's JACK API is only used after this said yes (it crashes without a server).
+bool jackServerRunning();
+
 class RtMidiOutput : public MidiOutput {
 public:
     // The first output port whose name equals `portName`, else the first that contains it.
-    static std::unique_ptr<RtMidiOutput> open(const std::string& portName, std::string* error);
-    // A virtual output port (ALSA only: RtMidi's JACK virtual port segfaults without a server).
-    static std::unique_ptr<RtMidiOutput> openVirtual(const std::string& name, std::string* error);
+    // On JACK the ports are the JACK MIDI inputs (other programs' "in" ports).
+    static std::unique_ptr<RtMidiOutput> open(const std::string& portName, std::string* error,
+                                              MidiApi api = MidiApi::System);
+    // A virtual output port others connect to: ALSA, or JACK when a JACK server runs (checked
+    // first: RtMidi's JACK virtual port segfaults without a server).
+    static std::unique_ptr<RtMidiOutput> openVirtual(const std::string& name, std::string* error,
+                                                     MidiApi api = MidiApi::System);
 
     ~RtMidiOutput() override;
     bool send(const MidiMessage& message) override;

@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdlib>
+#include <string>
 #include <thread>
 
 using namespace pm::play;
@@ -114,6 +116,104 @@ TEST(PlaybackScheduler, StopSilencesEverythingAndPlayFromSeeksIntoThePiece) {
     expectSilencedAtEnd(rec);
 }
 
+namespace {
+// Pedal down 0.5..2.5 s over three notes.
+std::vector<TimedMessage> pedalPiece() {
+    return timelineFromEvents({note(0.0, 1.0, 60), pedal(0.5, true), note(1.5, 2.0, 62), pedal(2.5, false),
+                               note(3.0, 3.5, 64)});
+}
+template <typename Pred>
+bool waitFor(Pred pred) {
+    for (int i = 0; i < 3000; ++i) {
+        if (pred()) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    return pred();
+}
+}  // namespace
+
+TEST(PlaybackScheduler, SeekWhilePlayingSilencesThenContinuesWithThePedalInForceThere) {
+    FakePlaybackClock clock;
+    FakeMidiOutput out(&clock);
+    PlaybackScheduler s(out, clock);
+    s.append(pedalPiece());   // not complete: the thread waits at the end instead of stopping
+    s.play(0.0);
+    ASSERT_TRUE(waitFor([&] { return out.recorded().size() == 8u; }));
+    out.clear();
+    const double seekClock = clock.now();
+    s.seek(1.2);   // back into the pedalled stretch, after note 60 ended
+    ASSERT_TRUE(waitFor([&] { return out.recorded().size() >= 32u + 1u + 5u; }));
+    EXPECT_TRUE(s.playing());
+    s.stop();
+    const auto rec = out.recorded();
+    ASSERT_EQ(rec.size(), 32u + 1u + 5u + 32u);
+    for (int ch = 0; ch < 16; ++ch) {   // first everything off ...
+        EXPECT_EQ(rec[std::size_t(2 * ch)].message, MidiMessage::sustain(ch, false));
+        EXPECT_EQ(rec[std::size_t(2 * ch + 1)].message, MidiMessage::allNotesOff(ch));
+        EXPECT_DOUBLE_EQ(rec[std::size_t(2 * ch)].seconds, seekClock);
+    }
+    EXPECT_EQ(rec[32].message, MidiMessage::sustain(0, true));   // ... the pedal held at 1.2 s ...
+    EXPECT_DOUBLE_EQ(rec[32].seconds, seekClock);
+    // ... then the piece from 1.2 s, each message at its time relative to the seek.
+    const MidiMessage expected[] = {MidiMessage::noteOn(0, 62, 80), MidiMessage::noteOff(0, 62),
+                                    MidiMessage::sustain(0, false), MidiMessage::noteOn(0, 64, 80),
+                                    MidiMessage::noteOff(0, 64)};
+    const double at[] = {1.5, 2.0, 2.5, 3.0, 3.5};
+    for (std::size_t i = 0; i < 5; ++i) {
+        EXPECT_EQ(rec[33 + i].message, expected[i]) << i;
+        EXPECT_NEAR(rec[33 + i].seconds - seekClock, at[i] - 1.2, 1e-9) << i;
+    }
+    expectSilencedAtEnd(rec);
+}
+
+TEST(PlaybackScheduler, SeekForwardPastThePedalSendsNoPedalAndSkipsWhatIsBefore) {
+    FakePlaybackClock clock;
+    FakeMidiOutput out(&clock);
+    PlaybackScheduler s(out, clock);
+    s.append(pedalPiece());
+    s.play(0.0);
+    ASSERT_TRUE(waitFor([&] { return out.recorded().size() >= 1u; }));
+    out.clear();
+    s.seek(2.75);
+    s.markComplete();
+    ASSERT_TRUE(waitFor([&] { return !s.playing(); }));
+    const auto rec = out.recorded();
+    // Whatever the thread sent before the seek took the lock went out before the silence; after
+    // it: the silence, no pedal (released at 2.5 s), note 64, and the end-of-piece silence.
+    ASSERT_GE(rec.size(), 32u + 2u + 32u);
+    const std::size_t tail = rec.size() - 32 - 2;
+    EXPECT_EQ(rec[tail - 1].message, MidiMessage::allNotesOff(15));
+    EXPECT_EQ(rec[tail].message, MidiMessage::noteOn(0, 64, 80));
+    EXPECT_EQ(rec[tail + 1].message, MidiMessage::noteOff(0, 64));
+    expectSilencedAtEnd(rec);
+}
+
+TEST(PlaybackScheduler, SeekWhileStoppedSetsThePositionPlayStartsFrom) {
+    FakePlaybackClock clock;
+    FakeMidiOutput out(&clock);
+    PlaybackScheduler s(out, clock);
+    s.append(pedalPiece());
+    s.markComplete();
+    s.seek(2.0);
+    EXPECT_FALSE(s.playing());
+    EXPECT_DOUBLE_EQ(s.position(), 2.0);
+    EXPECT_TRUE(out.recorded().empty());   // nothing sounds while stopped
+    s.seek(-3.0);
+    EXPECT_DOUBLE_EQ(s.position(), 0.0);
+    s.seek(2.0);
+    s.play(s.position());
+    ASSERT_TRUE(waitFor([&] { return !s.playing(); }));
+    const auto rec = out.recorded();
+    ASSERT_EQ(rec.size(), 1u + 4u + 32u);
+    EXPECT_EQ(rec[0].message, MidiMessage::sustain(0, true));   // in force at 2.0 s
+    EXPECT_EQ(rec[1].message, MidiMessage::noteOff(0, 62));     // at 2.0 s itself
+    EXPECT_EQ(rec[2].message, MidiMessage::sustain(0, false));
+    EXPECT_EQ(rec[3].message, MidiMessage::noteOn(0, 64, 80));
+    EXPECT_EQ(rec[4].message, MidiMessage::noteOff(0, 64));
+    expectSilencedAtEnd(rec);
+    EXPECT_NEAR(s.position(), 3.5, 0.02);   // stopped at the end
+}
+
 TEST(PlaybackScheduler, StreamedNotesAppendedWhilePlayingArePlayedAndLateOnesNotLost) {
     FakePlaybackClock clock;
     FakeMidiOutput out(&clock);
@@ -168,4 +268,20 @@ TEST(RtMidiOutput, AMissingPortIsAMessageNotACrash) {
     auto out = RtMidiOutput::open("no such port 1b7f", &error);
     EXPECT_EQ(out, nullptr);
     EXPECT_FALSE(error.empty());
+}
+
+TEST(RtMidiOutput, JackWithoutAServerIsAMessageNotACrash) {
+    // A server name nobody runs: RtMidi's JACK API must not even be touched (it segfaults).
+    const char* old = std::getenv("JACK_DEFAULT_SERVER");
+    const std::string saved = old ? old : "";
+    setenv("JACK_DEFAULT_SERVER", "pianomuse-no-such-server-7f3a", 1);
+    EXPECT_FALSE(jackServerRunning());
+    std::string error;
+    EXPECT_EQ(RtMidiOutput::openVirtual("PianoMuse", &error, MidiApi::Jack), nullptr);
+    EXPECT_NE(error.find("JACK"), std::string::npos) << error;
+    error.clear();
+    EXPECT_EQ(RtMidiOutput::open("anything", &error, MidiApi::Jack), nullptr);
+    EXPECT_NE(error.find("JACK"), std::string::npos) << error;
+    if (old) setenv("JACK_DEFAULT_SERVER", saved.c_str(), 1);
+    else unsetenv("JACK_DEFAULT_SERVER");
 }
