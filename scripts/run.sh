@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Quick start: installs what is missing, builds (Release) and starts PianoMuse.
 # With no display (no DISPLAY / WAYLAND_DISPLAY) or with --headless, runs the CLI's
-# end-to-end demo instead.
+# end-to-end demo instead: a dataset from the bundled demo pieces, a tiny model trained for a
+# few minutes, a continuation of a demo prompt written as .mid (+ .wav with a soundfont).
+# Other arguments go to `pianomuse-cli demo` (e.g. --play, --train-minutes 2, --work-dir DIR).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${PIANOMUSE_BUILD_DIR:-$root/build}"

@@ -4,18 +4,68 @@
 #include "core/system_info.h"
 #include "dataset/dataset_builder.h"
 #include "dataset/piece_tokenizer.h"
+#include "generate/generator.h"
+#include "generate/prompt.h"
+#include "midi/midi_reader.h"
+#include "midi/midi_writer.h"
+#include "playback/fluid_synth_output.h"
 #include "playback/midi_ports.h"
+#include "playback/open_output.h"
+#include "playback/playback_clock.h"
+#include "playback/playback_scheduler.h"
+#include "train/trainer.h"
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <thread>
 
 namespace pm {
 
-bool runDemo(const DemoOptions& options, const std::function<void(const DemoStageReport&)>& report) {
+namespace {
+
+double secondsSince(std::chrono::steady_clock::time_point t0) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+std::string mmss(double seconds) {
+    const long s = long(seconds + 0.5);
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%ld:%02ld", s / 60, s % 60);
+    return buf;
+}
+
+bool cancelled(const DemoOptions& o) { return o.cancel && o.cancel->load(); }
+
+// The piece whose opening the model continues: the first validation piece (music the model has
+// not trained on), else the first piece in the dataset.
+std::string pickPromptPiece(const dataset::Manifest& manifest) {
+    std::string fallback;
+    for (const auto& f : manifest.files) {
+        if (f.piece < 0) continue;
+        if (f.split == dataset::Split::Validation) return f.path;
+        if (fallback.empty()) fallback = f.path;
+    }
+    return fallback;
+}
+
+}  // namespace
+
+bool runDemo(const DemoOptions& options, const std::function<void(const DemoStageReport&)>& report,
+             DemoResult* resultOut) {
+    const auto t0 = std::chrono::steady_clock::now();
+    DemoResult result;
     bool allOk = true;
     auto emitStage = [&](DemoStageReport r) {
         allOk = allOk && r.ok;
         report(r);
+    };
+    auto finish = [&](bool ok) {
+        result.ok = ok && allOk;
+        result.totalSeconds = secondsSince(t0);
+        if (resultOut) *resultOut = result;
+        return result.ok;
     };
 
     const SystemInfo info = querySystemInfo();
@@ -23,10 +73,11 @@ bool runDemo(const DemoOptions& options, const std::function<void(const DemoStag
 
     ComputeDevice device;
     std::string error;
-    if (resolveDevice(options.device, &device, &error))
-        emitStage({"device", true, device.id + " — " + device.displayName});
-    else
+    if (!resolveDevice(options.device, &device, &error)) {
         emitStage({"device", false, error});
+        return finish(false);   // nothing below can run without it
+    }
+    emitStage({"device", true, device.id + " — " + device.displayName});
 
     std::string blas = info.blas.library;
     if (options.measureBlas) {
@@ -47,12 +98,12 @@ bool runDemo(const DemoOptions& options, const std::function<void(const DemoStag
     const std::string demo = findResourceDir("demo");
     if (demo.empty()) {
         emitStage({"dataset", false, "the bundled demo pieces were not found (set PIANOMUSE_RESOURCES)"});
-        return false;
+        return finish(false);
     }
+    namespace fs = std::filesystem;
+    const fs::path work = options.workDir.empty() ? fs::temp_directory_path() / "pianomuse-demo" : fs::path(options.workDir);
     std::error_code ec;
-    const std::filesystem::path work = options.workDir.empty()
-                                           ? std::filesystem::temp_directory_path() / "pianomuse-demo"
-                                           : std::filesystem::path(options.workDir);
+    fs::create_directories(work, ec);
     dataset::BuildRequest request;
     request.inputs = {demo};
     request.outputDir = (work / "dataset").string();
@@ -62,16 +113,203 @@ bool runDemo(const DemoOptions& options, const std::function<void(const DemoStag
     const dataset::BuildResult built = dataset::buildDataset(request, tokenizer);
     if (!built.ok) {
         emitStage({"dataset", false, built.error});
-        return false;
+        return finish(false);
     }
-    const auto& st = built.manifest.stats;
-    char line[256];
-    std::snprintf(line, sizeof line, "%llu pieces (%llu train, %llu validation), %.1f min, %llu tokens -> %s",
-                  (unsigned long long)st.pieces, (unsigned long long)st.trainPieces,
-                  (unsigned long long)st.validationPieces, st.seconds / 60.0, (unsigned long long)st.tokens,
-                  request.outputDir.c_str());
-    emitStage({"dataset", true, line});
-    return allOk;
+    result.datasetDir = request.outputDir;
+    {
+        const auto& st = built.manifest.stats;
+        char line[256];
+        std::snprintf(line, sizeof line, "%llu pieces (%llu train, %llu validation), %.1f min, %llu tokens -> %s",
+                      (unsigned long long)st.pieces, (unsigned long long)st.trainPieces,
+                      (unsigned long long)st.validationPieces, st.seconds / 60.0, (unsigned long long)st.tokens,
+                      request.outputDir.c_str());
+        emitStage({"dataset", true, line});
+    }
+
+    // A tiny new model, trained until the step count or the time limit.
+    train::TrainConfig tc;
+    tc.datasetDir = request.outputDir;
+    tc.runDir = (work / "run").string();
+    fs::remove_all(tc.runDir, ec);   // a fresh run each time (no resume from an older demo)
+    tc.preset = options.preset;
+    tc.batch.ctxLen = options.contextLength;
+    tc.batch.batchSize = options.batchSize;
+    tc.batch.seed = options.seed;
+    tc.steps = std::max<std::int64_t>(1, options.trainSteps);
+    tc.optim.lr = 1e-3;
+    tc.optim.lrFinal = 1e-4;
+    tc.validateEvery = 0;            // once, at the end
+    tc.validationWindows = 16;
+    tc.checkpointSeconds = 120;
+    tc.keepLast = 1;
+    tc.device = options.device;
+    train::TrainControl control;
+    control.alsoStop = options.cancel;
+    const auto trainStart = std::chrono::steady_clock::now();
+    const double limit = options.trainMinutes > 0 ? options.trainMinutes * 60.0 : 0.0;
+    bool timeUp = false;
+    double valLoss = -1;
+    const train::TrainResult trained = train::runTraining(tc, &control, [&](const train::TrainEvent& e) {
+        using K = train::TrainEvent::Kind;
+        if (e.kind == K::Step) {
+            const double elapsed = secondsSince(trainStart);
+            char line[160];
+            std::snprintf(line, sizeof line, "loss %.3f, %.0f tok/s, %s%s", e.loss, e.tokensPerSec, mmss(elapsed).c_str(),
+                          limit > 0 ? (" of at most " + mmss(limit)).c_str() : "");
+            DemoStageReport p{"train", true, line};
+            p.progress = true;
+            p.done = std::size_t(e.step);
+            p.total = std::size_t(e.totalSteps);
+            report(p);
+            if (limit > 0 && elapsed >= limit && !timeUp) {
+                timeUp = true;
+                control.stop = true;
+            }
+        } else if (e.kind == K::Validation) {
+            valLoss = e.valLoss;
+        } else if (e.kind == K::Started) {
+            emitStage({"train", true, "a new " + options.preset + " model: " + e.message});
+        }
+    });
+    result.trainSeconds = secondsSince(trainStart);
+    if (!trained.ok) {
+        emitStage({"train", false, trained.error});
+        return finish(false);
+    }
+    result.modelPath = trained.finalModel;
+    {
+        char line[512];
+        std::snprintf(line, sizeof line, "%lld steps in %s%s, loss %.3f%s -> %s", static_cast<long long>(trained.step),
+                      mmss(result.trainSeconds).c_str(),
+                      timeUp ? " (time limit)" : (trained.stopped ? " (stopped)" : ""), trained.lastLoss,
+                      valLoss >= 0 ? (", validation " + std::to_string(valLoss).substr(0, 5)).c_str() : "",
+                      result.modelPath.c_str());
+        emitStage({"train", true, line});
+    }
+    if (cancelled(options)) {
+        emitStage({"generate", false, "cancelled"});
+        return finish(false);
+    }
+
+    // A continuation of the opening bars of a piece the model has not trained on.
+    const auto genStart = std::chrono::steady_clock::now();
+    auto generator = gen::loadGenerator(result.modelPath, &error);
+    if (!generator) {
+        emitStage({"generate", false, error});
+        return finish(false);
+    }
+    result.promptPath = pickPromptPiece(built.manifest);
+    auto promptFile = midi::readMidiFile(result.promptPath);
+    if (!promptFile) {
+        emitStage({"generate", false, result.promptPath + ": " + promptFile.error().toString()});
+        return finish(false);
+    }
+    const gen::Prompt prompt =
+        gen::promptFromBars(generator->tokenizer(), promptFile.value(), std::size_t(std::max(0, options.promptBars)));
+    if (!prompt.ok()) {
+        emitStage({"generate", false, result.promptPath + ": " + prompt.error});
+        return finish(false);
+    }
+    gen::GenerationRequest req;
+    req.prompt = prompt.tokens;
+    req.length = {gen::LengthUnit::Bars, double(std::max(1, options.generateBars))};
+    req.sampling.temperature = options.temperature;
+    req.sampling.topP = 0.95;
+    req.sampling.repetitionPenalty = 1.1;
+    req.sampling.seed = options.seed;
+    req.allowEarlyEnd = false;   // the demo should play its whole continuation
+    std::size_t bars = 0;
+    std::vector<gen::GenerationResult> results;
+    try {
+        results = generator->generate(
+            req,
+            [&](const gen::GenerationUpdate& u) {
+                if (u.prompt) return;
+                const std::size_t before = bars;
+                for (const auto& ev : u.events)
+                    if (ev.kind == tok::DecodedEvent::Kind::Bar) ++bars;
+                if (bars == before) return;   // one progress line per new bar
+                DemoStageReport p{"generate", true, std::to_string(u.generatedTokens) + " tokens"};
+                p.progress = true;
+                p.done = std::min<std::size_t>(bars, std::size_t(options.generateBars));
+                p.total = std::size_t(options.generateBars);
+                report(p);
+            },
+            options.cancel);
+    } catch (const std::exception& e) {
+        emitStage({"generate", false, e.what()});
+        return finish(false);
+    }
+    result.generateSeconds = secondsSince(genStart);
+    if (results.empty() || results[0].cancelled) {
+        emitStage({"generate", false, "cancelled"});
+        return finish(false);
+    }
+    const gen::GenerationResult& piece = results[0];
+    result.promptSeconds = piece.promptSeconds;
+    {
+        char line[512];
+        std::snprintf(line, sizeof line, "%zu prompt bars of %s + %zu new bars, %zu notes, %zu tokens (%.0f tokens/s)",
+                      prompt.bars, fs::path(result.promptPath).filename().string().c_str(), piece.generatedBars,
+                      piece.generatedNotes, piece.generatedTokens, piece.tokensPerSecond());
+        emitStage({"generate", true, line});
+    }
+
+    result.midiPath = options.output.empty() ? (work / "demo-continuation.mid").string() : options.output;
+    const auto written = midi::writeMidiFile(piece.file, result.midiPath);
+    if (!written) {
+        emitStage({"midi", false, result.midiPath + ": " + written.error().toString()});
+        return finish(false);
+    }
+    {
+        char line[512];
+        std::snprintf(line, sizeof line, "%s (the continuation starts at %.1f s)", result.midiPath.c_str(),
+                      piece.promptSeconds);
+        emitStage({"midi", true, line});
+    }
+
+    const std::vector<play::TimedMessage> timeline = play::timelineFromFile(piece.file);
+    if (options.renderWav) {
+        const std::string soundFont = play::findSoundFont(options.soundFont);
+        if (soundFont.empty()) {
+            emitStage({"wav", true, "skipped: no soundfont found (install fluid-soundfont-gm or set PIANOMUSE_SOUNDFONT)"});
+        } else {
+            std::vector<float> samples;
+            play::RenderReport rr;
+            play::SynthOptions so;
+            so.soundFont = soundFont;
+            const std::string wav = fs::path(result.midiPath).replace_extension(".wav").string();
+            if (play::renderTimeline(timeline, so, 600.0, 2.0, &samples, &rr, &error) &&
+                play::writeWav(wav, samples, int(so.sampleRate), &error)) {
+                result.wavPath = wav;
+                char line[512];
+                std::snprintf(line, sizeof line, "%s (%.1f s of audio)", wav.c_str(), rr.seconds);
+                emitStage({"wav", true, line});
+            } else {
+                // Audio is a bonus: the .mid is the result.
+                emitStage({"wav", true, "skipped: " + error});
+            }
+        }
+    }
+
+    if (options.play) {
+        auto output = play::openLiveOutput(options.port, options.soundFont, &error);
+        if (!output) {
+            emitStage({"play", true, "skipped: " + error});
+        } else {
+            play::SteadyPlaybackClock clock;
+            play::PlaybackScheduler scheduler(*output, clock);
+            scheduler.append(timeline);
+            scheduler.markComplete();
+            emitStage({"play", true, "playing on " + output->name() + " ..."});
+            scheduler.play(0.0);
+            while (scheduler.playing() && !cancelled(options)) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+            scheduler.stop();
+            const std::string playError = scheduler.error();
+            emitStage({"play", playError.empty(), playError.empty() ? "done" : playError});
+        }
+    }
+    return finish(true);
 }
 
 }  // namespace pm

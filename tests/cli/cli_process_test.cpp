@@ -4,6 +4,11 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <string>
+
 namespace {
 
 using pm::test::countLines;
@@ -67,11 +72,30 @@ TEST(Cli, PortsNeverFailsWithoutMidiHardware) {
     }
 }
 
-TEST(Cli, DemoRunsItsStages) {
-    const ProcessResult r = cli({"demo", "--device", "cpu", "--no-benchmark"});
+TEST(Cli, DemoRunsEveryStageAndWritesTheContinuation) {
+    // The whole pipeline with a two-step training run: quick, and the stages are all there.
+    namespace fs = std::filesystem;
+    const fs::path work = fs::temp_directory_path() / ("pianomuse-demo-test-" + std::to_string(std::random_device{}()));
+    fs::remove_all(work);
+    const ProcessResult r = cli({"demo", "--device", "cpu", "--no-benchmark", "--train-steps", "2", "--bars", "2",
+                                 "--work-dir", work.string()});
     EXPECT_EQ(r.exitCode, 0) << r.out << r.err;
-    EXPECT_NE(r.out.find("[system"), std::string::npos) << r.out;
-    EXPECT_NE(r.out.find("[device"), std::string::npos) << r.out;
+    for (const char* stage : {"[system", "[device", "[dataset", "[train", "[generate", "[midi"})
+        EXPECT_NE(r.out.find(stage), std::string::npos) << stage << "\n" << r.out;
+    EXPECT_NE(r.out.find("2 steps"), std::string::npos) << r.out;
+    const fs::path mid = work / "demo-continuation.mid";
+    ASSERT_TRUE(fs::exists(mid)) << r.out;
+    std::ifstream in(mid, std::ios::binary);
+    char magic[4] = {};
+    in.read(magic, 4);
+    EXPECT_EQ(std::string(magic, 4), "MThd");
+    EXPECT_TRUE(fs::exists(work / "dataset"));
+    EXPECT_TRUE(fs::exists(work / "run" / "model-final.safetensors"));
+    // A .wav next to it when a soundfont exists (the line says which).
+    if (r.out.find("[wav       ] ok   skipped") == std::string::npos && r.out.find("[wav") != std::string::npos) {
+        EXPECT_TRUE(fs::exists(work / "demo-continuation.wav")) << r.out;
+    }
+    fs::remove_all(work);
 }
 
 TEST(Cli, DemoOnAMissingDeviceFailsClearly) {
