@@ -51,8 +51,8 @@ struct DemoOptions {
     bool play = false;         // play the piece when done (built-in piano, or `port`)
     std::string port;          // MIDI output port for play; "" = built-in piano
 
-    // Set from another thread to stop: training ends early (its model is still used), the
-    // generation and playback end at once.
+    // Set from another thread to stop the demo: training ends at the next micro-batch (its
+    // model is written), then the demo ends without generating; generation and playback end at once.
     const std::atomic<bool>* cancel = nullptr;
 };
 
