@@ -521,6 +521,26 @@
         <source>MIDI files (*.mid *.midi);;All files (*)</source>
         <translation>MIDI-Dateien (*.mid *.midi);;Alle Dateien (*)</translation>
     </message>
+    <message>
+        <source>A piece of the open dataset as the prompt. Validation pieces are music the model has not trained on.</source>
+        <translation>Ein Stück des geöffneten Datensatzes als Vorgabe. Validierungsstücke sind Musik, mit der das Modell nicht trainiert wurde.</translation>
+    </message>
+    <message>
+        <source>From the dataset:</source>
+        <translation>Aus dem Datensatz:</translation>
+    </message>
+    <message>
+        <source>No dataset is open</source>
+        <translation>Kein Datensatz geöffnet</translation>
+    </message>
+    <message>
+        <source>Choose a piece…</source>
+        <translation>Stück wählen…</translation>
+    </message>
+    <message>
+        <source>%1 (validation)</source>
+        <translation>%1 (Validierung)</translation>
+    </message>
 </context>
 <context>
     <name>pm::app::MainWindow</name>

@@ -519,6 +519,26 @@
         <source>MIDI files (*.mid *.midi);;All files (*)</source>
         <translation>MIDI 文件 (*.mid *.midi);;所有文件 (*)</translation>
     </message>
+    <message>
+        <source>A piece of the open dataset as the prompt. Validation pieces are music the model has not trained on.</source>
+        <translation>将已打开数据集中的一首乐曲用作提示。验证集乐曲是模型未曾训练过的音乐。</translation>
+    </message>
+    <message>
+        <source>From the dataset:</source>
+        <translation>来自数据集：</translation>
+    </message>
+    <message>
+        <source>No dataset is open</source>
+        <translation>未打开数据集</translation>
+    </message>
+    <message>
+        <source>Choose a piece…</source>
+        <translation>选择乐曲…</translation>
+    </message>
+    <message>
+        <source>%1 (validation)</source>
+        <translation>%1（验证集）</translation>
+    </message>
 </context>
 <context>
     <name>pm::app::MainWindow</name>
