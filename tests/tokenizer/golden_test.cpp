@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -67,7 +68,9 @@ TEST(Golden, NotesOnTheGridMatchTheIndependentReadersNotes) {
     const long longest = long(maxDurationSteps(t.config()));
     std::size_t files = 0;
     for (const std::string& path : pm::test::filesUnder(pm::test::tokenizerDataDir() + "/midi/real")) {
-        const std::string name = path.substr(path.rfind('/') + 1);
+        // The file name through std::filesystem, not rfind('/'): on Windows directory_iterator
+        // joins with a backslash (".../midi/real\test01.mid"), so no oracle file was found.
+        const std::string name = std::filesystem::path(path).filename().string();
         std::ifstream oracleFile(pm::test::tokenizerDataDir() + "/midi/golden/" + name + ".json");
         if (!oracleFile) continue;
         const auto oracle = nlohmann::json::parse(oracleFile);
