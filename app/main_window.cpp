@@ -40,6 +40,7 @@ MainWindow::MainWindow(EngineController* engine, AppSettings* settings, QWidget*
     m_pages->addWidget(new TrainPage(m_engine, m_settings, m_pages));
     connect(m_pages->findChild<DatasetPage*>(), &DatasetPage::datasetChanged, m_pages->findChild<TrainPage*>(), &TrainPage::setDataset);
     m_pages->addWidget(new GeneratePage(m_engine, m_settings, m_pages));
+    connect(m_pages->findChild<DatasetPage*>(), &DatasetPage::datasetChanged, m_pages->findChild<GeneratePage*>(), &GeneratePage::setDataset);
     layout->addWidget(m_sidebar);
     layout->addWidget(m_pages, 1);
     setCentralWidget(central);

@@ -5,6 +5,7 @@
 #include "widgets/piano_roll_widget.h"
 #include "worker/engine_controller.h"
 
+#include "dataset/dataset_store.h"
 #include "midi/midi_writer.h"
 #include "model/base_model.h"
 #include "playback/open_output.h"
@@ -15,6 +16,7 @@
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -29,6 +31,8 @@
 #include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace pm::app {
 
@@ -97,6 +101,15 @@ GeneratePage::GeneratePage(EngineController* engine, AppSettings* settings, QWid
     promptRow->addWidget(new QLabel(tr("Bars:"), inputs));
     promptRow->addWidget(m_promptBars);
     inputForm->addRow(tr("Prompt:"), promptRow);
+
+    // A piece of the open dataset as the prompt: its source file goes into the prompt field,
+    // read like any prompt file (its first "Bars" bars).
+    m_datasetPiece = new QComboBox(inputs);
+    m_datasetPiece->setObjectName(QStringLiteral("datasetPiece"));
+    m_datasetPiece->setToolTip(tr("A piece of the open dataset as the prompt. Validation pieces are music the "
+                                  "model has not trained on."));
+    setDataset(QString());
+    inputForm->addRow(tr("From the dataset:"), m_datasetPiece);
 
     auto* fromNothing = new QHBoxLayout;
     m_metre = new QComboBox(inputs);
@@ -207,6 +220,7 @@ GeneratePage::GeneratePage(EngineController* engine, AppSettings* settings, QWid
         m_roll->setPlayhead(m_scheduler->position());
         if (!m_scheduler->playing()) {
             m_playheadTimer->stop();
+            m_startPosition = 0;   // at the end: the next Play starts from the beginning
             if (!m_scheduler->error().empty())
                 m_status->setText(tr("Playback stopped: %1").arg(QString::fromStdString(m_scheduler->error())));
             updateButtons();
@@ -223,6 +237,11 @@ GeneratePage::GeneratePage(EngineController* engine, AppSettings* settings, QWid
     connect(m_export, &QPushButton::clicked, this, &GeneratePage::exportDialog);
     connect(m_play, &QPushButton::clicked, this, &GeneratePage::play);
     connect(m_stopPlay, &QPushButton::clicked, this, &GeneratePage::stopPlayback);
+    connect(m_roll, &PianoRollWidget::seekRequested, this, &GeneratePage::seekTo);
+    connect(m_datasetPiece, qOverload<int>(&QComboBox::activated), this, [this](int index) {
+        const QString path = m_datasetPiece->itemData(index).toString();
+        if (!path.isEmpty()) m_promptPath->setText(path);
+    });
     connect(m_variationTabs, &QTabBar::currentChanged, this, [this](int i) {
         if (!m_running && i >= 0) showVariation(i);
     });
@@ -355,6 +374,7 @@ void GeneratePage::onFinished(const GenerationOutcome& outcome) {
 void GeneratePage::showVariation(int index) {
     if (index < 0 || index >= int(m_pieces.size())) return;
     m_shown = index;
+    m_startPosition = 0;
     const GeneratedPiece& p = m_pieces[std::size_t(index)];
     std::vector<pm::dataset::PreviewNote> prompt, generated;
     for (const auto& track : p.file.tracks)
@@ -394,20 +414,71 @@ void GeneratePage::closeOutput() {
 
 void GeneratePage::play() {
     if (m_shown >= int(m_pieces.size())) return;
+    const double from = m_startPosition;   // where the user clicked on the roll, else 0
     stopPlayback();
     if (!openOutput()) return;
     m_scheduler = std::make_unique<pm::play::PlaybackScheduler>(*m_outputDevice, *m_clock);
     m_scheduler->append(pm::play::timelineFromFile(m_pieces[std::size_t(m_shown)].file));
     m_scheduler->markComplete();
-    m_scheduler->play(0.0);
+    m_scheduler->play(from);
+    m_roll->setPlayhead(from);
     m_playheadTimer->start();
     updateButtons();
 }
+
+void GeneratePage::seekTo(double seconds) {
+    if (m_running && !m_scheduler) return;   // nothing to place a playhead on yet
+    seconds = std::max(0.0, seconds);
+    m_startPosition = seconds;
+    // Playing: the scheduler silences what sounds and goes on from there (with the pedal in
+    // force there). Stopped: the playhead marks where Play starts.
+    if (m_scheduler && m_scheduler->playing()) m_scheduler->seek(seconds);
+    m_roll->setPlayhead(seconds);
+}
+
+double GeneratePage::playbackPosition() const {
+    return m_scheduler && m_scheduler->playing() ? m_scheduler->position() : m_startPosition;
+}
+
+void GeneratePage::setDataset(const QString& directory) {
+    m_datasetPiece->clear();
+    pm::dataset::Manifest manifest;
+    const std::string error = directory.isEmpty() ? std::string("none") : pm::dataset::loadManifest(directory.toStdString(), &manifest);
+    if (!error.empty()) {
+        m_datasetPiece->addItem(tr("No dataset is open"));
+        m_datasetPiece->setEnabled(false);
+        return;
+    }
+    m_datasetPiece->addItem(tr("Choose a piece…"));
+    // Validation pieces first: continuing music the model has not seen shows what it learned.
+    for (const bool validation : {true, false}) {
+        for (const auto& f : manifest.files) {
+            if (f.piece < 0 || (f.split == pm::dataset::Split::Validation) != validation) continue;
+            const QString path = QString::fromStdString(f.path);
+            const QString name = QFileInfo(path).fileName();
+            m_datasetPiece->addItem(validation ? tr("%1 (validation)").arg(name) : name, path);
+            m_datasetPiece->setItemData(m_datasetPiece->count() - 1, path, Qt::ToolTipRole);
+        }
+    }
+    m_datasetPiece->setEnabled(m_datasetPiece->count() > 1);
+}
+
+int GeneratePage::datasetPieceCount() const { return m_datasetPiece->count() - 1; }
+
+bool GeneratePage::chooseDatasetPiece(int index) {
+    if (index < 0 || index + 1 >= m_datasetPiece->count()) return false;
+    m_datasetPiece->setCurrentIndex(index + 1);
+    m_promptPath->setText(m_datasetPiece->itemData(index + 1).toString());
+    return true;
+}
+
+bool GeneratePage::isPlaying() const { return m_scheduler && m_scheduler->playing(); }
 
 void GeneratePage::stopPlayback() {
     if (m_scheduler) m_scheduler->stop();
     m_scheduler.reset();
     m_playheadTimer->stop();
+    m_startPosition = 0;
     m_roll->setPlayhead(-1);
     updateButtons();
 }

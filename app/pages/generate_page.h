@@ -53,8 +53,18 @@ public slots:
     void continueGeneration();
     void stopGeneration();
     void undo();
-    void play();
+    void play();                  // from the position clicked on the roll, else the start
     void stopPlayback();
+    void seekTo(double seconds);  // playing: jump there; stopped: where Play starts
+    // The dataset whose pieces the "From the dataset" list offers as prompts ("" = none).
+    void setDataset(const QString& directory);
+
+public:
+    // The scheduler's position while playing, else where Play starts (tests).
+    double playbackPosition() const;
+    bool isPlaying() const;
+    int datasetPieceCount() const;          // pieces the list offers
+    bool chooseDatasetPiece(int index);     // as if picked in the list (0 = first piece)
 
 signals:
     void generationDone(bool ok);   // after every generation or undo (tests wait on it)
@@ -77,6 +87,7 @@ private:
 
     QLineEdit* m_modelPath;
     QLineEdit* m_promptPath;
+    QComboBox* m_datasetPiece;
     QDoubleSpinBox* m_promptBars;
     QComboBox* m_metre;
     QSpinBox* m_tempo;
@@ -114,6 +125,7 @@ private:
     std::unique_ptr<pm::play::MidiOutput> m_outputDevice;
     std::unique_ptr<pm::play::PlaybackScheduler> m_scheduler;
     QString m_openOutputName;               // which choice m_outputDevice was opened for
+    double m_startPosition = 0;             // seconds: where Play starts (set by clicks on the roll)
 };
 
 }  // namespace pm::app

@@ -1,5 +1,6 @@
 #include "widgets/piano_roll_widget.h"
 
+#include <QMouseEvent>
 #include <QPainter>
 
 #include <algorithm>
@@ -76,6 +77,27 @@ void PianoRollWidget::setMessage(const QString& message) {
     update();
 }
 
+double PianoRollWidget::xScale() const {
+    return m_pixelsPerSecond > 0 ? m_pixelsPerSecond : m_duration > 0 ? width() / m_duration : 1.0;
+}
+
+double PianoRollWidget::secondsAt(double x) const {
+    const double seconds = std::max(0.0, x / xScale());
+    return m_duration > 0 ? std::min(seconds, m_duration) : seconds;
+}
+
+void PianoRollWidget::mousePressEvent(QMouseEvent* event) {
+    if (event->button() != Qt::LeftButton || m_notes.empty()) return QWidget::mousePressEvent(event);
+    emit seekRequested(secondsAt(event->position().x()));
+    event->accept();
+}
+
+void PianoRollWidget::mouseMoveEvent(QMouseEvent* event) {
+    if (!(event->buttons() & Qt::LeftButton) || m_notes.empty()) return QWidget::mouseMoveEvent(event);
+    emit seekRequested(secondsAt(event->position().x()));   // scrubbing
+    event->accept();
+}
+
 void PianoRollWidget::paintEvent(QPaintEvent*) {
     QPainter p(this);
     p.fillRect(rect(), palette().base());
@@ -94,7 +116,7 @@ void PianoRollWidget::paintEvent(QPaintEvent*) {
         p.drawText(rect(), Qt::AlignCenter | Qt::TextWordWrap, m_message);
         return;
     }
-    const double xScale = m_pixelsPerSecond > 0 ? m_pixelsPerSecond : m_duration > 0 ? width() / m_duration : 1.0;
+    const double xScale = this->xScale();
     for (std::size_t i = 0; i < m_notes.size(); ++i) {
         const auto& n = m_notes[i];
         const double x = n.start * xScale;

@@ -31,13 +31,23 @@ public:
     void setPixelsPerSecond(double pixelsPerSecond);
     double pixelsPerSecond() const { return m_pixelsPerSecond; }
 
+    // The playback time at a horizontal widget position (what a click there asks to seek to).
+    double secondsAt(double x) const;
+
     QSize sizeHint() const override;
+
+signals:
+    // The user clicked (or dragged) on the roll: play from there. Never negative.
+    void seekRequested(double seconds);
 
 protected:
     void paintEvent(QPaintEvent* event) override;
+    void mousePressEvent(QMouseEvent* event) override;
+    void mouseMoveEvent(QMouseEvent* event) override;
 
 private:
     void fitPitchRange();
+    double xScale() const;   // pixels per second as painted
 
     std::vector<pm::dataset::PreviewNote> m_notes;
     std::vector<NoteRole> m_roles;   // one per note

@@ -1,6 +1,8 @@
 // The Generate page offscreen with a tiny random model: Generate streams notes onto the piano
 // roll (prompt and continuation in their own roles), Continue adds to the piece, Undo goes
 // back, Export writes a MIDI file our reader reads; a bad model file is a message.
+#include "dataset/dataset_builder.h"
+#include "dataset/piece_tokenizer.h"
 #include "midi/midi_reader.h"
 #include "midi/midi_writer.h"
 #include "model/checkpoint_io.h"
@@ -10,6 +12,8 @@
 #include "widgets/piano_roll_widget.h"
 #include "worker/engine_controller.h"
 
+#include <QComboBox>
+#include <QFileInfo>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -83,11 +87,53 @@ private slots:
         QVERIFY(done.wait(10000));
         QCOMPARE(roll->noteCount(), afterFirst);
 
+        // A click on the roll sets where playback starts (stopped: only the playhead moves).
+        QSignalSpy seeks(roll, &PianoRollWidget::seekRequested);
+        const QPoint at(roll->width() / 2, roll->height() / 2);
+        QTest::mouseClick(roll, Qt::LeftButton, Qt::NoModifier, at);
+        QCOMPARE(seeks.count(), 1);
+        const double wanted = seeks.takeFirst().at(0).toDouble();
+        QVERIFY(wanted > 0);
+        QCOMPARE(wanted, roll->secondsAt(at.x()));
+        QVERIFY(!page.isPlaying());
+        QCOMPARE(page.playbackPosition(), wanted);
+        QCOMPARE(roll->playhead(), wanted);
+        page.seekTo(-5);   // never before the start
+        QCOMPARE(page.playbackPosition(), 0.0);
+
         const QString out = m_dir.filePath(QStringLiteral("export.mid"));
         QVERIFY(page.exportTo(out));
         const auto back = pm::midi::readMidiFile(out.toStdString(), {pm::midi::ReadMode::Strict, {}});
         QVERIFY(back.ok());
         QCOMPARE(int(back.value().noteCount()), afterFirst);
+    }
+
+    void aDatasetPieceBecomesThePrompt() {
+        // A one-piece dataset made from the prompt file: the list offers it, picking it fills
+        // the prompt field with its source file.
+        pm::dataset::BuildRequest request;
+        request.inputs = {m_prompt.toStdString()};
+        request.outputDir = m_dir.filePath(QStringLiteral("dataset")).toStdString();
+        request.options.validationFraction = 0;
+        const auto built = pm::dataset::buildDataset(request, pm::dataset::makePieceTokenizer(std::make_shared<pm::tok::Tokenizer>()));
+        QVERIFY2(built.ok, built.error.c_str());
+
+        pm::app::EngineController engine;
+        GeneratePage page(&engine, nullptr);
+        auto* list = page.findChild<QComboBox*>(QStringLiteral("datasetPiece"));
+        QVERIFY(list);
+        QVERIFY(!list->isEnabled());   // no dataset yet
+        QCOMPARE(page.datasetPieceCount(), 0);
+        page.setDataset(QString::fromStdString(request.outputDir));
+        QVERIFY(list->isEnabled());
+        QCOMPARE(page.datasetPieceCount(), 1);
+        QVERIFY(page.chooseDatasetPiece(0));
+        const QString chosen = page.findChild<QLineEdit*>(QStringLiteral("promptPath"))->text();
+        QCOMPARE(QFileInfo(chosen).canonicalFilePath(), QFileInfo(m_prompt).canonicalFilePath());
+        QCOMPARE(page.currentJob(false).promptPath, chosen.toStdString());
+        QVERIFY(!page.chooseDatasetPiece(1));
+        page.setDataset(m_dir.filePath(QStringLiteral("no-such-dataset")));
+        QVERIFY(!list->isEnabled());
     }
 
     void badModelIsAMessage() {
