@@ -12,7 +12,10 @@
 
 #include <gtest/gtest.h>
 
+#include <csignal>
 #include <fstream>
+
+#include <sys/resource.h>
 
 namespace {
 
@@ -286,4 +289,39 @@ TEST_F(TrainerTest, Bf16AutocastTrainsLikeFp32) {
     }
     EXPECT_TRUE(differs);
     EXPECT_LT(loss[1].at(30), 0.8 * loss[1].at(1));
+}
+
+TEST_F(TrainerTest, AFullDiskWhileCheckpointingKeepsThePreviousCheckpoint) {
+    // "Disk full" for real writes: after the first checkpoint the file-size limit drops to 64 KiB,
+    // so the next checkpoint's write fails (EFBIG) part-way; the limit is lifted again when the
+    // trainer reports that failure.
+    pm::train::TrainConfig c = config("disk-full", 3);
+    c.checkpointEvery = 1;
+    rlimit original{};
+    ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &original), 0);
+    const auto previousHandler = std::signal(SIGXFSZ, SIG_IGN);
+    int checkpoints = 0;
+    std::vector<std::string> warnings;
+    const auto r = pm::train::runTraining(c, nullptr, [&](const TrainEvent& e) {
+        if (e.kind == TrainEvent::Kind::Checkpoint && ++checkpoints == 1) {
+            rlimit small = original;
+            small.rlim_cur = 64 * 1024;
+            ::setrlimit(RLIMIT_FSIZE, &small);
+        }
+        if (e.kind == TrainEvent::Kind::Warning) {
+            warnings.push_back(e.message);
+            ::setrlimit(RLIMIT_FSIZE, &original);
+        }
+    });
+    ::setrlimit(RLIMIT_FSIZE, &original);
+    std::signal(SIGXFSZ, previousHandler);
+    ASSERT_TRUE(r.ok) << r.error;
+    ASSERT_FALSE(warnings.empty());
+    EXPECT_NE(warnings.front().find("checkpoint not written"), std::string::npos) << warnings.front();
+    const std::string dir = c.runDir + "/checkpoints/";
+    nlohmann::json meta;
+    EXPECT_EQ(pm::train::readCheckpointMeta(dir + "ckpt-000000001.pmckpt", &meta), "");
+    EXPECT_FALSE(std::filesystem::exists(dir + "ckpt-000000002.pmckpt"));
+    EXPECT_FALSE(std::filesystem::exists(dir + "ckpt-000000002.pmckpt.tmp"));   // no torn leftovers
+    EXPECT_EQ(pm::train::readCheckpointMeta(dir + "ckpt-000000003.pmckpt", &meta), "");
 }
