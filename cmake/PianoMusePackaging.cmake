@@ -4,6 +4,7 @@
 # One layout everywhere (engine/core/resource_paths.h looks for it):
 #   bin/pianomuse, bin/pianomuse-cli          (Windows: .exe, next to the Qt and LibTorch DLLs)
 #   share/pianomuse/demo/                     the demo dataset's MIDI files and CREDITS.tsv
+#   share/pianomuse/models/                   the base model (pianomuse-base.safetensors, ~11 MB)
 #   share/pianomuse/translations/*.qm         PianoMuse's translations (the app also embeds them)
 #   share/doc/pianomuse/                      LICENSE, THIRD_PARTY_NOTICES.md (+ Debian copyright)
 #   share/applications, share/icons/hicolor, share/metainfo, share/man/man1   (Linux only)
@@ -18,6 +19,9 @@ set(_pkg "${CMAKE_SOURCE_DIR}/packaging")
 # --- Data: demo dataset, translations, licences ---------------------------------------------
 install(DIRECTORY "${CMAKE_SOURCE_DIR}/resources/demo/" DESTINATION "${PIANOMUSE_SHARE_DIR}/demo"
         FILES_MATCHING PATTERN "*.mid" PATTERN "*.tsv" PATTERN "README.md")
+# The base model Train fine-tunes and Generate starts from (engine/model/base_model.h).
+install(DIRECTORY "${CMAKE_SOURCE_DIR}/resources/models/" DESTINATION "${PIANOMUSE_SHARE_DIR}/models"
+        FILES_MATCHING PATTERN "*.safetensors" PATTERN "*.md")
 install(FILES "${CMAKE_SOURCE_DIR}/LICENSE" "${_pkg}/THIRD_PARTY_NOTICES.md" DESTINATION "${PIANOMUSE_DOC_DIR}")
 if(TARGET pianomuse)
     # qt_add_translations (app/CMakeLists.txt) writes <name>.qm into the app's build folder.

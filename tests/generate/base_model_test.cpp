@@ -23,7 +23,7 @@ std::string demoPiece() {
 
 TEST(BaseModel, IsShippedWithTokenizerAndDataCard) {
     const std::string path = pm::model::bundledBaseModelPath();
-    if (path.empty()) GTEST_SKIP() << "resources/models/" << pm::model::kBaseModelFileName << " is not there yet";
+    ASSERT_FALSE(path.empty()) << "resources/models/" << pm::model::kBaseModelFileName << " is missing";
     const pm::model::LoadedModel m = pm::model::loadModel(path);
     EXPECT_EQ(m.fileDtype, "BF16");
     EXPECT_FALSE(m.tokenizerJson.empty());
@@ -41,7 +41,6 @@ TEST(BaseModel, IsShippedWithTokenizerAndDataCard) {
 }
 
 TEST(BaseModel, ContinuesADemoPieceAndStartsFromNothing) {
-    if (pm::model::bundledBaseModelPath().empty()) GTEST_SKIP() << "no shipped base model yet";
     std::string error;
     const auto gen = pm::gen::loadGenerator(pm::model::bundledBaseModelPath(), &error);
     ASSERT_TRUE(gen) << error;
