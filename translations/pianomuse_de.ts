@@ -209,6 +209,14 @@
         <source>%1 is not a PianoMuse dataset.</source>
         <translation>%1 ist kein PianoMuse-Datensatz.</translation>
     </message>
+    <message>
+        <source>Try the demo</source>
+        <translation>Demo ausprobieren</translation>
+    </message>
+    <message>
+        <source>No music at hand? Builds a dataset from the bundled pieces, trains a small model for a few minutes and lets it continue one of them.</source>
+        <translation>Keine Musik zur Hand? Erstellt einen Datensatz aus den mitgelieferten Stücken, trainiert einige Minuten lang ein kleines Modell und lässt es eines davon fortsetzen.</translation>
+    </message>
 </context>
 <context>
     <name>pm::app::FileReportModel</name>
@@ -540,6 +548,38 @@
     <message>
         <source>%1 (validation)</source>
         <translation>%1 (Validierung)</translation>
+    </message>
+    <message>
+        <source>Demo: building a dataset from the bundled pieces…</source>
+        <translation>Demo: Datensatz aus den mitgelieferten Stücken wird erstellt…</translation>
+    </message>
+    <message>
+        <source>Demo: training a small model, step %1 of at most %2 (%3)…</source>
+        <translation>Demo: Ein kleines Modell wird trainiert, Schritt %1 von höchstens %2 (%3)…</translation>
+    </message>
+    <message>
+        <source>Demo: the model is writing bar %1 of %2…</source>
+        <translation>Demo: Das Modell schreibt Takt %1 von %2…</translation>
+    </message>
+    <message>
+        <source>Demo: %1 failed: %2</source>
+        <translation>Demo: %1 fehlgeschlagen: %2</translation>
+    </message>
+    <message>
+        <source>Demo: dataset ready; training starts…</source>
+        <translation>Demo: Datensatz fertig; das Training beginnt…</translation>
+    </message>
+    <message>
+        <source>The demo was stopped.</source>
+        <translation>Die Demo wurde angehalten.</translation>
+    </message>
+    <message>
+        <source>The demo failed: %1</source>
+        <translation>Die Demo ist fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Demo finished in %1 s: the model trained for %2 s. Its continuation is in orange after the prompt; press Play to listen. Saved as %3.</source>
+        <translation>Demo nach %1 s fertig: Das Modell wurde %2 s lang trainiert. Seine Fortsetzung steht in Orange hinter der Vorgabe; zum Anhören auf Abspielen drücken. Gespeichert als %3.</translation>
     </message>
 </context>
 <context>

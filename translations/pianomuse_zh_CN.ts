@@ -209,6 +209,14 @@
         <source>%1 is not a PianoMuse dataset.</source>
         <translation>%1 不是 PianoMuse 数据集。</translation>
     </message>
+    <message>
+        <source>Try the demo</source>
+        <translation>试用演示</translation>
+    </message>
+    <message>
+        <source>No music at hand? Builds a dataset from the bundled pieces, trains a small model for a few minutes and lets it continue one of them.</source>
+        <translation>手头没有音乐？用自带的乐曲构建数据集，训练一个小模型几分钟，然后让它续写其中一首。</translation>
+    </message>
 </context>
 <context>
     <name>pm::app::FileReportModel</name>
@@ -538,6 +546,38 @@
     <message>
         <source>%1 (validation)</source>
         <translation>%1（验证集）</translation>
+    </message>
+    <message>
+        <source>Demo: building a dataset from the bundled pieces…</source>
+        <translation>演示：正在用自带乐曲构建数据集…</translation>
+    </message>
+    <message>
+        <source>Demo: training a small model, step %1 of at most %2 (%3)…</source>
+        <translation>演示：正在训练小模型，第 %1 步，最多 %2 步（%3）…</translation>
+    </message>
+    <message>
+        <source>Demo: the model is writing bar %1 of %2…</source>
+        <translation>演示：模型正在写第 %1 小节，共 %2 小节…</translation>
+    </message>
+    <message>
+        <source>Demo: %1 failed: %2</source>
+        <translation>演示：%1 失败：%2</translation>
+    </message>
+    <message>
+        <source>Demo: dataset ready; training starts…</source>
+        <translation>演示：数据集已就绪，开始训练…</translation>
+    </message>
+    <message>
+        <source>The demo was stopped.</source>
+        <translation>演示已停止。</translation>
+    </message>
+    <message>
+        <source>The demo failed: %1</source>
+        <translation>演示失败：%1</translation>
+    </message>
+    <message>
+        <source>Demo finished in %1 s: the model trained for %2 s. Its continuation is in orange after the prompt; press Play to listen. Saved as %3.</source>
+        <translation>演示用时 %1 秒完成：模型训练了 %2 秒。提示之后的橙色音符是它的续写；按“播放”收听。已保存为 %3。</translation>
     </message>
 </context>
 <context>
