@@ -7,16 +7,17 @@
 # platform, image format, icon engine, input context and theme plugins), translations/ (Qt's
 # qtbase_*.qm), share/ (the same data as the .deb). Prints the archive's path on the last line.
 #
-# Expected from the system (never bundled; packaging/README.md): glibc >= the version printed as
-# "needs glibc", libstdc++/libgcc_s (GCC >= 12), and for the window: X11 or Wayland client
-# libraries, libGL/EGL, fontconfig + freetype, D-Bus; ALSA for MIDI/sound; the NVIDIA driver for
-# CUDA builds. Everything is x86_64.
+# Expected from the system (never carried): the libraries in packaging/linux/bundle-system-libs.txt
+# (glibc >= the version printed as "needs glibc", libstdc++/libgcc_s from GCC >= 12, OpenGL/EGL,
+# the X11/xcb and Wayland client libraries, fontconfig + freetype, D-Bus, systemd/udev, ALSA,
+# zlib, the NVIDIA driver for CUDA builds) and whatever only those libraries need. Everything else
+# in the DT_NEEDED closure of the programs and plugins is copied into lib/. Everything is x86_64.
 set -euo pipefail
 build="$(cd "$1" && pwd)"
 out="$(mkdir -p "$2" && cd "$2" && pwd)"
 level=6
 [ "${3:-}" = "--gzip-level" ] && level="$4"
-for tool in patchelf ldd tar cmake; do
+for tool in patchelf ldd objdump tar cmake; do
     command -v "$tool" >/dev/null || { echo "make-bundle: $tool not found (Debian: apt-get install patchelf)" >&2; exit 3; }
 done
 version="$(sed -n 's/^CMAKE_PROJECT_VERSION:STATIC=//p' "$build/CMakeCache.txt")"
@@ -27,9 +28,10 @@ rm -rf "$stage"
 cmake --install "$build" --prefix "$stage" --strip >/dev/null
 rm -rf "$stage/share/man" "$stage/share/metainfo"   # a bundle has no man path or AppStream
 
-# The base system: glibc, the C++ runtime, and the libraries that must match the running
-# desktop, GPU driver or sound server. Everything else the programs load comes along.
-system_re='^(linux-vdso|ld-linux-x86-64|libc|libm|libdl|libpthread|librt|libutil|libresolv|libanl|libnsl|libstdc\+\+|libgcc_s|libGL|libGLX|libGLdispatch|libEGL|libOpenGL|libgbm|libdrm|libX[A-Za-z0-9_-]*|libxcb[A-Za-z0-9_-]*|libwayland-[a-z]+|libfontconfig|libfreetype|libasound|libdbus-1|libsystemd|libudev|libz|libcuda|libnvidia-[a-z-]+)\.so'
+# The base system (packaging/linux/bundle-system-libs.txt): glibc, the C++ runtime, and the
+# libraries that must match the running desktop, GPU driver or sound server.
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+system_re="^($(grep -v '^[[:space:]]*\(#\|$\)' "$here/bundle-system-libs.txt" | paste -sd'|'))\.so"
 is_system() { [[ "$(basename "$1")" =~ $system_re ]]; }
 
 plugins_src="$(qtpaths6 --query QT_INSTALL_PLUGINS 2>/dev/null || echo /usr/lib/x86_64-linux-gnu/qt6/plugins)"
@@ -53,20 +55,36 @@ if [ -x "$stage/bin/pianomuse" ]; then
     printf '[Paths]\nPrefix = ..\nPlugins = plugins\nTranslations = translations\n' > "$stage/bin/qt.conf"
 fi
 
-# Copy every non-system library the executables and plugins resolve (ldd gives the closure).
+# Carry the DT_NEEDED closure of the programs and plugins, stopping at base-system libraries:
+# what only the system's libraries need (libexpat for fontconfig, ...) is the system's business.
+# ldd of the programs and plugins says where each soname resolves on this machine.
 mkdir -p "$stage/lib"
 mapfile -t elves < <(find "$stage/bin" "$stage/plugins" -type f \( -perm -u+x -o -name '*.so' \) 2>/dev/null | while read -r f; do
     head -c4 "$f" | grep -q 'ELF' && echo "$f"; done)
+declare -A where=()
 missing=0
 for elf in "${elves[@]}"; do
     while read -r soname arrow path _; do
         [ "$arrow" = "=>" ] || continue
         if [ "$path" = "not" ]; then echo "make-bundle: $elf: $soname not found" >&2; missing=1; continue; fi
-        is_system "$soname" && continue
-        [ -e "$stage/lib/$soname" ] || cp -L "$path" "$stage/lib/$soname"
+        where[$soname]="$path"
     done < <(ldd "$elf")
 done
 [ "$missing" = 0 ] || exit 2
+needed() { objdump -p "$1" | awk '$1 == "NEEDED" { print $2 }'; }
+queue=("${elves[@]}")
+declare -A carried=()
+while [ "${#queue[@]}" -gt 0 ]; do
+    elf="${queue[0]}"; queue=("${queue[@]:1}")
+    for soname in $(needed "$elf"); do
+        is_system "$soname" && continue
+        [ -n "${carried[$soname]:-}" ] && continue
+        [ -n "${where[$soname]:-}" ] || { echo "make-bundle: $elf needs $soname, which ldd did not resolve" >&2; exit 2; }
+        carried[$soname]=1
+        cp -L "${where[$soname]}" "$stage/lib/$soname"
+        queue+=("$stage/lib/$soname")
+    done
+done
 
 chmod u+w "$stage"/lib/* 
 for f in "$stage"/bin/*; do head -c4 "$f" | grep -q ELF && patchelf --set-rpath '$ORIGIN/../lib' "$f"; done
