@@ -8,7 +8,9 @@ build="$1"; src="$2"
 command -v x86_64-w64-mingw32-g++-posix >/dev/null \
     || { echo "SKIPPED: x86_64-w64-mingw32-g++-posix not found (Debian: apt-get install g++-mingw-w64-x86-64-posix)"; exit 77; }
 [ -f /usr/src/googletest/CMakeLists.txt ] || { echo "SKIPPED: /usr/src/googletest missing (libgtest-dev)"; exit 77; }
-dir="$build/packaging/windows-core"
+# PIANOMUSE_WINDOWS_CORE_DIR: reuse an existing cross-build tree (the first build takes ~20 min
+# at -j1 on a loaded 2-core machine; later runs only rebuild what changed).
+dir="${PIANOMUSE_WINDOWS_CORE_DIR:-$build/packaging/windows-core}"
 gen=(); command -v ninja >/dev/null && gen=(-G Ninja)
 t0=$SECONDS
 cmake -S "$src/packaging/windows/core" -B "$dir" "${gen[@]}" \
@@ -29,7 +31,8 @@ cd "$dir"
 for t in packaging_unit_tests midi_tests tokenizer_tests dataset_tests; do
     t1=$SECONDS
     if "$wine" "./$t.exe" --gtest_brief=1 > "$t.wine.log" 2>&1; then
-        echo "$t.exe under wine: $(grep -E '^\[  PASSED' "$t.wine.log" | tr -d '\r') ($((SECONDS - t1)) s)"
+        echo "$t.exe under wine: $(grep -E '^\[  (PASSED|SKIPPED) ' "$t.wine.log" | tr -d '\r' | paste -sd' ') ($((SECONDS - t1)) s)"
+        tr -d '\r' < "$t.wine.log" | grep -A1 ': Skipped$' | grep -v -- '^--$' | sed 's/^/    /' || true
     else
         echo "$t.exe under wine FAILED:"; tail -40 "$t.wine.log" | tr -d '\r'; status=1
     fi
