@@ -41,6 +41,11 @@ MainWindow::MainWindow(EngineController* engine, AppSettings* settings, QWidget*
     connect(m_pages->findChild<DatasetPage*>(), &DatasetPage::datasetChanged, m_pages->findChild<TrainPage*>(), &TrainPage::setDataset);
     m_pages->addWidget(new GeneratePage(m_engine, m_settings, m_pages));
     connect(m_pages->findChild<DatasetPage*>(), &DatasetPage::datasetChanged, m_pages->findChild<GeneratePage*>(), &GeneratePage::setDataset);
+    // "Try the demo" on the start page: it runs, and ends, on the Generate page.
+    connect(m_pages->findChild<DatasetPage*>(), &DatasetPage::demoRequested, this, [this] {
+        m_sidebar->setCurrentRow(GeneratePageIndex);
+        m_pages->findChild<GeneratePage*>()->startDemo();
+    });
     layout->addWidget(m_sidebar);
     layout->addWidget(m_pages, 1);
     setCentralWidget(central);

@@ -60,6 +60,12 @@ DatasetPage::DatasetPage(EngineController* engine, AppSettings* settings, QWidge
     dropLayout->addWidget(addFiles);
     dropLayout->addWidget(addFolder);
     dropLayout->addWidget(open);
+    auto* demo = new QPushButton(tr("Try the demo"), dropZone);
+    demo->setObjectName(QStringLiteral("tryDemo"));
+    demo->setToolTip(tr("No music at hand? Builds a dataset from the bundled pieces, trains a small model for a "
+                        "few minutes and lets it continue one of them."));
+    connect(demo, &QPushButton::clicked, this, &DatasetPage::demoRequested);
+    dropLayout->addWidget(demo);
     layout->addWidget(dropZone);
     connect(addFiles, &QPushButton::clicked, this, &DatasetPage::chooseFiles);
     connect(addFolder, &QPushButton::clicked, this, &DatasetPage::chooseFolder);

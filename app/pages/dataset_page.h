@@ -48,6 +48,7 @@ public:
 signals:
     void buildFinished(bool ok);
     void datasetChanged(const QString& directory);
+    void demoRequested();   // "Try the demo" (the main window runs it on the Generate page)
 
 protected:
     void dragEnterEvent(QDragEnterEvent* event) override;

@@ -6,6 +6,7 @@
 #include "worker/engine_controller.h"
 
 #include "dataset/dataset_store.h"
+#include "midi/midi_reader.h"
 #include "midi/midi_writer.h"
 #include "model/base_model.h"
 #include "playback/open_output.h"
@@ -14,6 +15,7 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDir>
 #include <QDoubleSpinBox>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -253,6 +255,8 @@ GeneratePage::GeneratePage(EngineController* engine, AppSettings* settings, QWid
     connect(m_engine->worker(), &EngineWorker::generationChunk, this, &GeneratePage::onChunk);
     connect(m_engine->worker(), &EngineWorker::generationFinished, this, &GeneratePage::onFinished);
     connect(m_engine->worker(), &EngineWorker::midiPortsReady, this, &GeneratePage::onPorts);
+    connect(m_engine->worker(), &EngineWorker::demoStage, this, &GeneratePage::onDemoStage);
+    connect(m_engine->worker(), &EngineWorker::demoFinished, this, &GeneratePage::onDemoFinished);
     m_engine->requestMidiPorts();
     updateButtons();
 }
@@ -349,6 +353,7 @@ void GeneratePage::onFinished(const GenerationOutcome& outcome) {
     }
     m_pieces = outcome.pieces;
     m_canUndo = outcome.canUndo;
+    m_pieceFromDemo = false;
     m_variationTabs->blockSignals(true);
     while (m_variationTabs->count() > 0) m_variationTabs->removeTab(0);
     for (std::size_t i = 0; i < m_pieces.size(); ++i) m_variationTabs->addTab(tr("Variation %1").arg(i + 1));
@@ -440,6 +445,82 @@ double GeneratePage::playbackPosition() const {
     return m_scheduler && m_scheduler->playing() ? m_scheduler->position() : m_startPosition;
 }
 
+void GeneratePage::startDemo() {
+    pm::DemoOptions options;
+    options.measureBlas = false;
+    options.renderWav = false;   // the app plays the piece itself
+    const QString base = m_settings ? m_settings->dataFolder() : QDir::tempPath();
+    options.workDir = QDir(base).filePath(QStringLiteral("demo-run")).toStdString();
+    runDemo(options);
+}
+
+void GeneratePage::runDemo(const pm::DemoOptions& options) {
+    if (m_running) return;
+    stopPlayback();
+    m_roll->setNotes({}, 0);
+    m_demoRunning = true;
+    setRunning(true);
+    m_status->setText(tr("Demo: building a dataset from the bundled pieces…"));
+    m_engine->requestDemo(options);
+}
+
+void GeneratePage::onDemoStage(const pm::DemoStageReport& r) {
+    if (!m_demoRunning) return;
+    if (r.progress && r.stage == "train") {
+        m_status->setText(tr("Demo: training a small model, step %1 of at most %2 (%3)…")
+                              .arg(r.done)
+                              .arg(r.total)
+                              .arg(QString::fromStdString(r.detail)));
+    } else if (r.progress && r.stage == "generate") {
+        m_status->setText(tr("Demo: the model is writing bar %1 of %2…").arg(r.done).arg(r.total));
+    } else if (!r.ok) {
+        m_status->setText(tr("Demo: %1 failed: %2").arg(QString::fromStdString(r.stage), QString::fromStdString(r.detail)));
+    } else if (r.stage == "dataset") {
+        m_status->setText(tr("Demo: dataset ready; training starts…"));
+    }
+}
+
+void GeneratePage::onDemoFinished(const pm::DemoResult& result) {
+    if (!m_demoRunning) return;
+    m_demoRunning = false;
+    setRunning(false);
+    std::string error = result.error;
+    pm::midi::MidiFile file;
+    if (result.ok) {
+        auto read = pm::midi::readMidiFile(result.midiPath);
+        if (read) file = read.value();
+        else error = result.midiPath + ": " + read.error().toString();
+    }
+    if (!result.ok || !error.empty()) {
+        m_status->setText(error.empty() ? tr("The demo was stopped.")
+                                        : tr("The demo failed: %1").arg(QString::fromStdString(error)));
+        emit generationDone(false);
+        return;
+    }
+    // What the demo made becomes the page's state: its model, its prompt, its dataset, its piece.
+    m_modelPath->setText(QString::fromStdString(result.modelPath));
+    m_promptPath->setText(QString::fromStdString(result.promptPath));
+    setDataset(QString::fromStdString(result.datasetDir));
+    GeneratedPiece piece;
+    piece.file = std::move(file);
+    piece.promptSeconds = result.promptSeconds;
+    m_pieces = {piece};
+    m_canUndo = false;
+    m_pieceFromDemo = true;
+    m_variationTabs->blockSignals(true);
+    while (m_variationTabs->count() > 0) m_variationTabs->removeTab(0);
+    m_variationTabs->addTab(tr("Variation %1").arg(1));
+    m_variationTabs->blockSignals(false);
+    showVariation(0);
+    m_status->setText(tr("Demo finished in %1 s: the model trained for %2 s. Its continuation is in orange after "
+                         "the prompt; press Play to listen. Saved as %3.")
+                          .arg(result.totalSeconds, 0, 'f', 0)
+                          .arg(result.trainSeconds, 0, 'f', 0)
+                          .arg(QString::fromStdString(result.midiPath)));
+    updateButtons();
+    emit generationDone(true);
+}
+
 void GeneratePage::setDataset(const QString& directory) {
     m_datasetPiece->clear();
     pm::dataset::Manifest manifest;
@@ -523,7 +604,7 @@ void GeneratePage::updateButtons() {
     const bool havePiece = !m_pieces.empty();
     m_generate->setEnabled(!m_running);
     m_stop->setEnabled(m_running);
-    m_continue->setEnabled(!m_running && havePiece);
+    m_continue->setEnabled(!m_running && havePiece && !m_pieceFromDemo);
     m_undo->setEnabled(!m_running && m_canUndo);
     m_export->setEnabled(!m_running && havePiece);
     m_play->setEnabled(havePiece && !m_running);

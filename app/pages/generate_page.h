@@ -56,6 +56,10 @@ public slots:
     void play();                  // from the position clicked on the roll, else the start
     void stopPlayback();
     void seekTo(double seconds);  // playing: jump there; stopped: where Play starts
+    // "Try the demo": the bundled demo pieces -> a dataset -> a tiny model trained for a few
+    // minutes -> a continuation of a demo prompt, shown here when done (Stop cancels).
+    void startDemo();
+    void runDemo(const pm::DemoOptions& options);   // the same with chosen options (tests)
     // The dataset whose pieces the "From the dataset" list offers as prompts ("" = none).
     void setDataset(const QString& directory);
 
@@ -73,6 +77,8 @@ private:
     void onChunk(const GenerationChunk& chunk);
     void onFinished(const GenerationOutcome& outcome);
     void onPorts(const pm::MidiPortList& ports);
+    void onDemoStage(const pm::DemoStageReport& report);
+    void onDemoFinished(const pm::DemoResult& result);
     void showVariation(int index);
     void setRunning(bool running);
     void updateButtons();
@@ -117,6 +123,8 @@ private:
 
     bool m_running = false;
     bool m_canUndo = false;
+    bool m_demoRunning = false;
+    bool m_pieceFromDemo = false;            // the shown piece came from the demo: nothing to continue
     std::vector<GeneratedPiece> m_pieces;   // the last result, one per variation
     int m_shown = 0;                        // index into m_pieces
     int m_streamVariation = -1;             // variation currently streaming into the roll

@@ -69,6 +69,10 @@ void EngineController::requestTraining(const pm::train::TrainConfig& config) {
         m_worker, [w = m_worker, config, control = m_trainControl] { w->train(config, control); }, Qt::QueuedConnection);
 }
 
+void EngineController::requestDemo(const pm::DemoOptions& options) {
+    QMetaObject::invokeMethod(m_worker, [w = m_worker, options] { w->runDemo(options); }, Qt::QueuedConnection);
+}
+
 void EngineController::pauseTraining(bool paused) { m_trainControl->pause.store(paused); }
 
 void EngineController::stopTraining() { m_trainControl->stop.store(true); }

@@ -34,6 +34,8 @@ public:
     void requestTraining(const pm::train::TrainConfig& config);
     void pauseTraining(bool paused);
     void stopTraining();
+    // The end-to-end demo; cancel() stops it.
+    void requestDemo(const pm::DemoOptions& options);
 
     // Asks the running job to stop; it ends at its next checkpoint with `cancelled`.
     void cancel();

@@ -14,6 +14,8 @@ void registerEngineTypes() {
     qRegisterMetaType<pm::app::GenerationOutcome>();
     qRegisterMetaType<pm::train::TrainEvent>();
     qRegisterMetaType<pm::train::TrainResult>();
+    qRegisterMetaType<pm::DemoStageReport>();
+    qRegisterMetaType<pm::DemoResult>();
 }
 
 }  // namespace pm::app

@@ -9,6 +9,7 @@
 #include "generate/generation_options.h"
 #include "generate/sampler.h"
 #include "midi/midi_file.h"
+#include "pipeline/demo.h"
 #include "tokenizer/streaming_decoder.h"
 #include "train/trainer.h"
 
@@ -82,6 +83,8 @@ Q_DECLARE_METATYPE(pm::app::GenerationChunk)
 Q_DECLARE_METATYPE(pm::app::GenerationOutcome)
 Q_DECLARE_METATYPE(pm::train::TrainEvent)
 Q_DECLARE_METATYPE(pm::train::TrainResult)
+Q_DECLARE_METATYPE(pm::DemoStageReport)
+Q_DECLARE_METATYPE(pm::DemoResult)
 
 namespace pm::app {
 void registerEngineTypes();

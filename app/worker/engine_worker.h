@@ -37,6 +37,9 @@ public slots:
     // Trains (engine_worker_training.cpp); progress as trainingEvent, polls `control` and the
     // cancel flag every step. The control block is shared with the GUI thread (pause/stop).
     void train(const pm::train::TrainConfig& config, std::shared_ptr<pm::train::TrainControl> control);
+    // The end-to-end demo (engine_worker_demo.cpp): dataset, training, generation; each stage
+    // and progress line as demoStage, the outcome as demoFinished. Polls the cancel flag.
+    void runDemo(pm::DemoOptions options);
 
 signals:
     void systemInfoReady(const pm::SystemInfo& info);
@@ -52,6 +55,8 @@ signals:
     void cancelled(const QString& job);
     void trainingEvent(const pm::train::TrainEvent& event);
     void trainingFinished(const pm::train::TrainResult& result);
+    void demoStage(const pm::DemoStageReport& report);
+    void demoFinished(const pm::DemoResult& result);
     void failed(const QString& job, const QString& message);
 
 private:

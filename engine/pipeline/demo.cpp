@@ -58,6 +58,7 @@ bool runDemo(const DemoOptions& options, const std::function<void(const DemoStag
     DemoResult result;
     bool allOk = true;
     auto emitStage = [&](DemoStageReport r) {
+        if (!r.ok && result.error.empty()) result.error = r.stage + ": " + r.detail;
         allOk = allOk && r.ok;
         report(r);
     };

@@ -65,6 +65,7 @@ struct DemoResult {
     std::string wavPath;        // "" when not rendered
     double promptSeconds = 0;   // where the continuation starts in midiPath
     double trainSeconds = 0, generateSeconds = 0, totalSeconds = 0;
+    std::string error;          // the first failed stage's line ("" when ok)
 };
 
 // Runs every stage this build has; returns false if any stage failed.

@@ -136,6 +136,35 @@ private slots:
         QVERIFY(!list->isEnabled());
     }
 
+    void theDemoEndsWithItsPieceOnThePage() {
+        // "Try the demo" with a two-step training run: the page ends up with the demo's model,
+        // prompt, dataset and piece (prompt notes, then the model's), ready to play.
+        pm::app::EngineController engine;
+        GeneratePage page(&engine, nullptr);
+        QSignalSpy done(&page, &GeneratePage::generationDone);
+        pm::DemoOptions options;
+        options.device = "cpu";
+        options.measureBlas = false;
+        options.renderWav = false;
+        options.trainSteps = 2;
+        options.generateBars = 2;
+        options.workDir = m_dir.filePath(QStringLiteral("demo")).toStdString();
+        page.runDemo(options);
+        QVERIFY(!page.findChild<QPushButton*>(QStringLiteral("generateButton"))->isEnabled());   // busy
+        QVERIFY(done.wait(180000));
+        QCOMPARE(done.takeFirst().at(0).toBool(), true);
+        PianoRollWidget* roll = page.pianoRoll();
+        QVERIFY(roll->noteCount(PianoRollWidget::NoteRole::Prompt) > 0);
+        QVERIFY(roll->noteCount(PianoRollWidget::NoteRole::Generated) > 0);
+        const QString model = page.findChild<QLineEdit*>(QStringLiteral("modelPath"))->text();
+        QVERIFY2(QFileInfo::exists(model) && model.endsWith(QStringLiteral(".safetensors")), qPrintable(model));
+        QVERIFY(QFileInfo::exists(page.findChild<QLineEdit*>(QStringLiteral("promptPath"))->text()));
+        QVERIFY(page.datasetPieceCount() > 0);
+        QVERIFY(page.findChild<QPushButton*>(QStringLiteral("generateButton"))->isEnabled());
+        const QString out = m_dir.filePath(QStringLiteral("demo-export.mid"));
+        QVERIFY(page.exportTo(out));
+    }
+
     void badModelIsAMessage() {
         pm::app::EngineController engine;
         GeneratePage page(&engine, nullptr);
