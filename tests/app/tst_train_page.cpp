@@ -134,9 +134,17 @@ private slots:
         QVERIFY2(stall < 50, qPrintable(QStringLiteral("event loop stalled %1 ms").arg(stall)));
 
         QTest::mouseClick(m_page->findChild<QPushButton*>(QStringLiteral("pauseButton")), Qt::LeftButton);
-        QTest::qWait(300);   // the step in flight may still land
-        const int paused = plot->graph(0)->dataCount();
-        QTest::qWait(400);
+        // The step in flight (with a validation and a best-model export, seconds on a loaded
+        // 2-core machine) may still land: wait until the plot has been still for 800 ms.
+        int paused = plot->graph(0)->dataCount();
+        QElapsedTimer waited, still;
+        waited.start();
+        still.start();
+        while (waited.elapsed() < 15000 && still.elapsed() < 800) {
+            QTest::qWait(50);
+            if (plot->graph(0)->dataCount() != paused) paused = plot->graph(0)->dataCount(), still.restart();
+        }
+        QTest::qWait(500);
         QCOMPARE(plot->graph(0)->dataCount(), paused);
         QTest::mouseClick(m_page->findChild<QPushButton*>(QStringLiteral("pauseButton")), Qt::LeftButton);
         QTRY_VERIFY_WITH_TIMEOUT(plot->graph(0)->dataCount() > paused, 10000);
