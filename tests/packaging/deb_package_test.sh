@@ -17,6 +17,8 @@ version="$(sed -n 's/^CMAKE_PROJECT_VERSION:STATIC=//p' "$build/CMakeCache.txt")
 have_app=0; [ -x "$build/app/pianomuse" ] && have_app=1
 
 work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
+# A tiny demo: every stage runs (dataset, 2 training steps, 1 generated bar) in seconds.
+demo=(demo --no-benchmark --train-steps 2 --prompt-bars 2 --bars 1 --no-wav)
 t0=$SECONDS
 cpack --config "$build/CPackConfig.cmake" -G DEB -B "$work/out" -D CPACK_DEBIAN_COMPRESSION_TYPE=gzip \
       > "$work/cpack.log" 2>&1 || { cat "$work/cpack.log"; fail "cpack -G DEB failed"; }
@@ -66,12 +68,12 @@ if ldd "$cli" | grep -q 'not found'; then ldd "$cli" | grep 'not found'; fail "u
 out="$("$cli" --version)"
 [ "$out" = "pianomuse-cli $version" ] || fail "--version printed '$out'"
 t1=$SECONDS
-"$cli" demo --no-benchmark --work-dir "$work/demo" > "$work/demo.log" 2>&1 || { cat "$work/demo.log"; fail "demo failed"; }
+"$cli" "${demo[@]}" --work-dir "$work/demo" > "$work/demo.log" 2>&1 || { cat "$work/demo.log"; fail "demo failed"; }
 grep -q '^\[dataset *\] ok' "$work/demo.log" || { cat "$work/demo.log"; fail "demo built no dataset"; }
 echo "demo from the unpacked package: $((SECONDS - t1)) s: $(grep '^\[dataset' "$work/demo.log")"
 # The installed program reads the installed data, never the source tree it was built from.
 mv "$root/usr/share/pianomuse/demo" "$root/usr/share/pianomuse/demo.away"
-if "$cli" demo --no-benchmark --work-dir "$work/demo2" > "$work/demo2.log" 2>&1; then
+if "$cli" "${demo[@]}" --work-dir "$work/demo2" > "$work/demo2.log" 2>&1; then
     cat "$work/demo2.log"; fail "demo succeeded without the installed demo data (source-tree fallback?)"
 fi
 mv "$root/usr/share/pianomuse/demo.away" "$root/usr/share/pianomuse/demo"
@@ -110,7 +112,7 @@ fi
 if [ "${PIANOMUSE_TEST_REAL_INSTALL:-0}" = 1 ] && [ "$(id -u)" = 0 ]; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$deb" > "$work/apt-real.log" 2>&1 || { cat "$work/apt-real.log"; fail "apt-get install"; }
     [ "$(/usr/bin/pianomuse-cli --version)" = "pianomuse-cli $version" ] || fail "installed --version"
-    /usr/bin/pianomuse-cli demo --no-benchmark --work-dir "$work/demo3" > /dev/null || fail "installed demo"
+    /usr/bin/pianomuse-cli "${demo[@]}" --work-dir "$work/demo3" > /dev/null || fail "installed demo"
     apt-get remove -y -qq "$pkg" > /dev/null
     echo "real install: ok"
 fi
