@@ -88,4 +88,4 @@ print(json.dumps(card, ensure_ascii=False, indent=1))
 PY
 mkdir -p "$(dirname "$out")"
 "$cli" model export "$run/model-final.safetensors" -o "$out" --bf16 --data-card "$work/data-card.json"
-"$cli" model info "$out" | head -40
+"$cli" model info "$out" | sed -n 1,40p   # sed reads to the end: no SIGPIPE under pipefail
