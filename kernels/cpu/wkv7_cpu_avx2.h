@@ -21,6 +21,18 @@ struct SliceArgs {
     float *dr = nullptr, *dz = nullptr, *dk = nullptr, *dv = nullptr, *da = nullptr, *db = nullptr, *ds0 = nullptr;
 };
 
+// The shape and the six per-step inputs of (b, h) slice `slice` of [B, T, H, N] tensors; forward
+// and backward add their own state and gradient pointers. Returns the slice's element offset.
+template <typename Args>
+int64_t sliceInputs(const Args& p, int64_t slice, SliceArgs* a) {
+    const int64_t N = p.s.N, bi = slice / p.s.H, h = slice % p.s.H, o = (bi * p.s.T * p.s.H + h) * N;
+    a->N = N;
+    a->T = p.s.T;
+    a->step = p.s.H * N;
+    a->r = p.r + o; a->z = p.z + o; a->k = p.k + o; a->v = p.v + o; a->a = p.a + o; a->b = p.b + o;
+    return o;
+}
+
 bool avx2Usable(int64_t N);   // CPU has AVX2+FMA, N % 16 == 0, and SIMD not switched off
 void forwardSliceAvx2(const SliceArgs& p, float* scratch);    // scratch: wkv7Avx2ScratchFloats(N)
 void backwardSliceAvx2(const SliceArgs& p, float* scratch);

@@ -122,12 +122,8 @@ PM_WKV7_CLONES void backwardRange(const BackwardArgs<float>& p, int64_t begin, i
         std::vector<float> scratch(static_cast<size_t>(detail::avx2ScratchFloats(N)));
         const int64_t nn = N * N, nCkpt = wkv7CheckpointCount(p.s);
         for (int64_t slice = begin; slice < end; ++slice) {
-            const int64_t bi = slice / p.s.H, h = slice % p.s.H, o = (bi * p.s.T * p.s.H + h) * N;
             detail::SliceArgs a;
-            a.N = N;
-            a.T = p.s.T;
-            a.step = p.s.H * N;
-            a.r = p.r + o; a.z = p.z + o; a.k = p.k + o; a.v = p.v + o; a.a = p.a + o; a.b = p.b + o;
+            const int64_t o = detail::sliceInputs(p, slice, &a);
             a.savedCkpt = p.ckpt + slice * nCkpt * nn;
             a.dy = p.dy + o;
             a.dsT = p.dsT ? p.dsT + slice * nn : nullptr;

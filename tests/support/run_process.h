@@ -66,6 +66,23 @@ inline ProcessResult runProcess(const std::string& program, const std::vector<st
     return result;
 }
 
+// Starts a program in the background with its output thrown away and returns its pid (for
+// tests that kill it or signal it part-way); the caller waits for it with waitpid.
+inline pid_t spawnQuiet(const std::string& program, const std::vector<std::string>& args) {
+    const pid_t pid = fork();
+    if (pid == 0) {
+        const int null = ::open("/dev/null", O_WRONLY);
+        dup2(null, STDOUT_FILENO);
+        dup2(null, STDERR_FILENO);
+        std::vector<char*> argv{const_cast<char*>(program.c_str())};
+        for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+        argv.push_back(nullptr);
+        execv(program.c_str(), argv.data());
+        _exit(127);
+    }
+    return pid;
+}
+
 inline int countLines(const std::string& s) {
     int n = 0;
     for (char c : s) n += c == '\n';

@@ -14,28 +14,12 @@
 #include <fstream>
 #include <thread>
 
-#include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 namespace fs = std::filesystem;
 
 namespace {
-
-pid_t spawnQuiet(const std::vector<std::string>& args) {
-    const pid_t pid = fork();
-    if (pid == 0) {
-        const int null = ::open("/dev/null", O_WRONLY);
-        dup2(null, STDOUT_FILENO);
-        dup2(null, STDERR_FILENO);
-        std::vector<char*> argv{const_cast<char*>(PIANOMUSE_CLI_PATH)};
-        for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-        argv.push_back(nullptr);
-        execv(PIANOMUSE_CLI_PATH, argv.data());
-        _exit(127);
-    }
-    return pid;
-}
 
 struct Listing {
     std::vector<fs::path> complete, partial;
@@ -61,7 +45,7 @@ TEST(TrainKill, KillDuringACheckpointWriteLosesNothingAndResumes) {
     const fs::path run = fs::path(tmp / "run"), ckdir = run / "checkpoints";
     // The tiny preset's checkpoint (weights + Adam moments, ~20 MB) takes long enough to write
     // that polling sees its temporary file; a checkpoint after every step gives many chances.
-    const pid_t pid = spawnQuiet({"train", "--data", data, "-o", run.string(), "--preset", "tiny", "--ctx-len", "32",
+    const pid_t pid = pm::test::spawnQuiet(PIANOMUSE_CLI_PATH, {"train", "--data", data, "-o", run.string(), "--preset", "tiny", "--ctx-len", "32",
                                   "--batch", "1", "--steps", "100000", "--validate-every", "0", "--checkpoint-seconds",
                                   "0.000001", "--keep", "1000", "--sample-bars", "0", "--device", "cpu"});
     ASSERT_GT(pid, 0);
@@ -101,7 +85,7 @@ TEST(TrainKill, KillDuringACheckpointWriteLosesNothingAndResumes) {
 
     // The run resumes from the newest one (a full load of weights and optimiser), trains on, and
     // Ctrl-C (SIGINT) stops it cleanly with a new checkpoint and exit code 0.
-    const pid_t again = spawnQuiet({"train", "--data", data, "-o", run.string(), "--preset", "tiny", "--ctx-len", "32",
+    const pid_t again = pm::test::spawnQuiet(PIANOMUSE_CLI_PATH, {"train", "--data", data, "-o", run.string(), "--preset", "tiny", "--ctx-len", "32",
                                     "--batch", "1", "--steps", "100000", "--validate-every", "0", "--checkpoint-seconds",
                                     "1000", "--sample-bars", "0", "--device", "cpu", "--resume"});
     ASSERT_GT(again, 0);
