@@ -138,7 +138,9 @@ private slots:
     }
 
     void cancelLeavesNoPartialDataset() {
-        for (int i = 0; i < 1000; ++i) writePiece(m_dir->filePath(QStringLiteral("many/p%1.mid").arg(i)), i);
+        // Pieces long enough that the build outlasts the queued progress signal's trip to this
+        // thread (with 32-note pieces an idle machine finished all 1000 before the cancel).
+        for (int i = 0; i < 1000; ++i) writePiece(m_dir->filePath(QStringLiteral("many/p%1.mid").arg(i)), i, 1500);
         QSignalSpy done(m_page.get(), &DatasetPage::buildFinished);
         QSignalSpy progress(m_engine->worker(), &pm::app::EngineWorker::datasetProgress);
         m_page->addInputs({m_dir->filePath(QStringLiteral("many"))});
