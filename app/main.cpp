@@ -1,5 +1,6 @@
 // pianomuse: the desktop application.
 #include "core/system_info.h"
+#include "core/thread_share.h"
 #include "core/version.h"
 #include "main_window.h"
 #include "settings/app_settings.h"
@@ -40,9 +41,9 @@ int main(int argc, char** argv) {
                                  QCoreApplication::translate("main", "MIDI files or folders to add to the dataset."),
                                  QStringLiteral("[files...]"));
     parser.process(app);
-    // Leave one core to the GUI thread so the window stays responsive while training.
-    const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-    pm::configureThreads(int(cores > 2 ? cores - 1 : cores));
+    // Leave one core to the GUI thread (when there are more than two) so the window stays
+    // responsive while training; engine/core/thread_share.h says how the cores are shared.
+    pm::configureThreads(pm::defaultIntraOpThreads(int(std::max(1u, std::thread::hardware_concurrency()))));
 
     int status = 0;
     {

@@ -30,12 +30,14 @@ MainWindow::MainWindow(EngineController* engine, AppSettings* settings, QWidget*
     auto* layout = new QHBoxLayout(central);
     m_sidebar = new QListWidget(central);
     m_sidebar->setObjectName(QStringLiteral("sidebar"));
+    m_sidebar->setAccessibleName(tr("Pages"));
     m_sidebar->setIconSize(QSize(32, 32));
     m_sidebar->setFixedWidth(160);
     m_sidebar->addItem(new QListWidgetItem(QIcon(QStringLiteral(":/icons/dataset.svg")), tr("Dataset")));
     m_sidebar->addItem(new QListWidgetItem(QIcon(QStringLiteral(":/icons/train.svg")), tr("Train")));
     m_sidebar->addItem(new QListWidgetItem(QIcon(QStringLiteral(":/icons/generate.svg")), tr("Generate")));
     m_pages = new QStackedWidget(central);
+    m_pages->setAccessibleName(tr("Current page"));
     m_pages->addWidget(new DatasetPage(m_engine, m_settings, m_pages));
     m_pages->addWidget(new TrainPage(m_engine, m_settings, m_pages));
     connect(m_pages->findChild<DatasetPage*>(), &DatasetPage::datasetChanged, m_pages->findChild<TrainPage*>(), &TrainPage::setDataset);
@@ -46,6 +48,12 @@ MainWindow::MainWindow(EngineController* engine, AppSettings* settings, QWidget*
         m_sidebar->setCurrentRow(GeneratePageIndex);
         m_pages->findChild<GeneratePage*>()->startDemo();
     });
+    // "Try the current model" on the Train page: Generate opens with the run's newest model while
+    // the training goes on.
+    connect(m_pages->findChild<TrainPage*>(), &TrainPage::auditionRequested, this, [this](const QString& model, qint64 step) {
+        m_pages->findChild<GeneratePage*>()->auditionModel(model, step);
+        m_sidebar->setCurrentRow(GeneratePageIndex);
+    });
     layout->addWidget(m_sidebar);
     layout->addWidget(m_pages, 1);
     setCentralWidget(central);
@@ -55,7 +63,8 @@ MainWindow::MainWindow(EngineController* engine, AppSettings* settings, QWidget*
     buildMenus();
     buildStatusBar();
 
-    connect(m_engine->worker(), &EngineWorker::systemInfoReady, this, &MainWindow::onSystemInfo);
+    connect(m_engine, &EngineController::systemInfoReady, this, &MainWindow::onSystemInfo);
+    connect(m_engine, &EngineController::jobsChanged, this, &MainWindow::updateJobsLabel);
     m_engine->requestSystemInfo();
 
     if (!restoreGeometry(m_settings->windowGeometry())) resize(960, 640);
@@ -81,6 +90,13 @@ void MainWindow::buildStatusBar() {
     m_deviceLabel->setObjectName(QStringLiteral("deviceLabel"));
     m_blasLabel = new QLabel(this);
     m_blasLabel->setObjectName(QStringLiteral("blasLabel"));
+    m_blasLabel->setAccessibleName(tr("Matrix library"));
+    m_deviceLabel->setAccessibleName(tr("Compute device"));
+    // What the engine is doing right now: training, generating, building... side by side.
+    m_jobsLabel = new QLabel(this);
+    m_jobsLabel->setObjectName(QStringLiteral("jobsLabel"));
+    m_jobsLabel->setAccessibleName(tr("Running jobs"));
+    statusBar()->addPermanentWidget(m_jobsLabel);
     statusBar()->addPermanentWidget(m_blasLabel);
     statusBar()->addPermanentWidget(m_deviceLabel);
 }
@@ -122,6 +138,37 @@ void MainWindow::updateDeviceLabel() {
 
 QString MainWindow::deviceText() const { return m_deviceLabel->text(); }
 
+QString MainWindow::jobName(const pm::app::JobInfo& job) {
+    switch (job.kind) {
+    case JobKind::Training: return tr("Training");
+    case JobKind::TrainingPlan: return tr("Planning the training");
+    case JobKind::Demo: return tr("Demo");
+    case JobKind::Generation: return tr("Generating");
+    case JobKind::GenerationUndo: return tr("Undoing");
+    case JobKind::DatasetBuild: return tr("Building the dataset");
+    case JobKind::DatasetOpen: return tr("Opening a dataset");
+    case JobKind::Preview: return tr("Reading a preview");
+    case JobKind::BlasMeasurement: return tr("Measuring speed");
+    case JobKind::SystemInfo: return tr("Looking at this computer");
+    case JobKind::MidiPorts: return tr("Listing MIDI ports");
+    }
+    return QString();
+}
+
+QString MainWindow::jobsText() const { return m_jobsLabel->text(); }
+
+void MainWindow::updateJobsLabel() {
+    // Short queries come and go in milliseconds; the indicator is for work the user waits on.
+    QStringList running;
+    for (const JobInfo& j : m_engine->jobs()) {
+        if (j.kind == JobKind::SystemInfo || j.kind == JobKind::MidiPorts || j.kind == JobKind::Preview) continue;
+        running << jobName(j);
+    }
+    running.removeDuplicates();
+    m_jobsLabel->setText(running.isEmpty() ? QString() : tr("Running: %1").arg(running.join(QStringLiteral(" · "))));
+    m_jobsLabel->setToolTip(running.isEmpty() ? tr("Nothing is running") : running.join(QLatin1Char('\n')));
+}
+
 void MainWindow::showPage(Page page) { m_sidebar->setCurrentRow(page); }
 
 MainWindow::Page MainWindow::currentPage() const { return Page(m_pages->currentIndex()); }
@@ -139,8 +186,9 @@ void MainWindow::openAbout() {
 void MainWindow::closeEvent(QCloseEvent* event) {
     m_settings->setWindowGeometry(saveGeometry());
     m_settings->sync();
-    // Whatever the engine is doing stops now; the controller joins its thread on destruction.
-    m_engine->cancel();
+    // Every job stops now (a training run writes its checkpoint first); the controller joins the
+    // lanes within 2 s on destruction.
+    m_engine->cancelAll();
     event->accept();
 }
 

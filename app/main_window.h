@@ -2,6 +2,7 @@
 // says which compute device and BLAS the engine runs on.
 #pragma once
 
+#include "worker/engine_jobs.h"
 #include "worker/engine_types.h"
 
 #include <QMainWindow>
@@ -28,6 +29,10 @@ public:
     void showPage(Page page);
     Page currentPage() const;
     QString deviceText() const;
+    // What the status bar's job indicator says ("" when nothing runs).
+    QString jobsText() const;
+    // A job's name as the user reads it ("Training", "Generating", ...).
+    static QString jobName(const pm::app::JobInfo& job);
     // The last system info the engine sent (empty devices until it arrives).
     const pm::SystemInfo& systemInfo() const { return m_systemInfo; }
 
@@ -43,6 +48,7 @@ private:
     void buildStatusBar();
     void onSystemInfo(const pm::SystemInfo& info);
     void updateDeviceLabel();
+    void updateJobsLabel();
 
     EngineController* m_engine;
     AppSettings* m_settings;
@@ -51,6 +57,7 @@ private:
     QStackedWidget* m_pages = nullptr;
     QLabel* m_deviceLabel = nullptr;
     QLabel* m_blasLabel = nullptr;
+    QLabel* m_jobsLabel = nullptr;
 };
 
 }  // namespace pm::app

@@ -103,7 +103,7 @@ SettingsDialog::SettingsDialog(AppSettings* settings, EngineController* engine, 
     layout->addLayout(form);
     layout->addWidget(buttons);
 
-    connect(engine->worker(), &EngineWorker::midiPortsReady, this, &SettingsDialog::onMidiPorts);
+    connect(engine, &EngineController::midiPortsReady, this, &SettingsDialog::onMidiPorts);
     engine->requestMidiPorts();
 }
 

@@ -164,17 +164,41 @@ DatasetPage::DatasetPage(EngineController* engine, AppSettings* settings, QWidge
     layout->addWidget(splitter, 1);
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, &DatasetPage::onSelectionChanged);
 
-    EngineWorker* worker = m_engine->worker();
-    connect(worker, &EngineWorker::datasetRows, this, &DatasetPage::onRows);
-    connect(worker, &EngineWorker::datasetProgress, this, &DatasetPage::onProgress);
-    connect(worker, &EngineWorker::datasetFinished, this, &DatasetPage::onFinished);
-    connect(worker, &EngineWorker::previewReady, this, &DatasetPage::onPreview);
+    connect(m_engine, &EngineController::datasetRows, this, &DatasetPage::onRows);
+    connect(m_engine, &EngineController::datasetProgress, this, &DatasetPage::onProgress);
+    connect(m_engine, &EngineController::datasetFinished, this, &DatasetPage::onFinished);
+    connect(m_engine, &EngineController::previewReady, this, &DatasetPage::onPreview);
+    // A training (or its plan, or the demo) reading this dataset: rebuilding it is the one
+    // action that conflicts, so only Build waits for it.
+    connect(m_engine, &EngineController::jobsChanged, this, &DatasetPage::updateButtons);
+
+    // Names for screen readers (and black-box GUI tests): controls in a row of several would
+    // otherwise all read as their group box's title.
+    m_valPercent->setAccessibleName(tr("Validation pieces (percent)"));
+    m_seed->setAccessibleName(tr("Split seed"));
+    m_transposeMin->setAccessibleName(tr("Transpose from (semitones)"));
+    m_transposeMax->setAccessibleName(tr("Transpose to (semitones)"));
+    m_stretchMin->setAccessibleName(tr("Tempo stretch from"));
+    m_stretchMax->setAccessibleName(tr("Tempo stretch to"));
+    m_folderLabel->setAccessibleName(tr("Dataset folder"));
+    m_progress->setAccessibleName(tr("Dataset build progress"));
+    m_summary->setAccessibleName(tr("Dataset summary"));
+    m_filter->setAccessibleName(tr("Filter files"));
+    m_table->setAccessibleName(tr("Files and their status"));
+    m_preview->setAccessibleName(tr("Preview of the selected file"));
+    dropZone->setAccessibleName(tr("Drop zone for MIDI files and folders"));
+    addFiles->setAccessibleName(tr("Add files"));
+    addFolder->setAccessibleName(tr("Add folder"));
+    open->setAccessibleName(tr("Open dataset"));
+    m_cancel->setAccessibleName(tr("Cancel the build"));
     setOutputDirectory(m_outputDir);
+    updateButtons();
 }
 
 void DatasetPage::setOutputDirectory(const QString& directory) {
     m_outputDir = directory;
     m_folderLabel->setText(QDir::toNativeSeparators(directory));
+    if (m_build) updateButtons();
 }
 
 void DatasetPage::dragEnterEvent(QDragEnterEvent* event) {
@@ -233,14 +257,18 @@ void DatasetPage::startBuild(const QStringList& inputs, bool extend) {
     request.options.augmentation.transposeMax = std::max(m_transposeMin->value(), m_transposeMax->value());
     request.options.augmentation.tempoStretchMin = std::min(m_stretchMin->value(), m_stretchMax->value());
     request.options.augmentation.tempoStretchMax = std::max(m_stretchMin->value(), m_stretchMax->value());
+    m_buildJob = m_engine->requestDatasetBuild(request);
+    if (m_buildJob == 0) {
+        m_summary->setText(m_engine->lastRefusal());
+        return;
+    }
     if (!extend) m_model->clear();
     setBuilding(true);
     m_summary->setText(extend ? tr("Adding files…") : tr("Reading files…"));
-    m_engine->requestDatasetBuild(request);
 }
 
 void DatasetPage::cancelBuild() {
-    if (m_building) m_engine->cancel();
+    if (m_building) m_engine->cancel(m_buildJob);
 }
 
 void DatasetPage::openDataset(const QString& directory) {
@@ -251,10 +279,16 @@ void DatasetPage::openDataset(const QString& directory) {
 
 void DatasetPage::setBuilding(bool building) {
     m_building = building;
-    m_build->setEnabled(!building);
-    m_cancel->setEnabled(building);
     m_progress->setVisible(building);
     if (building) m_progress->setRange(0, 0);   // busy until the file count is known
+    updateButtons();
+}
+
+void DatasetPage::updateButtons() {
+    const bool inUse = m_engine && m_engine->isDatasetBusy(m_outputDir);
+    m_build->setEnabled(!m_building && !inUse);
+    m_build->setToolTip(inUse ? tr("A training run is reading this dataset; it can be rebuilt when the run ends.") : QString());
+    m_cancel->setEnabled(m_building);
 }
 
 void DatasetPage::onRows(const FileReportBatch& rows) { m_model->upsertRows(rows); }

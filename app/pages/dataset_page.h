@@ -63,6 +63,7 @@ private:
     void onSelectionChanged();
     void showSummary(const pm::dataset::Manifest& manifest);
     void setBuilding(bool building);
+    void updateButtons();
     void chooseFiles();
     void chooseFolder();
     void chooseDataset();
@@ -72,6 +73,7 @@ private:
     QString m_outputDir;
     QStringList m_inputs;
     bool m_building = false;
+    quint64 m_buildJob = 0;   // the running build's job id (Cancel stops exactly it)
 
     FileReportModel* m_model;
     QSortFilterProxyModel* m_proxy;
@@ -86,8 +88,8 @@ private:
     QSpinBox* m_transposeMax;
     QDoubleSpinBox* m_stretchMin;
     QDoubleSpinBox* m_stretchMax;
-    QPushButton* m_build;
-    QPushButton* m_cancel;
+    QPushButton* m_build = nullptr;
+    QPushButton* m_cancel = nullptr;
     QProgressBar* m_progress;
 };
 

@@ -9,9 +9,8 @@
 #include "midi/midi_reader.h"
 #include "midi/midi_writer.h"
 #include "model/base_model.h"
-#include "playback/open_output.h"
-#include "playback/playback_clock.h"
 #include "playback/playback_scheduler.h"
+#include "playback/player.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -22,6 +21,8 @@
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
+#include <QPainter>
+#include <QPainterPath>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -57,6 +58,30 @@ QDoubleSpinBox* doubleSpin(double min, double max, double step, double value, in
     return s;
 }
 
+// A die, drawn: the emoji "🎲" rendered as an empty box on stock Debian and Windows fonts.
+QIcon diceIcon(const QColor& ink) {
+    QIcon icon;
+    for (const int size : {16, 24, 32, 48}) {
+        QPixmap pm(size, size);
+        pm.fill(Qt::transparent);
+        QPainter p(&pm);
+        p.setRenderHint(QPainter::Antialiasing);
+        const qreal m = size * 0.08, side = size - 2 * m;
+        QPainterPath body;
+        body.addRoundedRect(QRectF(m, m, side, side), side * 0.2, side * 0.2);
+        p.setPen(QPen(ink, std::max(1.0, size / 16.0)));
+        p.drawPath(body);
+        p.setPen(Qt::NoPen);
+        p.setBrush(ink);
+        const qreal r = side * 0.09;
+        // Five pips: the corners and the middle.
+        for (const QPointF& c : {QPointF(0.28, 0.28), QPointF(0.72, 0.28), QPointF(0.5, 0.5), QPointF(0.28, 0.72), QPointF(0.72, 0.72)})
+            p.drawEllipse(QPointF(m + c.x() * side, m + c.y() * side), r, r);
+        icon.addPixmap(pm);
+    }
+    return icon;
+}
+
 QSpinBox* intSpin(int min, int max, int value, QWidget* parent) {
     auto* s = new QSpinBox(parent);
     s->setRange(min, max);
@@ -67,7 +92,7 @@ QSpinBox* intSpin(int min, int max, int value, QWidget* parent) {
 }  // namespace
 
 GeneratePage::GeneratePage(EngineController* engine, AppSettings* settings, QWidget* parent)
-    : QWidget(parent), m_engine(engine), m_settings(settings), m_clock(std::make_unique<pm::play::SteadyPlaybackClock>()) {
+    : QWidget(parent), m_engine(engine), m_settings(settings), m_player(std::make_unique<pm::play::Player>()) {
     setObjectName(QStringLiteral("generatePage"));
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(makePageHeader(
@@ -85,7 +110,9 @@ GeneratePage::GeneratePage(EngineController* engine, AppSettings* settings, QWid
     m_modelPath->setPlaceholderText(tr("A trained model (.safetensors) or an RWKV-7 .pth file"));
     // Before any fine-tuning there is still something to play with: the bundled base model.
     m_modelPath->setText(QString::fromStdString(pm::model::bundledBaseModelPath()));
+    m_modelPath->setAccessibleName(tr("Model file"));
     auto* modelBrowse = new QPushButton(tr("Browse…"), inputs);
+    modelBrowse->setAccessibleName(tr("Browse for a model"));
     modelRow->addWidget(m_modelPath, 1);
     modelRow->addWidget(modelBrowse);
     inputForm->addRow(tr("Model:"), modelRow);
@@ -94,10 +121,13 @@ GeneratePage::GeneratePage(EngineController* engine, AppSettings* settings, QWid
     m_promptPath = new QLineEdit(inputs);
     m_promptPath->setObjectName(QStringLiteral("promptPath"));
     m_promptPath->setPlaceholderText(tr("Optional: a MIDI file whose opening the model continues"));
+    m_promptPath->setAccessibleName(tr("Prompt file"));
     auto* promptBrowse = new QPushButton(tr("Browse…"), inputs);
+    promptBrowse->setAccessibleName(tr("Browse for a prompt"));
     m_promptBars = doubleSpin(0, 1000, 1, 4, 0, inputs);
     m_promptBars->setObjectName(QStringLiteral("promptBars"));
     m_promptBars->setToolTip(tr("How many bars of the prompt file to keep"));
+    m_promptBars->setAccessibleName(tr("Prompt bars to keep"));
     promptRow->addWidget(m_promptPath, 1);
     promptRow->addWidget(promptBrowse);
     promptRow->addWidget(new QLabel(tr("Bars:"), inputs));
@@ -108,6 +138,7 @@ GeneratePage::GeneratePage(EngineController* engine, AppSettings* settings, QWid
     // read like any prompt file (its first "Bars" bars).
     m_datasetPiece = new QComboBox(inputs);
     m_datasetPiece->setObjectName(QStringLiteral("datasetPiece"));
+    m_datasetPiece->setAccessibleName(tr("Prompt from the dataset"));
     m_datasetPiece->setToolTip(tr("A piece of the open dataset as the prompt. Validation pieces are music the "
                                   "model has not trained on."));
     setDataset(QString());
@@ -118,6 +149,8 @@ GeneratePage::GeneratePage(EngineController* engine, AppSettings* settings, QWid
     for (const char* m : {"4/4", "3/4", "2/4", "6/8", "12/8", "5/4"}) m_metre->addItem(QString::fromLatin1(m));
     m_tempo = intSpin(20, 300, 120, inputs);
     m_tempo->setSuffix(tr(" BPM"));
+    m_metre->setAccessibleName(tr("Metre without a prompt"));
+    m_tempo->setAccessibleName(tr("Tempo without a prompt"));
     fromNothing->addWidget(m_metre);
     fromNothing->addWidget(m_tempo);
     fromNothing->addStretch(1);
@@ -134,7 +167,10 @@ GeneratePage::GeneratePage(EngineController* engine, AppSettings* settings, QWid
     auto* lengthRow = new QHBoxLayout;
     m_length = doubleSpin(1, 100000, 1, 8, 0, sampling);
     m_length->setObjectName(QStringLiteral("length"));
+    m_length->setAccessibleName(tr("Length"));
     m_lengthUnit = new QComboBox(sampling);
+    m_lengthUnit->setObjectName(QStringLiteral("lengthUnit"));
+    m_lengthUnit->setAccessibleName(tr("Length unit"));
     m_lengthUnit->addItem(tr("bars"), int(pm::gen::LengthUnit::Bars));
     m_lengthUnit->addItem(tr("seconds"), int(pm::gen::LengthUnit::Seconds));
     m_lengthUnit->addItem(tr("tokens"), int(pm::gen::LengthUnit::Tokens));
@@ -146,22 +182,32 @@ GeneratePage::GeneratePage(EngineController* engine, AppSettings* settings, QWid
     left->addRow(tr("Temperature:"), m_temperature);
     m_topK = intSpin(0, 1000, 0, sampling);
     m_topK->setSpecialValueText(tr("off"));
+    m_temperature->setAccessibleName(tr("Temperature"));
+    m_topK->setAccessibleName(tr("Top-k"));
     left->addRow(tr("Top-k:"), m_topK);
     m_topP = doubleSpin(0.05, 1, 0.05, 0.95, 2, sampling);
     right->addRow(tr("Top-p:"), m_topP);
     m_repetition = doubleSpin(1, 3, 0.05, 1.1, 2, sampling);
     m_repetition->setToolTip(tr("Makes recently played pitches less likely; the effect fades with distance"));
+    m_topP->setAccessibleName(tr("Top-p"));
+    m_repetition->setAccessibleName(tr("Repetition penalty"));
     right->addRow(tr("Repetition penalty:"), m_repetition);
     auto* seedRow = new QHBoxLayout;
     m_seed = intSpin(0, 2147483647, 1, sampling);
     m_seed->setObjectName(QStringLiteral("seed"));
+    m_seed->setAccessibleName(tr("Seed"));
     auto* dice = new QToolButton(sampling);
-    dice->setText(QStringLiteral("🎲"));
+    dice->setObjectName(QStringLiteral("diceButton"));
+    dice->setIcon(diceIcon(palette().color(QPalette::ButtonText)));
+    dice->setText(tr("Random"));
+    dice->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     dice->setToolTip(tr("New random seed"));
+    dice->setAccessibleName(tr("New random seed"));
     seedRow->addWidget(m_seed, 1);
     seedRow->addWidget(dice);
     right->addRow(tr("Seed:"), seedRow);
     m_variations = intSpin(1, 8, 1, sampling);
+    m_variations->setAccessibleName(tr("Number of variations"));
     right->addRow(tr("Variations:"), m_variations);
     layout->addWidget(sampling);
 
@@ -170,11 +216,16 @@ GeneratePage::GeneratePage(EngineController* engine, AppSettings* settings, QWid
     m_generate = new QPushButton(tr("Generate"), this);
     m_generate->setObjectName(QStringLiteral("generateButton"));
     m_stop = new QPushButton(tr("Stop"), this);
+    m_stop->setObjectName(QStringLiteral("stopGenerationButton"));
+    m_stop->setAccessibleName(tr("Stop generating"));
     m_continue = new QPushButton(tr("Continue"), this);
     m_continue->setToolTip(tr("Let the model write more of the shown variation"));
     m_undo = new QPushButton(tr("Undo"), this);
     m_undo->setToolTip(tr("Go back to the piece before the last continuation"));
+    m_continue->setObjectName(QStringLiteral("continueButton"));
+    m_undo->setObjectName(QStringLiteral("undoButton"));
     m_export = new QPushButton(tr("Export MIDI…"), this);
+    m_export->setAccessibleName(tr("Export MIDI"));
     for (auto* b : {m_generate, m_stop, m_continue, m_undo, m_export}) actions->addWidget(b);
     actions->addStretch(1);
     layout->addLayout(actions);
@@ -182,15 +233,19 @@ GeneratePage::GeneratePage(EngineController* engine, AppSettings* settings, QWid
     // --- Transport ----------------------------------------------------------------------------
     auto* transport = new QHBoxLayout;
     m_play = new QPushButton(tr("Play"), this);
+    m_play->setObjectName(QStringLiteral("playButton"));
     m_stopPlay = new QPushButton(tr("Stop playback"), this);
+    m_stopPlay->setObjectName(QStringLiteral("stopPlaybackButton"));
     m_output = new QComboBox(this);
     m_output->setObjectName(QStringLiteral("outputCombo"));
     m_output->addItem(tr("Built-in piano"), QString());
+    m_output->setAccessibleName(tr("Output"));
     m_playWhileGenerating = new QCheckBox(tr("Play while generating"), this);
     m_zoom = new QSlider(Qt::Horizontal, this);
     m_zoom->setRange(0, 400);
     m_zoom->setValue(0);
     m_zoom->setToolTip(tr("Zoom (leftmost: the whole piece)"));
+    m_zoom->setAccessibleName(tr("Zoom"));
     transport->addWidget(m_play);
     transport->addWidget(m_stopPlay);
     transport->addWidget(new QLabel(tr("Output:"), this));
@@ -203,8 +258,11 @@ GeneratePage::GeneratePage(EngineController* engine, AppSettings* settings, QWid
     // --- Piano roll with variation tabs -------------------------------------------------------
     m_variationTabs = new QTabBar(this);
     m_variationTabs->setObjectName(QStringLiteral("variationTabs"));
+    m_variationTabs->setAccessibleName(tr("Variation shown"));
     layout->addWidget(m_variationTabs);
     m_roll = new PianoRollWidget(this);
+    m_roll->setAccessibleName(tr("Piano roll"));
+    m_roll->setAccessibleDescription(tr("The prompt's notes and the model's continuation; click to choose where playback starts"));
     m_rollScroll = new QScrollArea(this);
     m_rollScroll->setWidget(m_roll);
     m_rollScroll->setWidgetResizable(true);
@@ -212,19 +270,20 @@ GeneratePage::GeneratePage(EngineController* engine, AppSettings* settings, QWid
     layout->addWidget(m_rollScroll, 1);
     m_status = new QLabel(this);
     m_status->setObjectName(QStringLiteral("generateStatus"));
+    m_status->setAccessibleName(tr("Generation status"));
     m_status->setWordWrap(true);
     layout->addWidget(m_status);
 
     m_playheadTimer = new QTimer(this);
     m_playheadTimer->setInterval(30);
     connect(m_playheadTimer, &QTimer::timeout, this, [this] {
-        if (!m_scheduler) return;
-        m_roll->setPlayhead(m_scheduler->position());
-        if (!m_scheduler->playing()) {
+        if (!m_player->hasScheduler()) return;
+        m_roll->setPlayhead(m_player->position());
+        if (!m_player->playing()) {
             m_playheadTimer->stop();
             m_startPosition = 0;   // at the end: the next Play starts from the beginning
-            if (!m_scheduler->error().empty())
-                m_status->setText(tr("Playback stopped: %1").arg(QString::fromStdString(m_scheduler->error())));
+            if (!m_player->error().empty())
+                m_status->setText(tr("Playback stopped: %1").arg(QString::fromStdString(m_player->error())));
             updateButtons();
         }
     });
@@ -252,16 +311,26 @@ GeneratePage::GeneratePage(EngineController* engine, AppSettings* settings, QWid
         m_roll->setPixelsPerSecond(v);
         if (v > 0) m_roll->resize(m_roll->sizeHint().width(), m_rollScroll->viewport()->height());
     });
-    connect(m_engine->worker(), &EngineWorker::generationChunk, this, &GeneratePage::onChunk);
-    connect(m_engine->worker(), &EngineWorker::generationFinished, this, &GeneratePage::onFinished);
-    connect(m_engine->worker(), &EngineWorker::midiPortsReady, this, &GeneratePage::onPorts);
-    connect(m_engine->worker(), &EngineWorker::demoStage, this, &GeneratePage::onDemoStage);
-    connect(m_engine->worker(), &EngineWorker::demoFinished, this, &GeneratePage::onDemoFinished);
+    connect(m_engine, &EngineController::generationChunk, this, &GeneratePage::onChunk);
+    connect(m_engine, &EngineController::generationFinished, this, &GeneratePage::onFinished);
+    connect(m_engine, &EngineController::midiPortsReady, this, &GeneratePage::onPorts);
+    connect(m_engine, &EngineController::demoStage, this, &GeneratePage::onDemoStage);
+    connect(m_engine, &EngineController::demoFinished, this, &GeneratePage::onDemoFinished);
     m_engine->requestMidiPorts();
     updateButtons();
 }
 
 GeneratePage::~GeneratePage() { closeOutput(); }
+
+QString GeneratePage::modelPath() const { return m_modelPath->text().trimmed(); }
+
+void GeneratePage::auditionModel(const QString& modelPath, qint64 step) {
+    m_modelPath->setText(modelPath);
+    m_status->setText(step > 0 ? tr("The model from step %1 of the training run is ready: press Generate to hear it. "
+                                    "Training goes on meanwhile.")
+                                     .arg(step)
+                               : tr("The run's model is ready: press Generate to hear it."));
+}
 
 GenerateJob GeneratePage::currentJob(bool continueCurrent) const {
     GenerateJob job;
@@ -296,9 +365,13 @@ void GeneratePage::startGeneration() {
     while (m_variationTabs->count() > 0) m_variationTabs->removeTab(0);
     m_variationTabs->blockSignals(false);
     m_streamVariation = -1;
+    m_job = m_engine->requestGeneration(currentJob(false));
+    if (m_job == 0) {
+        m_status->setText(m_engine->lastRefusal());
+        return;
+    }
     setRunning(true);
     m_status->setText(tr("Generating…"));
-    m_engine->requestGeneration(currentJob(false));
 }
 
 void GeneratePage::continueGeneration() {
@@ -306,13 +379,18 @@ void GeneratePage::continueGeneration() {
     stopPlayback();
     m_roll->setNotes({}, 0);
     m_streamVariation = -1;
+    m_job = m_engine->requestGeneration(currentJob(true));
+    if (m_job == 0) {
+        m_status->setText(m_engine->lastRefusal());
+        return;
+    }
     setRunning(true);
     m_status->setText(tr("Continuing…"));
-    m_engine->requestGeneration(currentJob(true));
 }
 
 void GeneratePage::stopGeneration() {
-    if (m_running) m_engine->cancel();
+    // This page's job only: a training running beside it goes on.
+    if (m_running && m_job) m_engine->cancel(m_job);
 }
 
 void GeneratePage::undo() {
@@ -326,24 +404,27 @@ void GeneratePage::onChunk(const GenerationChunk& chunk) {
         // A new variation starts: the roll shows the one being written.
         m_streamVariation = chunk.variation;
         m_roll->setNotes({}, 0);
-        if (m_scheduler && chunk.variation > 0) m_scheduler->markComplete();   // only the first one plays live
+        if (m_streaming && chunk.variation > 0) m_player->markComplete();   // only the first one plays live
     }
     m_roll->appendNotes(notesOf(chunk.events), chunk.prompt ? PianoRollWidget::NoteRole::Prompt
                                                             : PianoRollWidget::NoteRole::Generated);
     if (chunk.variation == 0 && m_playWhileGenerating->isChecked()) {
-        if (chunk.prompt && !m_scheduler && openOutput()) {
-            m_scheduler = std::make_unique<pm::play::PlaybackScheduler>(*m_outputDevice, *m_clock);
-            m_scheduler->play(0.0);
-            m_playheadTimer->start();
+        if (chunk.prompt && !m_streaming && openOutput()) {
+            std::string error;
+            m_streaming = m_player->play({}, false, 0.0, &error);
+            if (m_streaming) m_playheadTimer->start();
+            else m_status->setText(tr("Cannot play: %1").arg(QString::fromStdString(error)));
         }
-        if (m_scheduler) m_scheduler->append(pm::play::timelineFromEvents(chunk.events));
+        if (m_streaming) m_player->append(pm::play::timelineFromEvents(chunk.events));
     }
     if (!chunk.prompt) m_status->setText(tr("Generating… %n token(s)", nullptr, int(chunk.generatedTokens)));
 }
 
 void GeneratePage::onFinished(const GenerationOutcome& outcome) {
+    m_job = 0;
     setRunning(false);
-    if (m_scheduler) m_scheduler->markComplete();
+    if (m_streaming) m_player->markComplete();
+    m_streaming = false;
     if (!outcome.ok) {
         m_status->setText(outcome.undo ? tr("Nothing to undo.")
                                        : tr("Generation failed: %1").arg(QString::fromStdString(outcome.error)));
@@ -399,22 +480,24 @@ void GeneratePage::onPorts(const pm::MidiPortList& ports) {
 }
 
 bool GeneratePage::openOutput() {
+    // The engine's player keeps an open output when the choice is the same, and falls back to
+    // the built-in piano (saying so) when a port cannot be opened.
     const QString choice = m_output->currentData().toString();
-    if (m_outputDevice && choice == m_openOutputName) return true;
-    closeOutput();
     std::string error;
-    m_outputDevice = pm::play::openLiveOutput(choice.toStdString(), std::string(), &error);
-    if (!m_outputDevice) {
+    if (!m_player->open(choice.toStdString(), std::string(), &error)) {
         m_status->setText(tr("Cannot play: %1").arg(QString::fromStdString(error)));
         return false;
     }
-    m_openOutputName = choice;
+    if (!m_player->notice().empty()) {
+        m_status->setText(tr("%1 could not be opened; playing on the built-in piano.").arg(choice));
+        m_status->setToolTip(QString::fromStdString(m_player->notice()));
+    }
     return true;
 }
 
 void GeneratePage::closeOutput() {
-    m_scheduler.reset();   // stops and silences first
-    m_outputDevice.reset();
+    m_streaming = false;
+    if (m_player) m_player->close();   // stops and silences first
 }
 
 void GeneratePage::play() {
@@ -422,27 +505,28 @@ void GeneratePage::play() {
     const double from = m_startPosition;   // where the user clicked on the roll, else 0
     stopPlayback();
     if (!openOutput()) return;
-    m_scheduler = std::make_unique<pm::play::PlaybackScheduler>(*m_outputDevice, *m_clock);
-    m_scheduler->append(pm::play::timelineFromFile(m_pieces[std::size_t(m_shown)].file));
-    m_scheduler->markComplete();
-    m_scheduler->play(from);
+    std::string error;
+    if (!m_player->playFile(m_pieces[std::size_t(m_shown)].file, from, &error)) {
+        m_status->setText(tr("Cannot play: %1").arg(QString::fromStdString(error)));
+        return;
+    }
     m_roll->setPlayhead(from);
     m_playheadTimer->start();
     updateButtons();
 }
 
 void GeneratePage::seekTo(double seconds) {
-    if (m_running && !m_scheduler) return;   // nothing to place a playhead on yet
+    if (m_running && !m_streaming) return;   // nothing to place a playhead on yet
     seconds = std::max(0.0, seconds);
     m_startPosition = seconds;
     // Playing: the scheduler silences what sounds and goes on from there (with the pedal in
     // force there). Stopped: the playhead marks where Play starts.
-    if (m_scheduler && m_scheduler->playing()) m_scheduler->seek(seconds);
+    if (m_player->playing()) m_player->seek(seconds);
     m_roll->setPlayhead(seconds);
 }
 
 double GeneratePage::playbackPosition() const {
-    return m_scheduler && m_scheduler->playing() ? m_scheduler->position() : m_startPosition;
+    return m_player->playing() ? m_player->position() : m_startPosition;
 }
 
 void GeneratePage::startDemo() {
@@ -458,10 +542,14 @@ void GeneratePage::runDemo(const pm::DemoOptions& options) {
     if (m_running) return;
     stopPlayback();
     m_roll->setNotes({}, 0);
+    m_job = m_engine->requestDemo(options);
+    if (m_job == 0) {
+        m_status->setText(m_engine->lastRefusal());
+        return;
+    }
     m_demoRunning = true;
     setRunning(true);
     m_status->setText(tr("Demo: building a dataset from the bundled pieces…"));
-    m_engine->requestDemo(options);
 }
 
 void GeneratePage::onDemoStage(const pm::DemoStageReport& r) {
@@ -483,6 +571,7 @@ void GeneratePage::onDemoStage(const pm::DemoStageReport& r) {
 void GeneratePage::onDemoFinished(const pm::DemoResult& result) {
     if (!m_demoRunning) return;
     m_demoRunning = false;
+    m_job = 0;
     setRunning(false);
     std::string error = result.error;
     pm::midi::MidiFile file;
@@ -553,11 +642,11 @@ bool GeneratePage::chooseDatasetPiece(int index) {
     return true;
 }
 
-bool GeneratePage::isPlaying() const { return m_scheduler && m_scheduler->playing(); }
+bool GeneratePage::isPlaying() const { return m_player->playing(); }
 
 void GeneratePage::stopPlayback() {
-    if (m_scheduler) m_scheduler->stop();
-    m_scheduler.reset();
+    m_player->stop();
+    m_streaming = false;
     m_playheadTimer->stop();
     m_startPosition = 0;
     m_roll->setPlayhead(-1);
@@ -608,7 +697,7 @@ void GeneratePage::updateButtons() {
     m_undo->setEnabled(!m_running && m_canUndo);
     m_export->setEnabled(!m_running && havePiece);
     m_play->setEnabled(havePiece && !m_running);
-    m_stopPlay->setEnabled(m_scheduler != nullptr);
+    m_stopPlay->setEnabled(m_player->playing());
 }
 
 }  // namespace pm::app

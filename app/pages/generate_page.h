@@ -25,10 +25,8 @@ class QTabBar;
 class QTimer;
 
 namespace pm::play {
-class MidiOutput;
-class PlaybackScheduler;
-class SteadyPlaybackClock;
-}  // namespace pm::play
+class Player;
+}
 
 namespace pm::app {
 
@@ -62,12 +60,17 @@ public slots:
     void runDemo(const pm::DemoOptions& options);   // the same with chosen options (tests)
     // The dataset whose pieces the "From the dataset" list offers as prompts ("" = none).
     void setDataset(const QString& directory);
+    // "Try the current model" from the Train page: this model (a running run's newest weights,
+    // or an ended run's best) becomes the page's model; training goes on meanwhile.
+    void auditionModel(const QString& modelPath, qint64 step);
 
 public:
     // The scheduler's position while playing, else where Play starts (tests).
     double playbackPosition() const;
     bool isPlaying() const;
     int datasetPieceCount() const;          // pieces the list offers
+    QString modelPath() const;
+    quint64 generationJob() const { return m_job; }   // the running generation or demo (0 = none)
     bool chooseDatasetPiece(int index);     // as if picked in the list (0 = first piece)
 
 signals:
@@ -129,10 +132,9 @@ private:
     int m_shown = 0;                        // index into m_pieces
     int m_streamVariation = -1;             // variation currently streaming into the roll
 
-    std::unique_ptr<pm::play::SteadyPlaybackClock> m_clock;
-    std::unique_ptr<pm::play::MidiOutput> m_outputDevice;
-    std::unique_ptr<pm::play::PlaybackScheduler> m_scheduler;
-    QString m_openOutputName;               // which choice m_outputDevice was opened for
+    std::unique_ptr<pm::play::Player> m_player;   // the engine's one "play on this output, with fallback"
+    bool m_streaming = false;               // the player follows the generation as it is written
+    quint64 m_job = 0;                      // this page's running generation or demo job
     double m_startPosition = 0;             // seconds: where Play starts (set by clicks on the roll)
 };
 

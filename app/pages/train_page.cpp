@@ -7,6 +7,7 @@
 
 #include "model/base_model.h"
 #include "model/rwkv7_config.h"
+#include "train/train_defaults.h"
 
 #include <nlohmann/json.hpp>
 #include <qcustomplot.h>
@@ -22,12 +23,14 @@
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLocale>
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QTextStream>
+#include <QTimer>
 #include <QVBoxLayout>
 
 #include <cmath>
@@ -43,6 +46,9 @@ QString duration(double seconds) {
     return s >= 3600 ? QStringLiteral("%1:%2:%3").arg(s / 3600).arg(s / 60 % 60, 2, 10, QLatin1Char('0')).arg(s % 60, 2, 10, QLatin1Char('0'))
                      : QStringLiteral("%1:%2").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
 }
+
+// "31,000" in the user's locale.
+QString count(std::int64_t n) { return QLocale().toString(qlonglong(n)); }
 
 }  // namespace
 
@@ -60,11 +66,13 @@ TrainPage::TrainPage(EngineController* engine, AppSettings* settings, QWidget* p
     auto* form = new QFormLayout;
     m_datasetLabel = new QLabel(tr("No dataset yet: build or open one on the Dataset page."), this);
     m_datasetLabel->setWordWrap(true);
+    m_datasetLabel->setAccessibleName(tr("Dataset"));
     form->addRow(tr("Dataset:"), m_datasetLabel);
 
     auto* baseRow = new QHBoxLayout;
     m_baseChoice = new QComboBox(this);
     m_baseChoice->setObjectName(QStringLiteral("baseChoice"));
+    m_baseChoice->setAccessibleName(tr("Model to start from"));
     // The bundled base model (when this installation has it) is the default: fine-tuning something
     // that already plays the piano is what "one click" means.
     m_bundledBase = QString::fromStdString(pm::model::bundledBaseModelPath());
@@ -73,15 +81,19 @@ TrainPage::TrainPage(EngineController* engine, AppSettings* settings, QWidget* p
     m_baseChoice->addItem(tr("Fine-tune a model file"), QStringLiteral("file"));
     m_basePath = new QLineEdit(this);
     m_basePath->setPlaceholderText(tr("Model file (.safetensors or .pth)"));
-    auto* browse = new QPushButton(tr("Browse…"), this);
+    m_basePath->setObjectName(QStringLiteral("basePathEdit"));
+    m_basePath->setAccessibleName(tr("Model file to fine-tune"));
+    m_browse = new QPushButton(tr("Browse…"), this);
+    m_browse->setAccessibleName(tr("Browse for a model file to fine-tune"));
     baseRow->addWidget(m_baseChoice);
     baseRow->addWidget(m_basePath, 1);
-    baseRow->addWidget(browse);
+    baseRow->addWidget(m_browse);
     form->addRow(tr("Model:"), baseRow);
 
     auto* sizeRow = new QHBoxLayout;
     m_preset = new QComboBox(this);
     m_preset->setObjectName(QStringLiteral("presetCombo"));
+    m_preset->setAccessibleName(tr("New model size"));
     for (const std::string& p : pm::model::Rwkv7Config::presetNames()) m_preset->addItem(QString::fromStdString(p));
     m_deepEmbed = new QCheckBox(tr("DeepEmbed (RWKV-8 \"Heron\")"), this);
     sizeRow->addWidget(m_preset);
@@ -95,52 +107,82 @@ TrainPage::TrainPage(EngineController* engine, AppSettings* settings, QWidget* p
     m_method->addItem(tr("LoRA (small adapters, merged on export)"), QStringLiteral("lora"));
     m_method->addItem(tr("State tuning (tiny artefact)"), QStringLiteral("state"));
     form->addRow(tr("Method:"), m_method);
-
-    m_steps = new QSpinBox(this);
-    m_steps->setObjectName(QStringLiteral("stepsSpin"));
-    m_steps->setRange(1, 10000000);
-    m_steps->setValue(1000);
-    form->addRow(tr("Steps:"), m_steps);
-    m_lr = new QDoubleSpinBox(this);
-    m_lr->setObjectName(QStringLiteral("lrSpin"));
-    m_lr->setDecimals(6);
-    m_lr->setRange(1e-6, 1.0);
-    m_lr->setSingleStep(1e-4);
-    m_lr->setValue(1e-3);
-    form->addRow(tr("Learning rate:"), m_lr);
     m_runDir = new QLineEdit(this);
     m_runDir->setObjectName(QStringLiteral("runDirEdit"));
     m_runDir->setPlaceholderText(tr("Run folder (empty: a new one in the data folder)"));
     form->addRow(tr("Run folder:"), m_runDir);
+    // The plan in words, before Start: how long, how much of the data, when it stops.
+    m_planLabel = new QLabel(this);
+    m_planLabel->setObjectName(QStringLiteral("planLabel"));
+    m_planLabel->setWordWrap(true);
+    m_planLabel->setAccessibleName(tr("Training plan"));
+    form->addRow(tr("Plan:"), m_planLabel);
     top->addLayout(form, 2);
 
-    // The rest, with defaults that suit a CPU and the demo-sized datasets.
+    // The rest: defaults come from the data and this machine (the plan); here they can be overridden.
     m_advanced = new QGroupBox(tr("Advanced"), this);
+    m_advanced->setObjectName(QStringLiteral("advancedBox"));
     m_advanced->setCheckable(true);
     m_advanced->setChecked(false);
     auto* adv = new QFormLayout(m_advanced);
+    m_lengthMode = new QComboBox(m_advanced);
+    m_lengthMode->setObjectName(QStringLiteral("lengthMode"));
+    m_lengthMode->addItem(tr("Planned from the data and this computer"), QStringLiteral("plan"));
+    m_lengthMode->addItem(tr("A number of steps"), QStringLiteral("steps"));
+    m_lengthMode->addItem(tr("A number of passes over the data"), QStringLiteral("epochs"));
+    adv->addRow(tr("Length:"), m_lengthMode);
+    m_steps = new QSpinBox(m_advanced);
+    m_steps->setObjectName(QStringLiteral("stepsSpin"));
+    m_steps->setRange(1, 10000000);
+    m_steps->setValue(300);
+    adv->addRow(tr("Steps:"), m_steps);
+    m_epochs = new QSpinBox(m_advanced);
+    m_epochs->setObjectName(QStringLiteral("epochsSpin"));
+    m_epochs->setRange(1, 100000);
+    m_epochs->setValue(3);
+    adv->addRow(tr("Passes:"), m_epochs);
+    m_patience = new QSpinBox(m_advanced);
+    m_patience->setObjectName(QStringLiteral("patienceSpin"));
+    // -1 = the engine's default (on for planned runs, off for a fixed length), as the CLI's.
+    m_patience->setRange(-1, 1000);
+    m_patience->setSpecialValueText(tr("default"));
+    m_patience->setValue(-1);
+    m_patience->setToolTip(tr("Stop early after this many validations without improvement (the best model is kept); "
+                              "0 = never. Default: %1 for a planned run.")
+                               .arg(pm::train::defaultPatience()));
+    adv->addRow(tr("Stop early after (validations):"), m_patience);
+    m_lr = new QDoubleSpinBox(m_advanced);
+    m_lr->setObjectName(QStringLiteral("lrSpin"));
+    m_lr->setDecimals(6);
+    m_lr->setRange(0.0, 1.0);
+    m_lr->setSingleStep(1e-5);
+    m_lr->setValue(0.0);   // 0 = the engine's default for this method
+    adv->addRow(tr("Learning rate:"), m_lr);
     m_batch = new QSpinBox(m_advanced);
     m_batch->setObjectName(QStringLiteral("batchSpin"));
     m_batch->setRange(1, 1024);
-    m_batch->setValue(8);
+    m_batch->setValue(pm::train::TrainChoices{}.batchSize);
     adv->addRow(tr("Batch size:"), m_batch);
     m_ctx = new QSpinBox(m_advanced);
     m_ctx->setObjectName(QStringLiteral("ctxSpin"));
     m_ctx->setRange(16, 65536);
-    m_ctx->setValue(256);
+    m_ctx->setValue(pm::train::TrainChoices{}.ctxLen);
     adv->addRow(tr("Context length (tokens):"), m_ctx);
     m_validateEvery = new QSpinBox(m_advanced);
     m_validateEvery->setObjectName(QStringLiteral("validateSpin"));
     m_validateEvery->setRange(0, 1000000);
-    m_validateEvery->setValue(100);
+    m_validateEvery->setSpecialValueText(tr("planned"));
+    m_validateEvery->setValue(0);
     adv->addRow(tr("Validate every (steps):"), m_validateEvery);
     m_loraRank = new QSpinBox(m_advanced);
+    m_loraRank->setObjectName(QStringLiteral("loraRankSpin"));
     m_loraRank->setRange(1, 1024);
-    m_loraRank->setValue(16);
+    m_loraRank->setValue(pm::train::TrainChoices{}.loraRank);
     adv->addRow(tr("LoRA rank:"), m_loraRank);
     m_seed = new QSpinBox(m_advanced);
+    m_seed->setObjectName(QStringLiteral("trainSeedSpin"));
     m_seed->setRange(0, 1 << 30);
-    m_seed->setValue(1);
+    m_seed->setValue(int(pm::train::TrainChoices{}.seed));
     adv->addRow(tr("Seed:"), m_seed);
     m_continuation = new QCheckBox(tr("Loss on continuations only"), m_advanced);
     adv->addRow(m_continuation);
@@ -156,23 +198,36 @@ TrainPage::TrainPage(EngineController* engine, AppSettings* settings, QWidget* p
     auto* buttons = new QHBoxLayout;
     m_startButton = new QPushButton(tr("Start"), this);
     m_startButton->setObjectName(QStringLiteral("startButton"));
+    m_startButton->setAccessibleName(tr("Start training"));
     m_pauseButton = new QPushButton(tr("Pause"), this);
     m_pauseButton->setObjectName(QStringLiteral("pauseButton"));
+    m_pauseButton->setAccessibleName(tr("Pause training"));
     m_pauseButton->setCheckable(true);
     m_stopButton = new QPushButton(tr("Stop"), this);
     m_stopButton->setObjectName(QStringLiteral("stopButton"));
+    m_stopButton->setAccessibleName(tr("Stop training"));
+    m_tryButton = new QPushButton(tr("Try the current model"), this);
+    m_tryButton->setObjectName(QStringLiteral("tryModelButton"));
+    m_tryButton->setToolTip(tr("Opens Generate with the newest model of this run; training goes on"));
     m_resumeButton = new QPushButton(tr("Resume a run…"), this);
+    m_resumeButton->setAccessibleName(tr("Resume a run"));
     m_openButton = new QPushButton(tr("Open a run…"), this);
-    for (QPushButton* b : {m_startButton, m_pauseButton, m_stopButton, m_resumeButton, m_openButton}) buttons->addWidget(b);
+    m_openButton->setAccessibleName(tr("Open a run"));
+    for (QPushButton* b : {m_startButton, m_pauseButton, m_stopButton, m_tryButton, m_resumeButton, m_openButton})
+        buttons->addWidget(b);
     m_progress = new QProgressBar(this);
     m_progress->setObjectName(QStringLiteral("trainProgress"));
+    m_progress->setAccessibleName(tr("Training progress"));
     buttons->addWidget(m_progress, 1);
     layout->addLayout(buttons);
     m_status = new QLabel(this);
     m_status->setObjectName(QStringLiteral("trainStatus"));
+    m_status->setAccessibleName(tr("Training status"));
     layout->addWidget(m_status);
 
     m_plot->setObjectName(QStringLiteral("lossPlot"));
+    m_plot->setAccessibleName(tr("Loss curves"));
+    m_plot->setAccessibleDescription(tr("Training loss, smoothed training loss and validation loss per step, with the learning rate"));
     m_plot->setMinimumHeight(240);
     m_plot->xAxis->setLabel(tr("Step"));
     m_plot->yAxis->setLabel(tr("Loss (nats per token)"));
@@ -194,6 +249,7 @@ TrainPage::TrainPage(EngineController* engine, AppSettings* settings, QWidget* p
 
     m_log = new QPlainTextEdit(this);
     m_log->setObjectName(QStringLiteral("trainLog"));
+    m_log->setAccessibleName(tr("Training log"));
     m_log->setReadOnly(true);
     m_log->setMaximumBlockCount(2000);
     m_log->setMaximumHeight(110);
@@ -204,7 +260,22 @@ TrainPage::TrainPage(EngineController* engine, AppSettings* settings, QWidget* p
     bottom->addWidget(m_samples, 2);
     layout->addLayout(bottom);
 
-    connect(browse, &QPushButton::clicked, this, [this] {
+    // Plans are measured (a few seconds of real training steps), so settle the controls first.
+    m_planTimer = new QTimer(this);
+    m_planTimer->setSingleShot(true);
+    m_planTimer->setInterval(400);
+    connect(m_planTimer, &QTimer::timeout, this, [this] {
+        if (!m_engine || isRunning() || m_dataset.isEmpty() || m_lengthMode->currentData().toString() != QLatin1String("plan")) return;
+        if (m_planJob) m_engine->cancel(m_planJob);
+        pm::train::TrainConfig c = currentConfig();
+        c.steps = 0;
+        c.epochs = 0;
+        m_planFor = planKey();
+        m_planJob = m_engine->requestTrainingPlan(c);
+        m_planLabel->setText(tr("Measuring this computer's speed…"));
+    });
+
+    connect(m_browse, &QPushButton::clicked, this, [this] {
         const QString f = QFileDialog::getOpenFileName(this, tr("Model to fine-tune"), m_settings ? m_settings->dataFolder() : QString(),
                                                        tr("Models (*.safetensors *.pth)"));
         if (!f.isEmpty()) m_basePath->setText(f), m_baseChoice->setCurrentIndex(m_baseChoice->findData(QStringLiteral("file")));
@@ -213,16 +284,32 @@ TrainPage::TrainPage(EngineController* engine, AppSettings* settings, QWidget* p
         const QString kind = m_baseChoice->currentData().toString();
         const bool isNew = kind == QLatin1String("new");
         m_basePath->setEnabled(kind == QLatin1String("file"));
+        m_browse->setEnabled(kind != QLatin1String("bundled") || m_bundledBase.isEmpty());
         m_preset->setEnabled(isNew);
         m_deepEmbed->setEnabled(isNew);
-        // Fine-tuning wants small rates; a new model learns at 1e-3.
-        m_lr->setValue(isNew ? 1e-3 : 1e-5);
+        updateLearningRateHint();
+        requestPlan();
     };
     connect(m_baseChoice, &QComboBox::currentIndexChanged, this, onBaseChoice);
+    connect(m_method, &QComboBox::currentIndexChanged, this, [this] {
+        updateLearningRateHint();
+        requestPlan();
+    });
+    connect(m_lengthMode, &QComboBox::currentIndexChanged, this, [this] {
+        updateLengthControls();
+        requestPlan();
+    });
+    for (QSpinBox* s : {m_batch, m_ctx}) connect(s, &QSpinBox::valueChanged, this, &TrainPage::requestPlan);
+    for (QSpinBox* s : {m_steps, m_epochs}) connect(s, &QSpinBox::valueChanged, this, &TrainPage::updateLengthControls);
+    connect(m_preset, &QComboBox::currentIndexChanged, this, &TrainPage::requestPlan);
+    connect(m_basePath, &QLineEdit::editingFinished, this, &TrainPage::requestPlan);
     onBaseChoice();
+    updateLengthControls();
     connect(m_startButton, &QPushButton::clicked, this, &TrainPage::start);
     connect(m_pauseButton, &QPushButton::toggled, this, &TrainPage::setPaused);
     connect(m_stopButton, &QPushButton::clicked, this, &TrainPage::stop);
+    connect(m_tryButton, &QPushButton::clicked, this, &TrainPage::tryCurrentModel);
+    connect(m_runDir, &QLineEdit::textChanged, this, &TrainPage::updateButtons);
     connect(m_resumeButton, &QPushButton::clicked, this, [this] {
         const QString d = QFileDialog::getExistingDirectory(this, tr("Run folder to resume"), m_settings ? m_settings->dataFolder() : QString());
         if (!d.isEmpty()) resumeRun(d);
@@ -232,8 +319,11 @@ TrainPage::TrainPage(EngineController* engine, AppSettings* settings, QWidget* p
         if (!d.isEmpty() && !loadRun(d)) log(tr("No metrics.jsonl in %1").arg(d));
     });
     if (m_engine) {
-        connect(m_engine->worker(), &EngineWorker::trainingEvent, this, &TrainPage::onEvent);
-        connect(m_engine->worker(), &EngineWorker::trainingFinished, this, &TrainPage::onFinished);
+        connect(m_engine, &EngineController::trainingEvent, this, &TrainPage::onEvent);
+        connect(m_engine, &EngineController::trainingFinished, this, &TrainPage::onFinished);
+        connect(m_engine, &EngineController::trainingPlanned, this, &TrainPage::onPlanned);
+        connect(m_engine, &EngineController::jobFinished, this, &TrainPage::onJobFinished);
+        connect(m_engine, &EngineController::jobsChanged, this, &TrainPage::updateButtons);
     }
     updateButtons();
 }
@@ -242,29 +332,50 @@ void TrainPage::setDataset(const QString& directory) {
     m_dataset = directory;
     m_datasetLabel->setText(QDir::toNativeSeparators(directory));
     updateButtons();
+    requestPlan();
 }
 
-pm::train::TrainConfig TrainPage::currentConfig() const {
-    pm::train::TrainConfig c;
+void TrainPage::updateLengthControls() {
+    const QString mode = m_lengthMode->currentData().toString();
+    m_steps->setEnabled(mode == QLatin1String("steps"));
+    m_epochs->setEnabled(mode == QLatin1String("epochs"));
+    if (mode != QLatin1String("plan")) {
+        m_planLabel->setText(mode == QLatin1String("steps") ? tr("%n step(s), as set under Advanced.", nullptr, m_steps->value())
+                                                            : tr("%n pass(es) over the data, as set under Advanced.", nullptr, m_epochs->value()));
+    }
+}
+
+void TrainPage::updateLearningRateHint() {
+    // The default shown is the engine's, so the page never disagrees with the CLI.
+    pm::train::Method method = pm::train::Method::Full;
+    pm::train::parseMethod(m_method->currentData().toString().toStdString(), &method);
+    const bool isNew = m_baseChoice->currentData().toString() == QLatin1String("new");
+    m_lr->setSpecialValueText(tr("default (%1)").arg(pm::train::defaultLearningRate(isNew, method), 0, 'g', 3));
+}
+
+pm::train::TrainChoices TrainPage::currentChoices() const {
+    pm::train::TrainChoices c;
     c.datasetDir = m_dataset.toStdString();
     const QString kind = m_baseChoice->currentData().toString();
     if (kind == QLatin1String("file")) c.baseModel = m_basePath->text().toStdString();
     if (kind == QLatin1String("bundled")) c.baseModel = m_bundledBase.toStdString();
     c.preset = m_preset->currentText().toStdString();
-    c.deepEmbed = m_deepEmbed->isChecked();
+    c.deepEmbed = kind == QLatin1String("new") && m_deepEmbed->isChecked();
     pm::train::parseMethod(m_method->currentData().toString().toStdString(), &c.method);
     c.loraRank = m_loraRank->value();
-    c.loraAlpha = 2.0 * m_loraRank->value();
-    c.steps = m_steps->value();
-    c.optim.lr = m_lr->value();
-    c.optim.lrFinal = m_lr->value() / 10;
-    c.batch.batchSize = m_batch->value();
-    c.batch.ctxLen = m_ctx->value();
-    c.batch.seed = std::uint64_t(m_seed->value());
-    c.batch.lossMode = m_continuation->isChecked() ? pm::train::LossMode::Continuation : pm::train::LossMode::AllTokens;
+    c.lr = m_lr->value();   // 0 = the default for the method
+    const QString mode = m_lengthMode->currentData().toString();
+    if (mode == QLatin1String("steps")) c.steps = m_steps->value();
+    if (mode == QLatin1String("epochs")) c.epochs = m_epochs->value();
+    c.patience = m_patience->value();
+    c.batchSize = m_batch->value();
+    c.ctxLen = m_ctx->value();
+    c.seed = std::uint64_t(m_seed->value());
+    c.continuation = m_continuation->isChecked();
     c.validateEvery = m_validateEvery->value();
-    c.device = m_settings ? m_settings->device().section(QLatin1Char(':'), 0, 0).toStdString() : "auto";
-    QString run = m_runDir->text();
+    // The device exactly as set ("cuda:1" stays "cuda:1"); the trainer resolves it.
+    c.device = m_settings ? m_settings->device().toStdString() : std::string("auto");
+    QString run = m_runDir->text().trimmed();
     if (run.isEmpty()) {
         const QString base = m_settings ? m_settings->dataFolder() : QDir::tempPath();
         run = QDir(base).filePath(QStringLiteral("runs/run-") + QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss")));
@@ -273,12 +384,75 @@ pm::train::TrainConfig TrainPage::currentConfig() const {
     return c;
 }
 
+pm::train::TrainConfig TrainPage::currentConfig() const { return pm::train::makeTrainConfig(currentChoices()); }
+
+QString TrainPage::planKey() const {
+    pm::train::TrainConfig c = currentConfig();
+    c.runDir.clear();
+    c.steps = 0;
+    c.epochs = 0;
+    return QString::fromStdString(pm::train::trainConfigJson(c));
+}
+
+void TrainPage::requestPlan() {
+    if (m_planTimer && m_lengthMode && m_lengthMode->currentData().toString() == QLatin1String("plan")) m_planTimer->start();
+}
+
+QString TrainPage::planText() const { return m_planLabel->text(); }
+
+QString TrainPage::planSentence(const pm::train::TrainPlan& p) const {
+    const int minutes = std::max(1, int(std::lround(p.estimatedSeconds / 60.0)));
+    const QString when = tr("about %n minute(s) on this computer", nullptr, minutes);
+    const QString what = p.passes >= 0.995
+                             ? tr("%1 passes over %2 tokens").arg(p.passes, 0, 'f', p.passes < 10 ? 1 : 0).arg(count(p.tokensPerPass))
+                             : tr("%1 % of one pass over %2 tokens").arg(int(std::lround(p.passes * 100))).arg(count(p.tokensPerPass));
+    QString s = tr("%1: %2 (%n step(s))", nullptr, int(std::min<std::int64_t>(p.steps, INT_MAX))).arg(when, what);
+    if (p.patience > 0) s += tr(", stops early when validation stops improving");
+    if (p.timeCapped) s += tr("; shortened to fit the time budget");
+    return s + QLatin1Char('.');
+}
+
+void TrainPage::showPlan(const pm::train::TrainPlan& plan) {
+    if (!plan.ok) {
+        m_planLabel->setText(tr("No plan: %1").arg(QString::fromStdString(plan.error)));
+        return;
+    }
+    m_planLabel->setText(planSentence(plan));
+    m_planLabel->setToolTip(tr("Measured: %1 tokens/s on %2").arg(plan.tokensPerSecond, 0, 'f', 0).arg(QString::fromStdString(plan.device)));
+}
+
+void TrainPage::onPlanned(quint64 job, const pm::train::TrainPlan& plan) {
+    if (job != m_planJob) return;   // an older plan, for settings since changed
+    m_planJob = 0;
+    m_plan = plan;
+    if (m_lengthMode->currentData().toString() == QLatin1String("plan")) showPlan(plan);
+    emit planReady(plan.ok);
+}
+
+void TrainPage::onJobFinished(const pm::app::JobInfo& job, pm::app::JobEnd end, const QString& message) {
+    if (job.id == m_planJob) {
+        // Cancelled, or failed before it could report (e.g. the base model file is missing).
+        m_planJob = 0;
+        if (end == JobEnd::Failed) m_planLabel->setText(tr("No plan: %1").arg(message));
+        if (end != JobEnd::Cancelled || m_planLabel->text() == tr("Measuring this computer's speed…")) emit planReady(false);
+    }
+}
+
 void TrainPage::launch(pm::train::TrainConfig config) {
-    if (!m_engine || m_running) return;
-    m_running = true;
+    if (!m_engine || isRunning()) return;
+    if (m_planJob) {
+        m_engine->cancel(m_planJob);   // Start does not wait for a probe: the trainer plans itself
+        m_planJob = 0;
+    }
+    const quint64 job = m_engine->requestTraining(config);
+    if (job == 0) {
+        log(m_engine->lastRefusal());
+        return;
+    }
+    m_trainJob = job;
+    m_lastStep = 0;
     m_activeRun = QString::fromStdString(config.runDir);
     m_pauseButton->setChecked(false);
-    m_engine->requestTraining(config);
     updateButtons();
     emit runStarted(m_activeRun);
 }
@@ -288,9 +462,13 @@ void TrainPage::start() {
         log(tr("Choose a dataset first (Dataset page)."));
         return;
     }
+    pm::train::TrainConfig config = currentConfig();
+    // The plan shown is the plan run, when it was made for exactly these settings; otherwise
+    // the trainer measures and plans itself (config.steps == 0).
+    if (config.steps == 0 && config.epochs == 0 && m_plan.ok && m_planFor == planKey()) pm::train::applyPlan(m_plan, &config);
     clearCurves();
     m_samples->clear();
-    launch(currentConfig());
+    launch(config);
 }
 
 void TrainPage::resumeRun(const QString& runDir) {
@@ -302,18 +480,37 @@ void TrainPage::resumeRun(const QString& runDir) {
 }
 
 void TrainPage::setPaused(bool paused) {
-    if (m_engine) m_engine->pauseTraining(paused);
+    if (m_engine && m_trainJob) m_engine->pauseTraining(m_trainJob, paused);
     m_pauseButton->setText(paused ? tr("Resume") : tr("Pause"));
-    if (m_running) log(paused ? tr("Paused.") : tr("Resumed."));
+    m_pauseButton->setAccessibleName(paused ? tr("Resume training") : tr("Pause training"));
+    if (isRunning()) log(paused ? tr("Paused.") : tr("Resumed."));
 }
 
 void TrainPage::stop() {
-    if (!m_running || !m_engine) return;
-    m_engine->stopTraining();
-    m_engine->pauseTraining(false);
+    if (!isRunning() || !m_engine) return;
+    m_engine->cancel(m_trainJob);   // this run only; it checkpoints first
     log(tr("Stopping after the current step (a checkpoint is written)…"));
 }
 
+void TrainPage::tryCurrentModel() {
+    if (isRunning()) {
+        // The trainer writes its current weights at its next step; onEvent(Exported) opens Generate.
+        m_auditionPending = true;
+        m_engine->exportTrainingModel(m_trainJob);
+        m_tryButton->setEnabled(false);
+        log(tr("Saving the current model for you to try (training goes on)…"));
+        return;
+    }
+    const QString run = m_activeRun.isEmpty() ? m_runDir->text().trimmed() : m_activeRun;
+    for (const char* name : {"model-best.safetensors", "model-latest.safetensors", "model-final.safetensors"}) {
+        const QString path = QDir(run).filePath(QLatin1String(name));
+        if (QFileInfo::exists(path)) {
+            emit auditionRequested(path, m_lastStep);
+            return;
+        }
+    }
+    log(tr("This run has no model yet."));
+}
 void TrainPage::clearCurves() {
     for (int g = 0; g < m_plot->graphCount(); ++g) m_plot->graph(g)->data()->clear();
     m_smoothed = -1;
@@ -331,8 +528,13 @@ void TrainPage::addTrainPoint(double step, double loss, double lr) {
 void TrainPage::addValidationPoint(double step, double loss) { m_plot->graph(ValLoss)->addData(step, loss); }
 
 void TrainPage::onEvent(const pm::train::TrainEvent& e) {
+    if (!isRunning()) return;   // another run's events (e.g. a CLI run is not reported here)
     using K = pm::train::TrainEvent::Kind;
     switch (e.kind) {
+    case K::Planned:
+        log(tr("Plan: %1").arg(QString::fromStdString(e.message)));
+        m_planLabel->setText(QString::fromStdString(e.message));
+        break;
     case K::Started:
         log(tr("Training: %1").arg(QString::fromStdString(e.message)));
         m_progress->setRange(0, int(std::min<std::int64_t>(e.totalSteps, INT_MAX)));
@@ -341,6 +543,7 @@ void TrainPage::onEvent(const pm::train::TrainEvent& e) {
         log(tr("Resumed at step %1 from %2").arg(e.step).arg(QString::fromStdString(e.path)));
         break;
     case K::Step:
+        m_lastStep = e.step;
         addTrainPoint(double(e.step), e.loss, e.lr);
         m_progress->setMaximum(int(std::min<std::int64_t>(e.totalSteps, INT_MAX)));
         m_progress->setValue(int(std::min<std::int64_t>(e.step, INT_MAX)));
@@ -374,6 +577,14 @@ void TrainPage::onEvent(const pm::train::TrainEvent& e) {
     case K::Warning:
         log(tr("Warning: %1").arg(QString::fromStdString(e.message)));
         break;
+    case K::Exported:
+        log(tr("Step %1: the current model is saved as %2").arg(e.step).arg(QString::fromStdString(e.path)));
+        if (m_auditionPending) {
+            m_auditionPending = false;
+            emit auditionRequested(QString::fromStdString(e.path), e.step);
+        }
+        updateButtons();
+        break;
     case K::Finished:
         log(tr("Model saved: %1").arg(QString::fromStdString(e.path)));
         break;
@@ -381,11 +592,20 @@ void TrainPage::onEvent(const pm::train::TrainEvent& e) {
 }
 
 void TrainPage::onFinished(const pm::train::TrainResult& r) {
-    m_running = false;
-    if (r.ok) log(r.stopped ? tr("Stopped at step %1.").arg(r.step) : tr("Finished at step %1.").arg(r.step));
-    else log(tr("Training failed: %1").arg(QString::fromStdString(r.error)));
+    if (!isRunning()) return;
+    m_trainJob = 0;
+    m_auditionPending = false;
+    if (!r.ok)
+        log(tr("Training failed: %1").arg(QString::fromStdString(r.error)));
+    else if (r.earlyStopped)
+        log(tr("Stopped early at step %1: validation stopped improving. The best model (step %2) is kept as model-best.safetensors.")
+                .arg(r.step)
+                .arg(r.bestStep));
+    else
+        log(r.stopped ? tr("Stopped at step %1.").arg(r.step) : tr("Finished at step %1.").arg(r.step));
     updateButtons();
     emit runEnded(r.ok);
+    requestPlan();
 }
 
 bool TrainPage::loadRun(const QString& runDir) {
@@ -409,6 +629,7 @@ bool TrainPage::loadRun(const QString& runDir) {
     m_plot->rescaleAxes();
     m_plot->replot(QCustomPlot::rpQueuedReplot);
     m_runDir->setText(runDir);
+    if (!isRunning()) m_activeRun = runDir;
     m_samples->loadRun(runDir);
     log(tr("Opened run %1 (%2 steps).").arg(QDir::toNativeSeparators(runDir)).arg(train.size()));
     return true;
@@ -419,11 +640,20 @@ void TrainPage::log(const QString& line) {
 }
 
 void TrainPage::updateButtons() {
-    m_startButton->setEnabled(!m_running && !m_dataset.isEmpty());
-    m_resumeButton->setEnabled(!m_running && !m_dataset.isEmpty());
-    m_openButton->setEnabled(!m_running);
-    m_pauseButton->setEnabled(m_running);
-    m_stopButton->setEnabled(m_running);
+    const bool running = isRunning();
+    // The one conflict: two trainings writing into one run folder (the demo's included).
+    const QString run = m_runDir->text().trimmed();
+    const bool folderBusy = !running && m_engine && !run.isEmpty() && m_engine->isRunDirBusy(run);
+    m_startButton->setEnabled(!running && !m_dataset.isEmpty() && !folderBusy);
+    m_startButton->setToolTip(folderBusy ? tr("Another training is writing to this run folder") : QString());
+    m_resumeButton->setEnabled(!running && !m_dataset.isEmpty());
+    m_openButton->setEnabled(!running);
+    m_pauseButton->setEnabled(running);
+    m_stopButton->setEnabled(running);
+    const QString shownRun = m_activeRun.isEmpty() ? run : m_activeRun;
+    const bool haveModel = !shownRun.isEmpty() && (QFileInfo::exists(QDir(shownRun).filePath(QStringLiteral("model-best.safetensors"))) ||
+                                                   QFileInfo::exists(QDir(shownRun).filePath(QStringLiteral("model-final.safetensors"))));
+    m_tryButton->setEnabled((running && !m_auditionPending) || (!running && haveModel));
 }
 
 }  // namespace pm::app

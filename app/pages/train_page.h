@@ -1,9 +1,14 @@
-// Page 2: training. Settings (base model or a new one, method, a few essentials, an Advanced
-// box), Start / Pause / Stop, live loss curves (raw, smoothed, validation; LR on the right axis),
-// throughput, ETA and an event log. Everything arrives as plain structs from the engine thread.
+// Page 2: training. Settings (base model or a new one, method, an Advanced box), the plan in
+// words before Start (from a short measured throughput probe), Start / Pause / Stop, live loss
+// curves (raw, smoothed, validation; LR on the right axis), throughput, ETA, an event log, the
+// per-checkpoint samples, and "Try the current model", which opens Generate with the run's
+// newest weights while training goes on. Everything arrives as plain structs from the engine.
 #pragma once
 
+#include "train/train_defaults.h"
+#include "train/train_plan.h"
 #include "train/trainer.h"
+#include "worker/engine_jobs.h"
 
 #include <QString>
 #include <QWidget>
@@ -18,6 +23,7 @@ class QPlainTextEdit;
 class QProgressBar;
 class QPushButton;
 class QSpinBox;
+class QTimer;
 class QCustomPlot;
 
 namespace pm::app {
@@ -32,9 +38,15 @@ public:
     TrainPage(EngineController* engine, AppSettings* settings, QWidget* parent = nullptr);
     QCustomPlot* lossPlot() const { return m_plot; }
 
-    // The run the current settings describe (what Start hands to the engine).
+    // What the controls say, in the words every front end shares (train_defaults.h)...
+    pm::train::TrainChoices currentChoices() const;
+    // ...and the run that Start hands to the engine (makeTrainConfig of the choices).
     pm::train::TrainConfig currentConfig() const;
-    bool isRunning() const { return m_running; }
+    bool isRunning() const { return m_trainJob != 0; }
+    quint64 trainingJob() const { return m_trainJob; }
+    // The last plan shown ("" while none); planReady fires when one arrives.
+    QString planText() const;
+    const pm::train::TrainPlan& plan() const { return m_plan; }
     // Shows a finished or interrupted run's curves again from RUN_DIR/metrics.jsonl.
     bool loadRun(const QString& runDir);
 
@@ -44,19 +56,34 @@ public slots:
     void resumeRun(const QString& runDir);
     void setPaused(bool paused);
     void stop();
+    // Opens Generate with this run's newest model: a running run exports its current weights
+    // (training goes on); an ended one offers its best (else final) model.
+    void tryCurrentModel();
+    // Asks for a fresh plan of the current choices (debounced; the probe runs on the training lane).
+    void requestPlan();
 
 signals:
     void runStarted(const QString& runDir);
     void runEnded(bool ok);
+    void planReady(bool ok);
+    // "Try the current model": the main window opens the Generate page with this model.
+    void auditionRequested(const QString& modelPath, qint64 step);
 
 private:
     void onEvent(const pm::train::TrainEvent& e);
     void onFinished(const pm::train::TrainResult& r);
+    void onPlanned(quint64 job, const pm::train::TrainPlan& plan);
+    void onJobFinished(const pm::app::JobInfo& job, pm::app::JobEnd end, const QString& message);
+    void showPlan(const pm::train::TrainPlan& plan);
+    QString planSentence(const pm::train::TrainPlan& plan) const;
+    QString planKey() const;   // the config a plan was made for, without the run folder
     void addTrainPoint(double step, double loss, double lr);
     void addValidationPoint(double step, double loss);
     void clearCurves();
     void log(const QString& line);
     void updateButtons();
+    void updateLengthControls();
+    void updateLearningRateHint();
     void launch(pm::train::TrainConfig config);
 
     EngineController* m_engine;
@@ -66,14 +93,19 @@ private:
     QLabel* m_datasetLabel;
     QComboBox* m_baseChoice;
     QLineEdit* m_basePath;
+    QPushButton* m_browse;
     QComboBox* m_preset;
     QCheckBox* m_deepEmbed;
     QComboBox* m_method;
+    QLabel* m_planLabel;
+    QGroupBox* m_advanced;
+    QComboBox* m_lengthMode;
     QSpinBox* m_steps;
+    QSpinBox* m_epochs;
+    QSpinBox* m_patience;
     QDoubleSpinBox* m_lr;
     QSpinBox* m_batch;
     QSpinBox* m_ctx;
-    QGroupBox* m_advanced;
     QSpinBox* m_validateEvery;
     QSpinBox* m_loraRank;
     QSpinBox* m_seed;
@@ -82,6 +114,7 @@ private:
     QPushButton* m_startButton;
     QPushButton* m_pauseButton;
     QPushButton* m_stopButton;
+    QPushButton* m_tryButton;
     QPushButton* m_resumeButton;
     QPushButton* m_openButton;
     QProgressBar* m_progress;
@@ -89,12 +122,17 @@ private:
     QCustomPlot* m_plot;
     QPlainTextEdit* m_log;
     SampleListWidget* m_samples;
+    QTimer* m_planTimer;
     QString m_bundledBase;   // "" when this installation ships no base model
 
-    bool m_running = false;
+    quint64 m_trainJob = 0;       // the running training's job id (0 = none)
+    quint64 m_planJob = 0;        // the plan being measured (0 = none)
+    pm::train::TrainPlan m_plan;  // the last plan that arrived
+    QString m_planFor;            // planKey() it was made for
+    bool m_auditionPending = false;   // "Try the current model" waits for the trainer's export
     double m_smoothed = -1;
-    double m_valMin = 1e300, m_valMax = -1e300;
     QString m_activeRun;
+    std::int64_t m_lastStep = 0;
 };
 
 }  // namespace pm::app

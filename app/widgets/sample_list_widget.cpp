@@ -1,8 +1,7 @@
 #include "widgets/sample_list_widget.h"
 
 #include "midi/midi_reader.h"
-#include "playback/open_output.h"
-#include "playback/playback_scheduler.h"
+#include "playback/player.h"
 #include "settings/app_settings.h"
 
 #include <QDir>
@@ -22,32 +21,38 @@ constexpr int kPathRole = Qt::UserRole;
 }
 
 SampleListWidget::SampleListWidget(AppSettings* settings, QWidget* parent)
-    : QWidget(parent), m_settings(settings), m_clock(std::make_unique<pm::play::SteadyPlaybackClock>()) {
+    : QWidget(parent), m_settings(settings), m_player(std::make_unique<pm::play::Player>()) {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(new QLabel(tr("Samples"), this));
+    auto* title = new QLabel(tr("Samples"), this);
+    layout->addWidget(title);
     m_list = new QListWidget(this);
     m_list->setObjectName(QStringLiteral("sampleList"));
+    m_list->setAccessibleName(tr("Samples written at checkpoints"));
+    title->setBuddy(m_list);
     layout->addWidget(m_list, 1);
     auto* buttons = new QHBoxLayout;
     m_play = new QPushButton(tr("Play"), this);
     m_play->setObjectName(QStringLiteral("playSample"));
+    m_play->setAccessibleName(tr("Play the sample"));
     m_stop = new QPushButton(tr("Stop"), this);
     m_stop->setObjectName(QStringLiteral("stopSample"));
+    m_stop->setAccessibleName(tr("Stop the sample"));
     buttons->addWidget(m_play);
     buttons->addWidget(m_stop);
     layout->addLayout(buttons);
     m_status = new QLabel(this);
     m_status->setWordWrap(true);
+    m_status->setAccessibleName(tr("Sample playback status"));
     layout->addWidget(m_status);
 
     // The scheduler stops by itself at the end of the piece; this notices it for the buttons.
     m_poll = new QTimer(this);
     m_poll->setInterval(200);
     connect(m_poll, &QTimer::timeout, this, [this] {
-        if (m_scheduler && !m_scheduler->playing()) {
-            if (!m_scheduler->error().empty())
-                m_status->setText(tr("Playback stopped: %1").arg(QString::fromStdString(m_scheduler->error())));
+        if (!m_player->playing()) {
+            if (!m_player->error().empty())
+                m_status->setText(tr("Playback stopped: %1").arg(QString::fromStdString(m_player->error())));
             stop();
         }
     });
@@ -97,20 +102,19 @@ bool SampleListWidget::playSelected() {
         m_status->setText(tr("Cannot read %1: %2").arg(QFileInfo(path).fileName(), QString::fromStdString(file.error().toString())));
         return false;
     }
-    // The configured port, else the built-in piano (an empty port name).
+    // The configured port; the player falls back to the built-in piano and says so.
     std::string error;
     const std::string port = m_settings ? m_settings->midiOutput().toStdString() : std::string();
-    m_output = pm::play::openLiveOutput(port, std::string(), &error);
-    if (!m_output && !port.empty()) m_output = pm::play::openLiveOutput(std::string(), std::string(), &error);
-    if (!m_output) {
+    if (!m_player->open(port, std::string(), &error) || !m_player->playFile(file.value(), 0.0, &error)) {
         m_status->setText(tr("Cannot play: %1").arg(QString::fromStdString(error)));
         return false;
     }
-    m_scheduler = std::make_unique<pm::play::PlaybackScheduler>(*m_output, *m_clock);
-    m_scheduler->append(pm::play::timelineFromFile(file.value()));
-    m_scheduler->markComplete();
-    m_scheduler->play(0.0);
-    m_status->setText(tr("Playing %1").arg(QFileInfo(path).fileName()));
+    // The player's notice (English, with the port's error) goes to the tooltip; the line says it in the user's language.
+    const bool fellBack = !m_player->notice().empty();
+    m_status->setText(fellBack ? tr("Playing %1 on the built-in piano: %2 could not be opened.")
+                                     .arg(QFileInfo(path).fileName(), QString::fromStdString(port))
+                               : tr("Playing %1").arg(QFileInfo(path).fileName()));
+    m_status->setToolTip(QString::fromStdString(m_player->notice()));
     m_poll->start();
     updateButtons();
     return true;
@@ -118,16 +122,15 @@ bool SampleListWidget::playSelected() {
 
 void SampleListWidget::stop() {
     if (m_poll) m_poll->stop();
-    m_scheduler.reset();   // stops and silences the output first
-    m_output.reset();
+    if (m_player) m_player->close();   // stops and silences the output first
     if (m_play) updateButtons();
 }
 
-bool SampleListWidget::playing() const { return m_scheduler && m_scheduler->playing(); }
+bool SampleListWidget::playing() const { return m_player && m_player->playing(); }
 
 void SampleListWidget::updateButtons() {
     m_play->setEnabled(m_list->count() > 0);
-    m_stop->setEnabled(m_scheduler != nullptr);
+    m_stop->setEnabled(m_player->hasScheduler());
 }
 
 }  // namespace pm::app

@@ -16,10 +16,8 @@ class QPushButton;
 class QTimer;
 
 namespace pm::play {
-class MidiOutput;
-class PlaybackScheduler;
-class SteadyPlaybackClock;
-}  // namespace pm::play
+class Player;
+}
 
 namespace pm::app {
 
@@ -52,9 +50,7 @@ private:
     QPushButton* m_stop;
     QLabel* m_status;
     QTimer* m_poll;
-    std::unique_ptr<pm::play::SteadyPlaybackClock> m_clock;
-    std::unique_ptr<pm::play::MidiOutput> m_output;
-    std::unique_ptr<pm::play::PlaybackScheduler> m_scheduler;
+    std::unique_ptr<pm::play::Player> m_player;   // the engine's one "play on this output, with fallback"
 };
 
 }  // namespace pm::app

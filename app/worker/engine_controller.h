@@ -1,14 +1,25 @@
-// Owns the engine thread and its worker; the GUI's only door into the engine.
-// Calls here return at once (they post to the worker); results arrive as the worker's signals.
-// Destroying the controller cancels whatever runs and joins the thread (bounded wait).
+// Owns the engine's lanes (one QThread + EngineWorker each, see engine_jobs.h) and is the GUI's
+// only door into the engine. Every request returns at once with a job id (0 = refused, with the
+// reason in lastRefusal()); results arrive as this object's signals, on the GUI thread.
+//
+// Conflicts are refused here, so every page gets the same rules: two trainings into one run
+// folder, and a dataset build into a dataset that a training (or its plan, or the demo) reads.
+// Pages ask isRunDirBusy()/isDatasetBusy() to disable exactly those actions.
+//
+// Destroying the controller cancels every job and joins the lanes within 2 s; a lane whose job
+// ignores its token is left running (detached, never destroyed while it runs) until the process exits.
 #pragma once
 
+#include "worker/engine_jobs.h"
 #include "worker/engine_worker.h"
 
+#include <QHash>
+#include <QList>
 #include <QObject>
 #include <QThread>
 
-#include <atomic>
+#include <array>
+#include <memory>
 
 namespace pm::app {
 
@@ -18,35 +29,85 @@ public:
     explicit EngineController(QObject* parent = nullptr);
     ~EngineController() override;
 
-    EngineWorker* worker() const { return m_worker; }
-    QThread* thread() const { return m_thread; }
-    bool isRunning() const { return m_thread->isRunning(); }
+    QThread* laneThread(Lane lane) const { return m_lanes[std::size_t(lane)].thread; }
+    EngineWorker* laneWorker(Lane lane) const { return m_lanes[std::size_t(lane)].worker; }
+    bool isRunning() const;   // every lane's thread runs
 
-    void requestSystemInfo();
-    void requestMidiPorts();
-    void requestBlasMeasurement(int millis);
-    void requestDatasetBuild(const pm::dataset::BuildRequest& request);
-    void requestDatasetOpen(const QString& directory);
-    void requestPreview(const QString& path);
-    void requestGeneration(const pm::app::GenerateJob& job);
-    void requestGenerationUndo();
-    // Training: pause/resume and stop act at the trainer's next step (it then checkpoints).
-    void requestTraining(const pm::train::TrainConfig& config);
-    void pauseTraining(bool paused);
-    void stopTraining();
-    // The end-to-end demo; cancel() stops it.
-    void requestDemo(const pm::DemoOptions& options);
+    JobId requestSystemInfo();
+    JobId requestMidiPorts();
+    JobId requestBlasMeasurement(int millis);
+    JobId requestDatasetBuild(const pm::dataset::BuildRequest& request);
+    JobId requestDatasetOpen(const QString& directory);
+    JobId requestPreview(const QString& path);
+    JobId requestGeneration(const pm::app::GenerateJob& job);
+    JobId requestGenerationUndo();
+    JobId requestTraining(const pm::train::TrainConfig& config);
+    // The throughput probe + plan for a run without a step count (trainingPlanned carries the id).
+    JobId requestTrainingPlan(const pm::train::TrainConfig& config);
+    JobId requestDemo(const pm::DemoOptions& options);
 
-    // Asks the running job to stop; it ends at its next checkpoint with `cancelled`.
-    void cancel();
-    // Cancels, quits the thread and waits for it; true when it ended within timeoutMs.
+    // Training controls act at the trainer's next step. exportTrainingModel writes the run's
+    // current weights to RUN/model-latest.safetensors (trainingEvent Exported) without pausing.
+    void pauseTraining(JobId job, bool paused);
+    void exportTrainingModel(JobId job);
+
+    // Cancels exactly this job, queued or running (a queued one then never starts).
+    void cancel(JobId job);
+    void cancelAll();
+    // Cancels everything, quits the lanes and waits for them; true when all ended within timeoutMs.
     bool shutdown(int timeoutMs = 2000);
 
+    QList<JobInfo> jobs() const;                 // queued and running, oldest first
+    bool isJobActive(JobId job) const;           // queued or running
+    bool isRunDirBusy(const QString& runDir) const;
+    bool isDatasetBusy(const QString& datasetDir) const;   // a training, plan or the demo reads it
+    QString lastRefusal() const { return m_lastRefusal; }
+    // Training's intra-op threads now (the core-sharing policy, engine/core/thread_share.h).
+    int trainingThreads() const { return m_trainingThreads; }
+
+signals:
+    void jobQueued(const pm::app::JobInfo& job);
+    void jobStarted(const pm::app::JobInfo& job);
+    void jobFinished(const pm::app::JobInfo& job, pm::app::JobEnd end, const QString& message);
+    void jobsChanged();
+
+    // The lanes' results (see EngineWorker for what each carries).
+    void systemInfoReady(const pm::SystemInfo& info);
+    void midiPortsReady(const pm::MidiPortList& ports);
+    void blasMeasured(double gflops);
+    void datasetProgress(int done, int total, const QString& currentFile);
+    void datasetRows(const pm::app::FileReportBatch& rows);
+    void datasetFinished(const pm::app::DatasetBuildOutcome& outcome);
+    void previewReady(const pm::dataset::NotePreview& preview);
+    void generationChunk(const pm::app::GenerationChunk& chunk);
+    void generationFinished(const pm::app::GenerationOutcome& outcome);
+    void trainingEvent(const pm::train::TrainEvent& event);
+    void trainingFinished(const pm::train::TrainResult& result);
+    void trainingPlanned(pm::app::JobId job, const pm::train::TrainPlan& plan);
+    void demoStage(const pm::DemoStageReport& report);
+    void demoFinished(const pm::DemoResult& result);
+
 private:
-    std::atomic<bool> m_cancel{false};
-    std::shared_ptr<pm::train::TrainControl> m_trainControl = std::make_shared<pm::train::TrainControl>();
-    QThread* m_thread;
-    EngineWorker* m_worker;   // lives on m_thread; deleted there when the thread finishes
+    struct LaneThread {
+        QThread* thread = nullptr;
+        EngineWorker* worker = nullptr;   // lives on `thread`; deleted there when it finishes
+    };
+    JobId submit(JobKind kind, JobInfo info, EngineWorker::Body body, EngineWorker::Skipped skipped = {});
+    bool refuse(const QString& reason);
+    void onJobStarted(const pm::app::JobInfo& job);
+    void onJobFinished(const pm::app::JobInfo& job, pm::app::JobEnd end, const QString& message);
+    void applyThreadPolicy();
+
+    std::array<LaneThread, kLaneCount> m_lanes;
+    QHash<JobId, std::shared_ptr<JobContext>> m_jobs;          // queued and running
+    QList<JobId> m_order;                                      // m_jobs' keys, oldest first
+    QHash<JobId, std::shared_ptr<pm::train::TrainControl>> m_trainControls;
+    JobId m_nextId = 1;
+    QString m_lastRefusal;
+    int m_hardwareThreads = 1;
+    int m_trainingThreads = 1;
+    bool m_shutDown = false;
+    bool m_joined = true;
 };
 
 }  // namespace pm::app

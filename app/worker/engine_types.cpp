@@ -1,5 +1,7 @@
 #include "worker/engine_types.h"
 
+#include "worker/engine_jobs.h"
+
 namespace pm::app {
 
 void registerEngineTypes() {
@@ -14,6 +16,9 @@ void registerEngineTypes() {
     qRegisterMetaType<pm::app::GenerationOutcome>();
     qRegisterMetaType<pm::train::TrainEvent>();
     qRegisterMetaType<pm::train::TrainResult>();
+    qRegisterMetaType<pm::train::TrainPlan>();
+    qRegisterMetaType<pm::app::JobInfo>();
+    qRegisterMetaType<pm::app::JobEnd>();
     qRegisterMetaType<pm::DemoStageReport>();
     qRegisterMetaType<pm::DemoResult>();
 }

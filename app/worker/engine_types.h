@@ -11,6 +11,7 @@
 #include "midi/midi_file.h"
 #include "pipeline/demo.h"
 #include "tokenizer/streaming_decoder.h"
+#include "train/train_plan.h"
 #include "train/trainer.h"
 
 #include <QMetaType>
@@ -83,6 +84,7 @@ Q_DECLARE_METATYPE(pm::app::GenerationChunk)
 Q_DECLARE_METATYPE(pm::app::GenerationOutcome)
 Q_DECLARE_METATYPE(pm::train::TrainEvent)
 Q_DECLARE_METATYPE(pm::train::TrainResult)
+Q_DECLARE_METATYPE(pm::train::TrainPlan)
 Q_DECLARE_METATYPE(pm::DemoStageReport)
 Q_DECLARE_METATYPE(pm::DemoResult)
 

@@ -5,55 +5,66 @@
 
 #include <QElapsedTimer>
 
+#include <exception>
 #include <memory>
 #include <mutex>
 
-#include <exception>
-
 namespace pm::app {
 
-EngineWorker::EngineWorker(std::atomic<bool>* cancelFlag, QObject* parent) : QObject(parent), m_cancel(cancelFlag) {}
+EngineWorker::EngineWorker(QObject* parent) : QObject(parent) {}
 
-// Every slot catches at its boundary: an engine exception becomes a `failed` signal, never a
-// crash of the GUI process.
-void EngineWorker::querySystemInfo() {
-    try {
-        emit systemInfoReady(pm::querySystemInfo());
-    } catch (const std::exception& e) {
-        emit failed(QStringLiteral("systemInfo"), QString::fromStdString(e.what()));
+// Every job is caught at this boundary: an engine exception ends that job with `Failed` and its
+// message, never the GUI process, and never another lane's job.
+void EngineWorker::runJob(const std::shared_ptr<JobContext>& job, const Body& body, const Skipped& skipped) {
+    if (job->cancel.load()) {
+        // Cancelled while it waited in the lane's queue: it never starts.
+        try {
+            if (skipped) skipped(*this, *job);
+        } catch (const std::exception&) {
+        }
+        emit jobFinished(job->info, JobEnd::Cancelled, QString());
+        return;
     }
+    job->started.store(true);
+    emit jobStarted(job->info);
+    QString message;
+    JobEnd end = JobEnd::Failed;
+    try {
+        end = body(*this, *job, &message);
+    } catch (const std::exception& e) {
+        end = JobEnd::Failed;
+        message = QString::fromStdString(e.what());
+    } catch (...) {
+        end = JobEnd::Failed;
+        message = QStringLiteral("unknown error");
+    }
+    emit jobFinished(job->info, end, message);
 }
 
-void EngineWorker::listMidiPorts() {
-    try {
-        emit midiPortsReady(pm::listMidiOutputPorts());
-    } catch (const std::exception& e) {
-        emit failed(QStringLiteral("midiPorts"), QString::fromStdString(e.what()));
-    }
+JobEnd EngineWorker::querySystemInfo(JobContext&, QString*) {
+    emit systemInfoReady(pm::querySystemInfo());
+    return JobEnd::Finished;
 }
 
-void EngineWorker::measureBlas(int millis) {
-    m_cancel->store(false);
-    emit busyChanged(true);
-    try {
-        QElapsedTimer timer;
-        timer.start();
-        double best = 0.0;
-        do {
-            // Each measurement takes ~0.2 s, so cancellation is noticed that quickly.
-            best = std::max(best, pm::measureMatmulGflops(256));
-        } while (timer.elapsed() < millis && !cancelRequested());
-        if (cancelRequested()) emit cancelled(QStringLiteral("measureBlas"));
-        else emit blasMeasured(best);
-    } catch (const std::exception& e) {
-        emit failed(QStringLiteral("measureBlas"), QString::fromStdString(e.what()));
-    }
-    emit busyChanged(false);
+JobEnd EngineWorker::listMidiPorts(JobContext&, QString*) {
+    emit midiPortsReady(pm::listMidiOutputPorts());
+    return JobEnd::Finished;
 }
 
-void EngineWorker::buildDataset(const pm::dataset::BuildRequest& request) {
-    m_cancel->store(false);
-    emit busyChanged(true);
+JobEnd EngineWorker::measureBlas(JobContext& job, int millis, QString*) {
+    QElapsedTimer timer;
+    timer.start();
+    double best = 0.0;
+    do {
+        // Each measurement takes ~0.2 s, so cancellation is noticed that quickly.
+        best = std::max(best, pm::measureMatmulGflops(256));
+    } while (timer.elapsed() < millis && !job.cancel.load());
+    if (job.cancel.load()) return JobEnd::Cancelled;
+    emit blasMeasured(best);
+    return JobEnd::Finished;
+}
+
+JobEnd EngineWorker::buildDataset(JobContext& job, const pm::dataset::BuildRequest& request, QString* message) {
     DatasetBuildOutcome outcome;
     outcome.directory = request.outputDir;
     try {
@@ -79,7 +90,7 @@ void EngineWorker::buildDataset(const pm::dataset::BuildRequest& request) {
                 emit datasetProgress(int(p.done), int(p.total), QString::fromStdString(p.currentFile));
                 flush(last);
             }
-        }, m_cancel);
+        }, &job.cancel);
         {
             std::lock_guard<std::mutex> lock(batchMutex);
             flush(true);
@@ -91,26 +102,26 @@ void EngineWorker::buildDataset(const pm::dataset::BuildRequest& request) {
     } catch (const std::exception& e) {
         outcome.error = e.what();
     }
-    if (outcome.cancelled) emit cancelled(QStringLiteral("buildDataset"));
     emit datasetFinished(outcome);
-    emit busyChanged(false);
+    if (outcome.cancelled) return JobEnd::Cancelled;
+    if (!outcome.ok) *message = QString::fromStdString(outcome.error);
+    return outcome.ok ? JobEnd::Finished : JobEnd::Failed;
 }
 
-void EngineWorker::openDataset(const QString& directory) {
+JobEnd EngineWorker::openDataset(JobContext&, const QString& directory, QString* message) {
     DatasetBuildOutcome outcome;
     outcome.directory = directory.toStdString();
     const std::string err = pm::dataset::loadManifest(outcome.directory, &outcome.manifest);
     outcome.ok = err.empty();
     outcome.error = err;
     emit datasetFinished(outcome);
+    if (!outcome.ok) *message = QString::fromStdString(err);
+    return outcome.ok ? JobEnd::Finished : JobEnd::Failed;
 }
 
-void EngineWorker::previewFile(const QString& path) {
-    try {
-        emit previewReady(pm::dataset::previewNotes(path.toStdString()));
-    } catch (const std::exception& e) {
-        emit failed(QStringLiteral("preview"), QString::fromStdString(e.what()));
-    }
+JobEnd EngineWorker::previewFile(JobContext&, const QString& path, QString*) {
+    emit previewReady(pm::dataset::previewNotes(path.toStdString()));
+    return JobEnd::Finished;
 }
 
 }  // namespace pm::app

@@ -1,15 +1,16 @@
-// The engine's home in the GUI process: a QObject that lives on the engine thread. Commands
-// arrive as queued calls (EngineController posts them); results leave as signals carrying
-// plain structs. Long jobs poll a cancel flag the GUI thread sets directly, because a queued
-// "cancel" would wait behind the job it is meant to stop.
+// The engine's home in the GUI process: one EngineWorker per lane (engine_jobs.h), each living
+// on its lane's QThread. EngineController posts jobs as queued calls to runJob(); results leave
+// as signals carrying plain structs. Every job polls its own cancel token, which the GUI thread
+// sets directly: a queued "cancel" would wait behind the job it is meant to stop.
 #pragma once
 
+#include "worker/engine_jobs.h"
 #include "worker/engine_types.h"
 
 #include <QObject>
 #include <QString>
 
-#include <atomic>
+#include <functional>
 #include <memory>
 
 namespace pm::app {
@@ -17,51 +18,60 @@ namespace pm::app {
 class EngineWorker : public QObject {
     Q_OBJECT
 public:
-    explicit EngineWorker(std::atomic<bool>* cancelFlag, QObject* parent = nullptr);
+    explicit EngineWorker(QObject* parent = nullptr);
 
-public slots:
-    void querySystemInfo();
-    void listMidiPorts();
+    // A job body runs on this worker's thread; it returns how the job ended and may set a one-line message.
+    using Body = std::function<JobEnd(EngineWorker& worker, JobContext& job, QString* message)>;
+    // Called instead of the body when the job was cancelled while it waited: it sends the job's
+    // own "finished" signal (marked cancelled) so whoever waits for it is not left hanging.
+    using Skipped = std::function<void(EngineWorker& worker, const JobContext& job)>;
+    // Runs one job: jobStarted, the body (or `skipped`), jobFinished. Never throws.
+    void runJob(const std::shared_ptr<JobContext>& job, const Body& body, const Skipped& skipped);
+
+    // --- Job bodies (run on this worker's thread) ----------------------------------------------
+    JobEnd querySystemInfo(JobContext& job, QString* message);
+    JobEnd listMidiPorts(JobContext& job, QString* message);
     // Measures matrix-product speed for up to `millis` ms (cancellable within ~0.2 s).
-    void measureBlas(int millis);
+    JobEnd measureBlas(JobContext& job, int millis, QString* message);
     // Builds (or extends) a dataset; rows stream out in batches while it runs.
-    void buildDataset(const pm::dataset::BuildRequest& request);
-    // Opens an existing dataset's manifest.
-    void openDataset(const QString& directory);
+    JobEnd buildDataset(JobContext& job, const pm::dataset::BuildRequest& request, QString* message);
+    JobEnd openDataset(JobContext& job, const QString& directory, QString* message);
     // Reads one MIDI file's notes for the piano-roll preview.
-    void previewFile(const QString& path);
-    // Generates (or continues) music; notes stream out as generationChunk while it runs.
-    void generate(const pm::app::GenerateJob& job);
+    JobEnd previewFile(JobContext& job, const QString& path, QString* message);
+    // Generates (or continues) music; notes stream out as generationChunk while it runs
+    // (engine_worker_generation.cpp).
+    JobEnd generate(JobContext& job, const pm::app::GenerateJob& request, QString* message);
     // Goes back to the piece before the last continuation.
-    void undoGeneration();
-    // Trains (engine_worker_training.cpp); progress as trainingEvent, polls `control` and the
-    // cancel flag every step. The control block is shared with the GUI thread (pause/stop).
-    void train(const pm::train::TrainConfig& config, std::shared_ptr<pm::train::TrainControl> control);
-    // The end-to-end demo (engine_worker_demo.cpp): dataset, training, generation; each stage
-    // and progress line as demoStage, the outcome as demoFinished. Polls the cancel flag.
-    void runDemo(pm::DemoOptions options);
+    JobEnd undoGeneration(JobContext& job, QString* message);
+    // Trains (engine_worker_training.cpp); progress as trainingEvent. `control` is shared with the
+    // GUI thread (pause, export now, threads); the job's cancel token stops the run (it checkpoints).
+    JobEnd train(JobContext& job, const pm::train::TrainConfig& config, const std::shared_ptr<pm::train::TrainControl>& control,
+                 QString* message);
+    // The throughput probe and plan for a run that has no step count yet (the Train page shows it before Start).
+    JobEnd planTraining(JobContext& job, const pm::train::TrainConfig& config, QString* message);
+    // The end-to-end demo (engine_worker_demo.cpp): dataset, training, generation.
+    JobEnd runDemo(JobContext& job, pm::DemoOptions options, QString* message);
 
 signals:
+    void jobStarted(const pm::app::JobInfo& job);
+    void jobFinished(const pm::app::JobInfo& job, pm::app::JobEnd end, const QString& message);
+
     void systemInfoReady(const pm::SystemInfo& info);
     void midiPortsReady(const pm::MidiPortList& ports);
     void blasMeasured(double gflops);
-    void busyChanged(bool busy);
     void datasetProgress(int done, int total, const QString& currentFile);
     void datasetRows(const pm::app::FileReportBatch& rows);
     void datasetFinished(const pm::app::DatasetBuildOutcome& outcome);
     void previewReady(const pm::dataset::NotePreview& preview);
     void generationChunk(const pm::app::GenerationChunk& chunk);
     void generationFinished(const pm::app::GenerationOutcome& outcome);
-    void cancelled(const QString& job);
     void trainingEvent(const pm::train::TrainEvent& event);
     void trainingFinished(const pm::train::TrainResult& result);
+    void trainingPlanned(pm::app::JobId job, const pm::train::TrainPlan& plan);
     void demoStage(const pm::DemoStageReport& report);
     void demoFinished(const pm::DemoResult& result);
-    void failed(const QString& job, const QString& message);
 
 private:
-    bool cancelRequested() const { return m_cancel->load(std::memory_order_relaxed); }
-    std::atomic<bool>* m_cancel;
     std::shared_ptr<struct GenerationState> m_generation;   // model + continue/undo chain (engine_worker_generation.cpp)
 };
 

@@ -1,5 +1,5 @@
-// The end-to-end demo on the engine thread (the GUI's "Try the demo"): pm::runDemo with the
-// app's cancel flag, every stage and progress line sent out as it happens.
+// The end-to-end demo on its own lane (the GUI's "Try the demo"): pm::runDemo with the job's
+// cancel token, every stage and progress line sent out as it happens.
 // LibTorch (if any) before Qt: torch's headers use `slots` as a name, which Qt defines as a macro.
 #include "pipeline/demo.h"
 
@@ -9,10 +9,8 @@
 
 namespace pm::app {
 
-void EngineWorker::runDemo(pm::DemoOptions options) {
-    m_cancel->store(false);
-    emit busyChanged(true);
-    options.cancel = m_cancel;
+JobEnd EngineWorker::runDemo(JobContext& job, pm::DemoOptions options, QString* message) {
+    options.cancel = &job.cancel;
     pm::DemoResult result;
     try {
         pm::runDemo(options, [this](const pm::DemoStageReport& r) { emit demoStage(r); }, &result);
@@ -20,9 +18,10 @@ void EngineWorker::runDemo(pm::DemoOptions options) {
         result.ok = false;
         result.error = e.what();
     }
-    if (!result.ok && cancelRequested()) emit cancelled(QStringLiteral("demo"));
     emit demoFinished(result);
-    emit busyChanged(false);
+    if (!result.ok && job.cancel.load()) return JobEnd::Cancelled;
+    if (!result.ok) *message = QString::fromStdString(result.error);
+    return result.ok ? JobEnd::Finished : JobEnd::Failed;
 }
 
 }  // namespace pm::app

@@ -9,11 +9,17 @@
 
 #include <QElapsedTimer>
 
+#include <filesystem>
+
 namespace pm::app {
 
 // Lives on the engine thread only; the GUI never sees it.
 struct GenerationState {
     std::string modelPath;
+    // The file's identity when it was loaded: a training run rewrites model-latest.safetensors
+    // under the same name ("Try the current model"), and the page must then hear the new weights.
+    std::filesystem::file_time_type modelTime{};
+    std::uintmax_t modelSize = 0;
     std::unique_ptr<pm::gen::Generator> generator;
     std::unique_ptr<pm::gen::GenerationSession> session;
 };
@@ -34,38 +40,50 @@ GeneratedPiece pieceOf(const pm::gen::GenerationResult& r) {
     return p;
 }
 
+// When and how big the file is now; a missing file gives a value that never matches a loaded one.
+void fileIdentity(const std::string& path, std::filesystem::file_time_type* time, std::uintmax_t* size) {
+    std::error_code ec;
+    *time = std::filesystem::last_write_time(path, ec);
+    if (ec) *time = {};
+    *size = std::filesystem::file_size(path, ec);
+    if (ec) *size = std::uintmax_t(-1);
+}
+
 }  // namespace
 
-void EngineWorker::generate(const pm::app::GenerateJob& job) {
-    m_cancel->store(false);
-    emit busyChanged(true);
+JobEnd EngineWorker::generate(JobContext& job, const pm::app::GenerateJob& gjob, QString* message) {
     GenerationOutcome outcome;
+    const std::atomic<bool>* cancel = &job.cancel;
     try {
         if (!m_generation) m_generation = std::make_shared<GenerationState>();
         GenerationState& st = *m_generation;
-        if (!st.generator || st.modelPath != job.modelPath) {
+        std::filesystem::file_time_type time;
+        std::uintmax_t size = 0;
+        fileIdentity(gjob.modelPath, &time, &size);
+        if (!st.generator || st.modelPath != gjob.modelPath || st.modelTime != time || st.modelSize != size) {
             std::string error;
-            st.generator = pm::gen::loadGenerator(job.modelPath, &error);
-            st.session.reset();
-            st.modelPath = st.generator ? job.modelPath : std::string();
+            st.session.reset();   // it refers to the generator being replaced
+            st.generator = pm::gen::loadGenerator(gjob.modelPath, &error);
+            st.modelPath = st.generator ? gjob.modelPath : std::string();
+            st.modelTime = time;
+            st.modelSize = size;
             if (!st.generator) throw std::runtime_error(error);
             st.session = std::make_unique<pm::gen::GenerationSession>(*st.generator);
         }
         const pm::tok::Tokenizer& tokenizer = st.generator->tokenizer();
 
         pm::gen::GenerationRequest request;
-        request.length = job.length;
-        request.sampling = job.sampling;
-        request.variations = job.variations;
-        if (!job.continueCurrent) {
-            pm::gen::Prompt prompt;
-            if (!job.promptPath.empty()) {
-                auto file = pm::midi::readMidiFile(job.promptPath);
-                if (!file) throw std::runtime_error(job.promptPath + ": " + file.error().toString());
-                prompt = pm::gen::promptFromBars(tokenizer, file.value(), std::size_t(std::max(0.0, job.promptBars)));
-            } else {
-                prompt = pm::gen::metadataPrompt(tokenizer, {job.metreNumerator, job.metreDenominator}, job.tempoBpm);
-            }
+        request.length = gjob.length;
+        request.sampling = gjob.sampling;
+        request.variations = gjob.variations;
+        if (!gjob.continueCurrent) {
+            // The one prompt policy (engine/generate/prompt.h), as the CLI and the demo use it.
+            pm::gen::PromptSpec spec;
+            spec.file = gjob.promptPath;
+            spec.bars = std::max(0.0, gjob.promptBars);
+            spec.metre = {gjob.metreNumerator, gjob.metreDenominator};
+            spec.bpm = gjob.tempoBpm;
+            const pm::gen::Prompt prompt = pm::gen::buildPrompt(tokenizer, spec);
             if (!prompt.ok()) throw std::runtime_error(prompt.error);
             request.prompt = prompt.tokens;
         }
@@ -99,16 +117,16 @@ void EngineWorker::generate(const pm::app::GenerateJob& job) {
         };
 
         std::vector<pm::gen::GenerationResult> results;
-        if (job.continueCurrent) {
+        if (gjob.continueCurrent) {
             if (!st.session->current()) throw std::runtime_error("there is nothing to continue yet");
-            st.session->choose(std::size_t(std::max(0, job.continueVariation)));
-            results = st.session->continueCurrent(request, onUpdate, m_cancel);
+            st.session->choose(std::size_t(std::max(0, gjob.continueVariation)));
+            results = st.session->continueCurrent(request, onUpdate, cancel);
         } else {
-            results = st.session->start(request, onUpdate, m_cancel);
+            results = st.session->start(request, onUpdate, cancel);
         }
         flush();
         for (const auto& r : results) outcome.pieces.push_back(pieceOf(r));
-        outcome.cancelled = cancelRequested();
+        outcome.cancelled = cancel->load();
         outcome.ok = !results.empty();
         outcome.canUndo = st.session->canUndo();
     } catch (const std::exception& e) {
@@ -116,10 +134,11 @@ void EngineWorker::generate(const pm::app::GenerateJob& job) {
         outcome.error = e.what();
     }
     emit generationFinished(outcome);
-    emit busyChanged(false);
+    if (!outcome.ok) *message = QString::fromStdString(outcome.error);
+    return outcome.cancelled ? JobEnd::Cancelled : outcome.ok ? JobEnd::Finished : JobEnd::Failed;
 }
 
-void EngineWorker::undoGeneration() {
+JobEnd EngineWorker::undoGeneration(JobContext&, QString* message) {
     GenerationOutcome outcome;
     outcome.undo = true;
     if (m_generation && m_generation->session && m_generation->session->undo()) {
@@ -128,8 +147,10 @@ void EngineWorker::undoGeneration() {
         outcome.canUndo = m_generation->session->canUndo();
     } else {
         outcome.error = "nothing to undo";
+        *message = QString::fromStdString(outcome.error);
     }
     emit generationFinished(outcome);
+    return outcome.ok ? JobEnd::Finished : JobEnd::Failed;
 }
 
 }  // namespace pm::app

@@ -142,7 +142,7 @@ private slots:
         // thread (with 32-note pieces an idle machine finished all 1000 before the cancel).
         for (int i = 0; i < 1000; ++i) writePiece(m_dir->filePath(QStringLiteral("many/p%1.mid").arg(i)), i, 1500);
         QSignalSpy done(m_page.get(), &DatasetPage::buildFinished);
-        QSignalSpy progress(m_engine->worker(), &pm::app::EngineWorker::datasetProgress);
+        QSignalSpy progress(m_engine.get(), &pm::app::EngineController::datasetProgress);
         m_page->addInputs({m_dir->filePath(QStringLiteral("many"))});
         QVERIFY(progress.wait(20000));
         QElapsedTimer t;

@@ -66,7 +66,7 @@ private slots:
         page.findChild<QLineEdit*>(QStringLiteral("modelPath"))->setText(m_model);
         page.findChild<QLineEdit*>(QStringLiteral("promptPath"))->setText(m_prompt);
         QSignalSpy done(&page, &GeneratePage::generationDone);
-        QSignalSpy chunks(engine.worker(), &pm::app::EngineWorker::generationChunk);
+        QSignalSpy chunks(&engine, &pm::app::EngineController::generationChunk);
 
         QTest::mouseClick(page.findChild<QPushButton*>(QStringLiteral("generateButton")), Qt::LeftButton);
         QVERIFY(done.wait(60000));

@@ -1,11 +1,27 @@
 // The main window opens offscreen, switches pages, shows the compute device, opens its dialogs,
 // and renders to a non-blank image (saved as a PNG for people to look at).
 #include "dialogs/about_dialog.h"
+#include "dialogs/settings_dialog.h"
+#include "widgets/piano_roll_widget.h"
 #include "main_window.h"
 #include "settings/app_settings.h"
 #include "worker/engine_controller.h"
 
+#include <qcustomplot.h>
+
+#include <QAbstractButton>
+#include <QAbstractItemView>
+#include <QAbstractSpinBox>
+#include <QAccessible>
+#include <QComboBox>
 #include <QDir>
+#include <QHeaderView>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QScrollBar>
+#include <QSlider>
+#include <QTabBar>
 #include <QFile>
 #include <QIcon>
 #include <QLabel>
@@ -134,6 +150,32 @@ private slots:
         QVERIFY2(dark > 200, qPrintable(QStringLiteral("only %1 dark pixels (no text?)").arg(dark)));
     }
 
+    // Screen readers (and black-box GUI tests over the accessibility bus) find controls by name:
+    // every control has one, and no two controls of a page share one.
+    void everyControlHasAnAccessibleName() {
+        QStringList problems;
+        const auto pages = m_window->findChild<QStackedWidget*>();
+        QVERIFY(pages);
+        QList<QWidget*> scopes{m_window.get()};
+        for (int i = 0; i < pages->count(); ++i) scopes << pages->widget(i);
+        pm::app::SettingsDialog dialog(m_settings.get(), m_engine.get(), m_window->systemInfo(), m_window.get());
+        scopes << &dialog;
+        for (QWidget* scope : scopes) {
+            QHash<QString, int> seen;
+            for (QWidget* w : scope->findChildren<QWidget*>()) {
+                if (!isControl(w)) continue;
+                // Controls of a page are checked with their page, not again with the window.
+                if (scope == m_window.get() && pages->isAncestorOf(w)) continue;
+                QAccessibleInterface* iface = QAccessible::queryAccessibleInterface(w);
+                const QString name = iface ? iface->text(QAccessible::Name).trimmed() : QString();
+                const QString who = QStringLiteral("%1 '%2' on %3").arg(QLatin1String(w->metaObject()->className()), w->objectName(), scope->objectName());
+                if (name.isEmpty()) problems << who + QStringLiteral(": no accessible name");
+                else if (++seen[name] == 2) problems << who + QStringLiteral(": name '%1' used twice").arg(name);
+            }
+        }
+        QVERIFY2(problems.isEmpty(), qPrintable(problems.join(QLatin1Char('\n'))));
+    }
+
     void closingSavesGeometry() {
         m_window->resize(777, 555);
         m_window->close();
@@ -141,6 +183,20 @@ private slots:
     }
 
 private:
+    // What a user operates or reads as a unit; parts of composite widgets (a spin box's line edit,
+    // a combo box's list, a table's header, scroll bars) are named by their owner.
+    static bool isControl(QWidget* w) {
+        for (QWidget* p = w->parentWidget(); p; p = p->parentWidget())
+            if (qobject_cast<QComboBox*>(p) || qobject_cast<QAbstractSpinBox*>(p) || qobject_cast<QTabBar*>(p) ||
+                qobject_cast<QAbstractItemView*>(p) || qobject_cast<QPlainTextEdit*>(p) || qobject_cast<QCustomPlot*>(p))
+                return false;
+        if (qobject_cast<QScrollBar*>(w) || qobject_cast<QHeaderView*>(w)) return false;
+        return qobject_cast<QAbstractButton*>(w) || qobject_cast<QAbstractSpinBox*>(w) || qobject_cast<QComboBox*>(w) ||
+               qobject_cast<QLineEdit*>(w) || qobject_cast<QAbstractItemView*>(w) || qobject_cast<QSlider*>(w) ||
+               qobject_cast<QProgressBar*>(w) || qobject_cast<QPlainTextEdit*>(w) || qobject_cast<QTabBar*>(w) ||
+               qobject_cast<QCustomPlot*>(w) || qobject_cast<pm::app::PianoRollWidget*>(w);
+    }
+
     std::unique_ptr<QTemporaryDir> m_dir;
     std::unique_ptr<pm::app::AppSettings> m_settings;
     std::unique_ptr<pm::app::EngineController> m_engine;

@@ -17,6 +17,7 @@
 #include <qcustomplot.h>
 
 #include <QComboBox>
+#include <QProcess>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QLineEdit>
@@ -104,6 +105,8 @@ private slots:
         // steps (stopped early).
         baseChoice->setCurrentIndex(baseChoice->findData(QStringLiteral("new")));
         m_page->findChild<QComboBox*>(QStringLiteral("presetCombo"))->setCurrentText(QStringLiteral("tiny"));
+        auto* mode = m_page->findChild<QComboBox*>(QStringLiteral("lengthMode"));
+        mode->setCurrentIndex(mode->findData(QStringLiteral("steps")));
         m_page->findChild<QSpinBox*>(QStringLiteral("stepsSpin"))->setValue(100000);
         m_page->findChild<QSpinBox*>(QStringLiteral("ctxSpin"))->setValue(32);
         m_page->findChild<QSpinBox*>(QStringLiteral("batchSpin"))->setValue(2);
@@ -119,7 +122,7 @@ private slots:
     void runPauseResumeStop() {
         const QString run = m_dir.filePath(QStringLiteral("run-a"));
         m_page->findChild<QLineEdit*>(QStringLiteral("runDirEdit"))->setText(run);
-        QSignalSpy events(m_engine->worker(), &pm::app::EngineWorker::trainingEvent);
+        QSignalSpy events(m_engine.get(), &pm::app::EngineController::trainingEvent);
         QSignalSpy ended(m_page.get(), &TrainPage::runEnded);
         QCustomPlot* plot = m_page->lossPlot();
         QTest::mouseClick(m_page->findChild<QPushButton*>(QStringLiteral("startButton")), Qt::LeftButton);
@@ -169,7 +172,7 @@ private slots:
     void closingMidRunLeavesALoadableCheckpoint() {
         const QString run = m_dir.filePath(QStringLiteral("run-b"));
         m_page->findChild<QLineEdit*>(QStringLiteral("runDirEdit"))->setText(run);
-        QSignalSpy events(m_engine->worker(), &pm::app::EngineWorker::trainingEvent);
+        QSignalSpy events(m_engine.get(), &pm::app::EngineController::trainingEvent);
         QTest::mouseClick(m_page->findChild<QPushButton*>(QStringLiteral("startButton")), Qt::LeftButton);
         QTRY_VERIFY_WITH_TIMEOUT(events.count() >= 4, 60000);
         m_page.reset();
@@ -180,6 +183,106 @@ private slots:
         nlohmann::json meta;
         QCOMPARE(QString::fromStdString(pm::train::readCheckpointMeta(ckpt, &meta)), QString());
         QVERIFY(meta["step"].get<int>() >= 1);
+    }
+
+    void thePlanIsShownBeforeStartAndIsWhatRuns() {
+        auto* mode = m_page->findChild<QComboBox*>(QStringLiteral("lengthMode"));
+        QSignalSpy planned(m_page.get(), &TrainPage::planReady);
+        mode->setCurrentIndex(mode->findData(QStringLiteral("plan")));
+        QVERIFY(planned.wait(60000));
+        QCOMPARE(planned.first().first().toBool(), true);
+        const pm::train::TrainPlan plan = m_page->plan();
+        QVERIFY(plan.ok);
+        QVERIFY(plan.steps > 0 && plan.tokensPerSecond > 0 && plan.tokensPerPass > 0);
+        // In words, with the numbers the plan has.
+        const QString text = m_page->planText();
+        QVERIFY2(text.contains(QLocale().toString(qlonglong(plan.tokensPerPass))), qPrintable(text));
+        QVERIFY2(text.contains(TrainPage::tr("about %n minute(s) on this computer", nullptr,
+                                             std::max(1, int(std::lround(plan.estimatedSeconds / 60.0))))),
+                 qPrintable(text));
+        // Start runs that plan, without measuring again.
+        m_page->findChild<QLineEdit*>(QStringLiteral("runDirEdit"))->setText(m_dir.filePath(QStringLiteral("run-plan")));
+        QSignalSpy events(m_engine.get(), &pm::app::EngineController::trainingEvent);
+        QTest::mouseClick(m_page->findChild<QPushButton*>(QStringLiteral("startButton")), Qt::LeftButton);
+        QVERIFY(m_page->isRunning());
+        std::int64_t total = -1;
+        bool plannedAgain = false;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                for (const auto& a : events) {
+                    const auto e = a.at(0).value<pm::train::TrainEvent>();
+                    if (e.kind == pm::train::TrainEvent::Kind::Planned) plannedAgain = true;
+                    if (e.kind == pm::train::TrainEvent::Kind::Started) total = e.totalSteps;
+                }
+                return total >= 0;
+            }(),
+            60000);
+        QCOMPARE(total, plan.steps);
+        QVERIFY2(!plannedAgain, "Start measured the machine again instead of running the plan shown");
+        QSignalSpy ended(m_page.get(), &TrainPage::runEnded);
+        QTest::mouseClick(m_page->findChild<QPushButton*>(QStringLiteral("stopButton")), Qt::LeftButton);
+        QVERIFY(ended.wait(10000));
+    }
+
+    void theDeviceReachesTheTrainerIntact() {
+        // "cuda:1" must not become "cuda" (that trained on GPU 0).
+        m_settings->setDevice(QStringLiteral("cuda:1"));
+        QCOMPARE(QString::fromStdString(m_page->currentConfig().device), QStringLiteral("cuda:1"));
+        m_settings->setDevice(QStringLiteral("cpu"));
+        QCOMPARE(QString::fromStdString(m_page->currentConfig().device), QStringLiteral("cpu"));
+    }
+
+    // The CLI and the app derive the same run from the same choices: both go through
+    // pm::train::makeTrainConfig, and `train --dry-run --json` prints what the CLI would run.
+    void theCliAndTheAppDeriveTheSameConfiguration_data() {
+        QTest::addColumn<QString>("base");
+        QTest::addColumn<QString>("method");
+        QTest::addColumn<QString>("length");
+        QTest::addColumn<QStringList>("cliArgs");
+        QTest::newRow("new tiny model, 40 steps") << "new" << "full" << "steps"
+                                                 << QStringList{"--scratch", "--preset", "tiny", "--steps", "40"};
+        QTest::newRow("new model, planned") << "new" << "full" << "plan" << QStringList{"--scratch", "--preset", "tiny"};
+        if (!pm::model::bundledBaseModelPath().empty()) {
+            QTest::newRow("base model, LoRA, planned") << "bundled" << "lora" << "plan" << QStringList{"--method", "lora"};
+            QTest::newRow("base model, state, 3 passes") << "bundled" << "state" << "epochs"
+                                                         << QStringList{"--method", "state", "--epochs", "3"};
+        }
+    }
+
+    void theCliAndTheAppDeriveTheSameConfiguration() {
+        QFETCH(QString, base);
+        QFETCH(QString, method);
+        QFETCH(QString, length);
+        QFETCH(QStringList, cliArgs);
+        auto* baseChoice = m_page->findChild<QComboBox*>(QStringLiteral("baseChoice"));
+        baseChoice->setCurrentIndex(baseChoice->findData(base));
+        auto* methodCombo = m_page->findChild<QComboBox*>(QStringLiteral("methodCombo"));
+        methodCombo->setCurrentIndex(methodCombo->findData(method));
+        auto* mode = m_page->findChild<QComboBox*>(QStringLiteral("lengthMode"));
+        mode->setCurrentIndex(mode->findData(length));
+        m_page->findChild<QSpinBox*>(QStringLiteral("stepsSpin"))->setValue(40);
+        m_page->findChild<QSpinBox*>(QStringLiteral("epochsSpin"))->setValue(3);
+        const QString run = m_dir.filePath(QStringLiteral("run-same"));
+        m_page->findChild<QLineEdit*>(QStringLiteral("runDirEdit"))->setText(run);
+        m_settings->setDevice(QStringLiteral("cuda:1"));
+        const std::string app = pm::train::trainConfigJson(m_page->currentConfig());
+        m_settings->setDevice(QStringLiteral("cpu"));
+
+        QProcess cli;
+        QStringList args{QStringLiteral("train"), QStringLiteral("--data"), m_dir.filePath(QStringLiteral("dataset")),
+                         QStringLiteral("-o"), run, QStringLiteral("--ctx-len"), QStringLiteral("32"), QStringLiteral("--batch"),
+                         QStringLiteral("2"), QStringLiteral("--validate-every"), QStringLiteral("5"), QStringLiteral("--device"),
+                         QStringLiteral("cuda:1"), QStringLiteral("--dry-run"), QStringLiteral("--json")};
+        args << cliArgs;
+        cli.start(QStringLiteral(PIANOMUSE_CLI), args);
+        QVERIFY(cli.waitForFinished(60000));
+        QVERIFY2(cli.exitCode() == 0, cli.readAllStandardError().constData());
+        const auto fromCli = nlohmann::json::parse(cli.readAllStandardOutput().toStdString(), nullptr, false);
+        QVERIFY(!fromCli.is_discarded());
+        const auto fromApp = nlohmann::json::parse(app);
+        QVERIFY2(fromCli == fromApp, qPrintable(QStringLiteral("CLI:\n%1\napp:\n%2")
+                                                    .arg(QString::fromStdString(fromCli.dump(1)), QString::fromStdString(fromApp.dump(1)))));
+        QCOMPARE(QString::fromStdString(fromApp.value("device", std::string())), QStringLiteral("cuda:1"));
     }
 
 private:

@@ -1,0 +1,33 @@
+#include "worker/engine_jobs.h"
+
+namespace pm::app {
+
+const char* laneName(Lane lane) {
+    switch (lane) {
+    case Lane::Training: return "training";
+    case Lane::Demo: return "demo";
+    case Lane::Generation: return "generation";
+    case Lane::Dataset: return "dataset";
+    case Lane::Light: return "queries";
+    }
+    return "queries";
+}
+
+Lane laneOf(JobKind kind) {
+    switch (kind) {
+    case JobKind::Training:
+    case JobKind::TrainingPlan: return Lane::Training;
+    case JobKind::Demo: return Lane::Demo;
+    case JobKind::Generation:
+    case JobKind::GenerationUndo: return Lane::Generation;
+    case JobKind::DatasetBuild:
+    case JobKind::DatasetOpen: return Lane::Dataset;
+    case JobKind::SystemInfo:
+    case JobKind::MidiPorts:
+    case JobKind::Preview:
+    case JobKind::BlasMeasurement: return Lane::Light;
+    }
+    return Lane::Light;
+}
+
+}  // namespace pm::app

@@ -1,0 +1,289 @@
+// Training and auditioning side by side, through the real window (offscreen) and a tiny model:
+// a generation starts and finishes while training's step count keeps rising; Stop on Generate
+// leaves training running; Stop on Train leaves a running generation alone; "Try the current
+// model" opens Generate with the run's newest weights while training goes on; closing the window
+// with both running ends within 2 s with a loadable checkpoint.
+// LibTorch first: Qt's `slots` macro must not be defined while its headers are read.
+#include "model/checkpoint_io.h"
+#include "train/train_checkpoint.h"
+
+#include "dataset/dataset_builder.h"
+#include "dataset/piece_tokenizer.h"
+#include "main_window.h"
+#include "midi/midi_writer.h"
+#include "pages/generate_page.h"
+#include "pages/train_page.h"
+#include "settings/app_settings.h"
+#include "tokenizer/tokenizer.h"
+#include "worker/engine_controller.h"
+
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QElapsedTimer>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+
+using pm::app::EngineController;
+using pm::app::GeneratePage;
+using pm::app::JobKind;
+using pm::app::MainWindow;
+using pm::app::TrainPage;
+
+namespace {
+
+pm::midi::MidiFile piece(int variant, int notes) {
+    pm::midi::MidiFile f;
+    f.division.ticksPerBeat = 96;
+    f.tempos.push_back({0, 500000, 0});
+    f.timeSignatures.push_back({0, 4, 2, 24, 8, 0});
+    pm::midi::Track t;
+    for (int i = 0; i < notes; ++i) {
+        pm::midi::Note n;
+        n.start = pm::midi::Tick(i) * 96;
+        n.end = n.start + 80;
+        n.pitch = std::uint8_t(48 + (variant * 5 + i * 7) % 36);
+        n.velocity = std::uint8_t(40 + (i * 3 + variant) % 80);
+        t.notes.push_back(n);
+    }
+    t.endTick = pm::midi::Tick(notes) * 96;
+    f.tracks.push_back(t);
+    return f;
+}
+
+}  // namespace
+
+class TestConcurrency : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase() {
+        QStandardPaths::setTestModeEnabled(true);
+        QVERIFY(m_dir.isValid());
+        const QString midi = m_dir.filePath(QStringLiteral("midi"));
+        QDir().mkpath(midi);
+        for (int v = 0; v < 6; ++v)
+            QVERIFY(pm::midi::writeMidiFile(piece(v, 48), QDir(midi).filePath(QStringLiteral("p%1.mid").arg(v)).toStdString()).ok());
+        pm::dataset::BuildRequest req;
+        req.inputs = {midi.toStdString()};
+        req.outputDir = m_dir.filePath(QStringLiteral("dataset")).toStdString();
+        req.options.validationFraction = 0.3;
+        req.threads = 1;
+        const auto r = pm::dataset::buildDataset(req, pm::dataset::makePieceTokenizer(std::make_shared<const pm::tok::Tokenizer>()));
+        QVERIFY2(r.ok, r.error.c_str());
+
+        pm::tok::Tokenizer tokenizer;
+        auto c = pm::model::Rwkv7Config::preset("tiny", std::int64_t(tokenizer.vocabulary().size()));
+        pm::model::Rwkv7Model m(c);
+        m->initWeights(3);
+        m_model = m_dir.filePath(QStringLiteral("tiny.safetensors"));
+        pm::model::saveModel(m, m_model.toStdString(), tokenizer.configJson().dump());
+        m_prompt = m_dir.filePath(QStringLiteral("prompt.mid"));
+        QVERIFY(pm::midi::writeMidiFile(piece(1, 16), m_prompt.toStdString()).ok());
+    }
+
+    void init() {
+        m_settings = std::make_unique<pm::app::AppSettings>(m_dir.filePath(QStringLiteral("s.ini")));
+        m_settings->setDataFolder(m_dir.filePath(QStringLiteral("data")));
+        m_settings->setDevice(QStringLiteral("cpu"));
+        m_engine = std::make_unique<EngineController>();
+        m_window = std::make_unique<MainWindow>(m_engine.get(), m_settings.get());
+        m_window->resize(1100, 800);
+        m_window->show();
+        m_train = m_window->findChild<TrainPage*>();
+        m_gen = m_window->findChild<GeneratePage*>();
+        QVERIFY(m_train && m_gen);
+        m_train->setDataset(m_dir.filePath(QStringLiteral("dataset")));
+        // A new tiny model, many steps (stopped by the test), short windows.
+        auto* base = m_train->findChild<QComboBox*>(QStringLiteral("baseChoice"));
+        base->setCurrentIndex(base->findData(QStringLiteral("new")));
+        m_train->findChild<QComboBox*>(QStringLiteral("presetCombo"))->setCurrentText(QStringLiteral("tiny"));
+        auto* mode = m_train->findChild<QComboBox*>(QStringLiteral("lengthMode"));
+        mode->setCurrentIndex(mode->findData(QStringLiteral("steps")));
+        m_train->findChild<QSpinBox*>(QStringLiteral("stepsSpin"))->setValue(1000000);
+        m_train->findChild<QSpinBox*>(QStringLiteral("ctxSpin"))->setValue(32);
+        m_train->findChild<QSpinBox*>(QStringLiteral("batchSpin"))->setValue(2);
+        m_train->findChild<QSpinBox*>(QStringLiteral("validateSpin"))->setValue(20);
+        m_gen->findChild<QLineEdit*>(QStringLiteral("modelPath"))->setText(m_model);
+        m_gen->findChild<QLineEdit*>(QStringLiteral("promptPath"))->setText(m_prompt);
+    }
+
+    void cleanup() {
+        m_window.reset();
+        if (m_engine) m_engine->shutdown(5000);
+        m_engine.reset();
+    }
+
+    void generationFinishesWhileTrainingGoesOn() {
+        QSignalSpy steps(m_engine.get(), &EngineController::trainingEvent);
+        startTraining(QStringLiteral("run-a"));
+        setGenerationTokens(20000);
+        QSignalSpy done(m_gen, &GeneratePage::generationDone);
+        QSignalSpy started(m_engine.get(), &EngineController::jobStarted);
+        const int before = stepCount(steps);
+        QTest::mouseClick(m_gen->findChild<QPushButton*>(QStringLiteral("generateButton")), Qt::LeftButton);
+        QVERIFY(m_gen->generationJob() != 0);
+        QTRY_VERIFY_WITH_TIMEOUT(jobStarted(started, JobKind::Generation), 20000);
+        const int atStart = stepCount(steps);
+        QVERIFY(done.wait(120000));
+        QCOMPARE(done.first().first().toBool(), true);
+        const int atEnd = stepCount(steps);
+        QVERIFY2(atEnd > atStart, qPrintable(QStringLiteral("training made no step during the generation (%1 -> %2, %3 before)")
+                                                  .arg(atStart).arg(atEnd).arg(before)));
+        QVERIFY(m_train->isRunning());
+        // ... and it keeps going afterwards.
+        QTRY_VERIFY_WITH_TIMEOUT(stepCount(steps) > atEnd, 20000);
+        stopTrainingAndWait();
+    }
+
+    void stopOnGenerateLeavesTrainingRunning() {
+        QSignalSpy steps(m_engine.get(), &EngineController::trainingEvent);
+        startTraining(QStringLiteral("run-b"));
+        setGenerationTokens(5000000);   // far longer than the test waits
+        QSignalSpy done(m_gen, &GeneratePage::generationDone);
+        QSignalSpy started(m_engine.get(), &EngineController::jobStarted);
+        QTest::mouseClick(m_gen->findChild<QPushButton*>(QStringLiteral("generateButton")), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(jobStarted(started, JobKind::Generation), 20000);
+        QTest::qWait(300);
+        QTest::mouseClick(m_gen->findChild<QPushButton*>(QStringLiteral("stopGenerationButton")), Qt::LeftButton);
+        QVERIFY(done.wait(10000));
+        QCOMPARE(m_gen->generationJob(), 0u);
+        QVERIFY2(m_train->isRunning(), "Stop on the Generate page ended the training run");
+        const int after = stepCount(steps);
+        QTRY_VERIFY_WITH_TIMEOUT(stepCount(steps) > after + 2, 20000);
+        stopTrainingAndWait();
+    }
+
+    void stopOnTrainLeavesGenerationAlone() {
+        startTraining(QStringLiteral("run-c"));
+        setGenerationTokens(5000000);
+        QSignalSpy done(m_gen, &GeneratePage::generationDone);
+        QSignalSpy chunks(m_engine.get(), &EngineController::generationChunk);
+        QSignalSpy started(m_engine.get(), &EngineController::jobStarted);
+        QTest::mouseClick(m_gen->findChild<QPushButton*>(QStringLiteral("generateButton")), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(jobStarted(started, JobKind::Generation), 20000);
+        const quint64 generation = m_gen->generationJob();
+        stopTrainingAndWait();
+        QCOMPARE(done.count(), 0);
+        QVERIFY2(m_engine->isJobActive(generation), "Stop on the Train page ended the generation");
+        const int seen = chunks.count();
+        QTRY_VERIFY_WITH_TIMEOUT(chunks.count() > seen, 10000);   // still writing
+        QTest::mouseClick(m_gen->findChild<QPushButton*>(QStringLiteral("stopGenerationButton")), Qt::LeftButton);
+        QVERIFY(done.wait(10000));
+    }
+
+    void tryTheCurrentModelWhileTraining() {
+        QSignalSpy steps(m_engine.get(), &EngineController::trainingEvent);
+        const QString run = startTraining(QStringLiteral("run-d"));
+        QTRY_VERIFY_WITH_TIMEOUT(stepCount(steps) >= 3, 60000);
+        QSignalSpy audition(m_train, &TrainPage::auditionRequested);
+        QTest::mouseClick(m_train->findChild<QPushButton*>(QStringLiteral("tryModelButton")), Qt::LeftButton);
+        QVERIFY(audition.wait(20000));
+        const QString latest = QDir(run).filePath(QStringLiteral("model-latest.safetensors"));
+        QCOMPARE(audition.first().at(0).toString(), latest);
+        QCOMPARE(m_window->currentPage(), MainWindow::GeneratePageIndex);
+        QCOMPARE(m_gen->modelPath(), latest);
+        QVERIFY(m_train->isRunning());
+        // It generates from those weights while training goes on.
+        setGenerationTokens(200);
+        QSignalSpy done(m_gen, &GeneratePage::generationDone);
+        const int before = stepCount(steps);
+        QTest::mouseClick(m_gen->findChild<QPushButton*>(QStringLiteral("generateButton")), Qt::LeftButton);
+        QVERIFY(done.wait(60000));
+        QCOMPARE(done.first().first().toBool(), true);
+        QTRY_VERIFY_WITH_TIMEOUT(stepCount(steps) > before, 20000);
+        QVERIFY(m_train->isRunning());
+        stopTrainingAndWait();
+    }
+
+    void statusBarListsRunningJobs() {
+        startTraining(QStringLiteral("run-e"));
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->jobsText().contains(MainWindow::tr("Training")), 10000);
+        setGenerationTokens(5000000);
+        QTest::mouseClick(m_gen->findChild<QPushButton*>(QStringLiteral("generateButton")), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->jobsText().contains(MainWindow::tr("Generating")), 10000);
+        QVERIFY(m_window->jobsText().contains(MainWindow::tr("Training")));
+        // Only the conflicting action is off: Start (same run folder), not Generate's Stop or the Dataset page.
+        QVERIFY(!m_train->findChild<QPushButton*>(QStringLiteral("startButton"))->isEnabled());
+        QVERIFY(m_gen->findChild<QPushButton*>(QStringLiteral("stopGenerationButton"))->isEnabled());
+        QSignalSpy done(m_gen, &GeneratePage::generationDone);
+        QTest::mouseClick(m_gen->findChild<QPushButton*>(QStringLiteral("stopGenerationButton")), Qt::LeftButton);
+        QVERIFY(done.wait(10000));
+        QTRY_VERIFY_WITH_TIMEOUT(!m_window->jobsText().contains(MainWindow::tr("Generating")), 10000);
+        stopTrainingAndWait();
+        QTRY_VERIFY_WITH_TIMEOUT(m_window->jobsText().isEmpty(), 10000);
+    }
+
+    void closingWithBothRunningIsQuickAndKeepsACheckpoint() {
+        QSignalSpy steps(m_engine.get(), &EngineController::trainingEvent);
+        const QString run = startTraining(QStringLiteral("run-f"));
+        QTRY_VERIFY_WITH_TIMEOUT(stepCount(steps) >= 3, 60000);
+        setGenerationTokens(5000000);
+        QSignalSpy started(m_engine.get(), &EngineController::jobStarted);
+        QTest::mouseClick(m_gen->findChild<QPushButton*>(QStringLiteral("generateButton")), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(jobStarted(started, JobKind::Generation), 20000);
+        QElapsedTimer timer;
+        timer.start();
+        m_window->close();   // closeEvent cancels every job
+        m_window.reset();
+        QVERIFY(m_engine->shutdown(2000));
+        QVERIFY2(timer.elapsed() < 2000, qPrintable(QStringLiteral("closing took %1 ms").arg(timer.elapsed())));
+        m_engine.reset();
+        const std::string ckpt = pm::train::latestCheckpoint(run.toStdString());
+        QVERIFY(!ckpt.empty());
+        nlohmann::json meta;
+        QCOMPARE(QString::fromStdString(pm::train::readCheckpointMeta(ckpt, &meta)), QString());
+        QVERIFY(meta["step"].get<int>() >= 3);
+    }
+
+private:
+    QString startTraining(const QString& name) {
+        const QString run = m_dir.filePath(name);
+        m_train->findChild<QLineEdit*>(QStringLiteral("runDirEdit"))->setText(run);
+        QTest::mouseClick(m_train->findChild<QPushButton*>(QStringLiteral("startButton")), Qt::LeftButton);
+        if (!m_train->isRunning()) qWarning("training did not start");
+        return run;
+    }
+
+    void stopTrainingAndWait() {
+        QSignalSpy ended(m_train, &TrainPage::runEnded);
+        QTest::mouseClick(m_train->findChild<QPushButton*>(QStringLiteral("stopButton")), Qt::LeftButton);
+        QVERIFY(ended.wait(10000));
+        QVERIFY(!m_train->isRunning());
+    }
+
+    void setGenerationTokens(double tokens) {
+        auto* unit = m_gen->findChild<QComboBox*>(QStringLiteral("lengthUnit"));
+        unit->setCurrentIndex(unit->findData(int(pm::gen::LengthUnit::Tokens)));
+        m_gen->findChild<QDoubleSpinBox*>(QStringLiteral("length"))->setValue(tokens);
+    }
+
+    static int stepCount(const QSignalSpy& events) {
+        int n = 0;
+        for (const auto& args : events)
+            if (args.at(0).value<pm::train::TrainEvent>().kind == pm::train::TrainEvent::Kind::Step) ++n;
+        return n;
+    }
+
+    static bool jobStarted(const QSignalSpy& started, JobKind kind) {
+        for (const auto& args : started)
+            if (args.at(0).value<pm::app::JobInfo>().kind == kind) return true;
+        return false;
+    }
+
+    QTemporaryDir m_dir;
+    QString m_model, m_prompt;
+    std::unique_ptr<pm::app::AppSettings> m_settings;
+    std::unique_ptr<EngineController> m_engine;
+    std::unique_ptr<MainWindow> m_window;
+    TrainPage* m_train = nullptr;
+    GeneratePage* m_gen = nullptr;
+};
+
+QTEST_MAIN(TestConcurrency)
+#include "tst_concurrency.moc"
