@@ -217,6 +217,101 @@
         <source>No music at hand? Builds a dataset from the bundled pieces, trains a small model for a few minutes and lets it continue one of them.</source>
         <translation>Keine Musik zur Hand? Erstellt einen Datensatz aus den mitgelieferten Stücken, trainiert einige Minuten lang ein kleines Modell und lässt es eines davon fortsetzen.</translation>
     </message>
+    <message>
+        <source>Validation pieces (percent)</source>
+        <translation>Validierungsstücke (Prozent)</translation>
+    </message>
+    <message>
+        <source>Split seed</source>
+        <translation>Startwert für die Aufteilung</translation>
+    </message>
+    <message>
+        <source>Transpose from (semitones)</source>
+        <translation>Transponieren von (Halbtöne)</translation>
+    </message>
+    <message>
+        <source>Transpose to (semitones)</source>
+        <translation>Transponieren bis (Halbtöne)</translation>
+    </message>
+    <message>
+        <source>Tempo stretch from</source>
+        <translation>Tempodehnung von</translation>
+    </message>
+    <message>
+        <source>Tempo stretch to</source>
+        <translation>Tempodehnung bis</translation>
+    </message>
+    <message>
+        <source>Dataset folder</source>
+        <translation>Datensatzordner</translation>
+    </message>
+    <message>
+        <source>Dataset build progress</source>
+        <translation>Fortschritt der Datensatzerstellung</translation>
+    </message>
+    <message>
+        <source>Dataset summary</source>
+        <translation>Datensatzübersicht</translation>
+    </message>
+    <message>
+        <source>Filter files</source>
+        <translation>Dateien filtern</translation>
+    </message>
+    <message>
+        <source>Files and their status</source>
+        <translation>Dateien und ihr Status</translation>
+    </message>
+    <message>
+        <source>Preview of the selected file</source>
+        <translation>Vorschau der ausgewählten Datei</translation>
+    </message>
+    <message>
+        <source>Drop zone for MIDI files and folders</source>
+        <translation>Ablagefläche für MIDI-Dateien und Ordner</translation>
+    </message>
+    <message>
+        <source>Add files</source>
+        <translation>Dateien hinzufügen</translation>
+    </message>
+    <message>
+        <source>Add folder</source>
+        <translation>Ordner hinzufügen</translation>
+    </message>
+    <message>
+        <source>Open dataset</source>
+        <translation>Datensatz öffnen</translation>
+    </message>
+    <message>
+        <source>Cancel the build</source>
+        <translation>Erstellung abbrechen</translation>
+    </message>
+    <message>
+        <source>A training run is reading this dataset; it can be rebuilt when the run ends.</source>
+        <translation>Ein Trainingslauf liest diesen Datensatz; er kann neu erstellt werden, wenn der Lauf endet.</translation>
+    </message>
+</context>
+<context>
+    <name>pm::app::EngineController</name>
+    <message>
+        <source>PianoMuse is closing.</source>
+        <translation>PianoMuse wird beendet.</translation>
+    </message>
+    <message>
+        <source>A training run is reading %1; build into another folder or stop the run first.</source>
+        <translation>Ein Trainingslauf liest %1; erstellen Sie den Datensatz in einem anderen Ordner oder stoppen Sie zuerst den Lauf.</translation>
+    </message>
+    <message>
+        <source>Another training is already writing to %1.</source>
+        <translation>Ein anderes Training schreibt bereits in %1.</translation>
+    </message>
+    <message>
+        <source>The dataset %1 is being built; train when it is done.</source>
+        <translation>Der Datensatz %1 wird gerade erstellt; trainieren Sie, sobald er fertig ist.</translation>
+    </message>
+    <message>
+        <source>The demo is already running.</source>
+        <translation>Die Demo läuft bereits.</translation>
+    </message>
 </context>
 <context>
     <name>pm::app::FileReportModel</name>
@@ -581,6 +676,114 @@
         <source>Demo finished in %1 s: the model trained for %2 s. Its continuation is in orange after the prompt; press Play to listen. Saved as %3.</source>
         <translation>Demo nach %1 s fertig: Das Modell wurde %2 s lang trainiert. Seine Fortsetzung steht in Orange hinter der Vorgabe; zum Anhören auf Abspielen drücken. Gespeichert als %3.</translation>
     </message>
+    <message>
+        <source>Model file</source>
+        <translation>Modelldatei</translation>
+    </message>
+    <message>
+        <source>Browse for a model</source>
+        <translation>Nach einem Modell suchen</translation>
+    </message>
+    <message>
+        <source>Prompt file</source>
+        <translation>Vorgabedatei</translation>
+    </message>
+    <message>
+        <source>Browse for a prompt</source>
+        <translation>Nach einer Vorgabe suchen</translation>
+    </message>
+    <message>
+        <source>Prompt bars to keep</source>
+        <translation>Zu behaltende Takte der Vorgabe</translation>
+    </message>
+    <message>
+        <source>Prompt from the dataset</source>
+        <translation>Vorgabe aus dem Datensatz</translation>
+    </message>
+    <message>
+        <source>Metre without a prompt</source>
+        <translation>Taktart ohne Vorgabe</translation>
+    </message>
+    <message>
+        <source>Tempo without a prompt</source>
+        <translation>Tempo ohne Vorgabe</translation>
+    </message>
+    <message>
+        <source>Length</source>
+        <translation>Länge</translation>
+    </message>
+    <message>
+        <source>Length unit</source>
+        <translation>Längeneinheit</translation>
+    </message>
+    <message>
+        <source>Temperature</source>
+        <translation>Temperatur</translation>
+    </message>
+    <message>
+        <source>Top-k</source>
+        <translation>Top-k</translation>
+    </message>
+    <message>
+        <source>Top-p</source>
+        <translation>Top-p</translation>
+    </message>
+    <message>
+        <source>Repetition penalty</source>
+        <translation>Wiederholungsstrafe</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>Startwert</translation>
+    </message>
+    <message>
+        <source>Random</source>
+        <translation>Zufällig</translation>
+    </message>
+    <message>
+        <source>Number of variations</source>
+        <translation>Anzahl der Varianten</translation>
+    </message>
+    <message>
+        <source>Stop generating</source>
+        <translation>Erzeugen stoppen</translation>
+    </message>
+    <message>
+        <source>Output</source>
+        <translation>Ausgabe</translation>
+    </message>
+    <message>
+        <source>Zoom</source>
+        <translation>Zoom</translation>
+    </message>
+    <message>
+        <source>Variation shown</source>
+        <translation>Angezeigte Variante</translation>
+    </message>
+    <message>
+        <source>Piano roll</source>
+        <translation>Pianorolle</translation>
+    </message>
+    <message>
+        <source>The prompt&apos;s notes and the model&apos;s continuation; click to choose where playback starts</source>
+        <translation>Die Noten der Vorgabe und die Fortsetzung des Modells; klicken Sie, um zu wählen, wo die Wiedergabe beginnt</translation>
+    </message>
+    <message>
+        <source>Generation status</source>
+        <translation>Status der Erzeugung</translation>
+    </message>
+    <message>
+        <source>The model from step %1 of the training run is ready: press Generate to hear it. Training goes on meanwhile.</source>
+        <translation>Das Modell aus Schritt %1 des Trainingslaufs ist bereit: Drücken Sie auf Erzeugen, um es anzuhören. Das Training läuft währenddessen weiter.</translation>
+    </message>
+    <message>
+        <source>The run&apos;s model is ready: press Generate to hear it.</source>
+        <translation>Das Modell des Laufs ist bereit: Drücken Sie auf Erzeugen, um es anzuhören.</translation>
+    </message>
+    <message>
+        <source>%1 could not be opened; playing on the built-in piano.</source>
+        <translation>%1 konnte nicht geöffnet werden; die Wiedergabe erfolgt auf dem eingebauten Klavier.</translation>
+    </message>
 </context>
 <context>
     <name>pm::app::MainWindow</name>
@@ -658,6 +861,78 @@
         <source>Device: CPU, %1 threads</source>
         <translation>Gerät: CPU, %1 Threads</translation>
     </message>
+    <message>
+        <source>Pages</source>
+        <translation>Seiten</translation>
+    </message>
+    <message>
+        <source>Current page</source>
+        <translation>Aktuelle Seite</translation>
+    </message>
+    <message>
+        <source>Matrix library</source>
+        <translation>Matrixbibliothek</translation>
+    </message>
+    <message>
+        <source>Compute device</source>
+        <translation>Rechengerät</translation>
+    </message>
+    <message>
+        <source>Running jobs</source>
+        <translation>Laufende Aufgaben</translation>
+    </message>
+    <message>
+        <source>Training</source>
+        <translation>Training</translation>
+    </message>
+    <message>
+        <source>Planning the training</source>
+        <translation>Training planen</translation>
+    </message>
+    <message>
+        <source>Demo</source>
+        <translation>Demo</translation>
+    </message>
+    <message>
+        <source>Generating</source>
+        <translation>Erzeugen</translation>
+    </message>
+    <message>
+        <source>Undoing</source>
+        <translation>Rückgängig machen</translation>
+    </message>
+    <message>
+        <source>Building the dataset</source>
+        <translation>Datensatz erstellen</translation>
+    </message>
+    <message>
+        <source>Opening a dataset</source>
+        <translation>Datensatz öffnen</translation>
+    </message>
+    <message>
+        <source>Reading a preview</source>
+        <translation>Vorschau lesen</translation>
+    </message>
+    <message>
+        <source>Measuring speed</source>
+        <translation>Geschwindigkeit messen</translation>
+    </message>
+    <message>
+        <source>Looking at this computer</source>
+        <translation>Diesen Computer untersuchen</translation>
+    </message>
+    <message>
+        <source>Listing MIDI ports</source>
+        <translation>MIDI-Ports auflisten</translation>
+    </message>
+    <message>
+        <source>Running: %1</source>
+        <translation>Läuft: %1</translation>
+    </message>
+    <message>
+        <source>Nothing is running</source>
+        <translation>Es läuft nichts</translation>
+    </message>
 </context>
 <context>
     <name>pm::app::SampleListWidget</name>
@@ -692,6 +967,26 @@
     <message>
         <source>Playing %1</source>
         <translation>Spiele %1</translation>
+    </message>
+    <message>
+        <source>Samples written at checkpoints</source>
+        <translation>Bei Checkpoints geschriebene Hörproben</translation>
+    </message>
+    <message>
+        <source>Play the sample</source>
+        <translation>Hörprobe abspielen</translation>
+    </message>
+    <message>
+        <source>Stop the sample</source>
+        <translation>Hörprobe stoppen</translation>
+    </message>
+    <message>
+        <source>Sample playback status</source>
+        <translation>Wiedergabestatus der Hörprobe</translation>
+    </message>
+    <message>
+        <source>Playing %1 on the built-in piano: %2 could not be opened.</source>
+        <translation>Spiele %1 auf dem eingebauten Klavier: %2 konnte nicht geöffnet werden.</translation>
     </message>
 </context>
 <context>
@@ -1022,6 +1317,206 @@
     <message>
         <source>Fine-tune the PianoMuse base model</source>
         <translation>PianoMuse-Basismodell feinabstimmen</translation>
+    </message>
+    <message>
+        <source>Dataset</source>
+        <translation>Datensatz</translation>
+    </message>
+    <message>
+        <source>Model to start from</source>
+        <translation>Ausgangsmodell</translation>
+    </message>
+    <message>
+        <source>Model file to fine-tune</source>
+        <translation>Feinabzustimmende Modelldatei</translation>
+    </message>
+    <message>
+        <source>Browse for a model file to fine-tune</source>
+        <translation>Nach einer feinabzustimmenden Modelldatei suchen</translation>
+    </message>
+    <message>
+        <source>New model size</source>
+        <translation>Größe des neuen Modells</translation>
+    </message>
+    <message>
+        <source>Training plan</source>
+        <translation>Trainingsplan</translation>
+    </message>
+    <message>
+        <source>Plan:</source>
+        <translation>Plan:</translation>
+    </message>
+    <message>
+        <source>Planned from the data and this computer</source>
+        <translation>Aus den Daten und diesem Computer geplant</translation>
+    </message>
+    <message>
+        <source>A number of steps</source>
+        <translation>Eine feste Anzahl Schritte</translation>
+    </message>
+    <message>
+        <source>A number of passes over the data</source>
+        <translation>Eine feste Anzahl Durchgänge über die Daten</translation>
+    </message>
+    <message>
+        <source>Length:</source>
+        <translation>Länge:</translation>
+    </message>
+    <message>
+        <source>Passes:</source>
+        <translation>Durchgänge:</translation>
+    </message>
+    <message>
+        <source>default</source>
+        <translation>Standard</translation>
+    </message>
+    <message>
+        <source>Stop early after this many validations without improvement (the best model is kept); 0 = never. Default: %1 for a planned run.</source>
+        <translation>Nach so vielen Validierungen ohne Verbesserung vorzeitig stoppen (das beste Modell wird behalten); 0 = nie. Standard: %1 bei einem geplanten Lauf.</translation>
+    </message>
+    <message>
+        <source>Stop early after (validations):</source>
+        <translation>Vorzeitig stoppen nach (Validierungen):</translation>
+    </message>
+    <message>
+        <source>planned</source>
+        <translation>geplant</translation>
+    </message>
+    <message>
+        <source>Start training</source>
+        <translation>Training starten</translation>
+    </message>
+    <message>
+        <source>Pause training</source>
+        <translation>Training pausieren</translation>
+    </message>
+    <message>
+        <source>Stop training</source>
+        <translation>Training stoppen</translation>
+    </message>
+    <message>
+        <source>Try the current model</source>
+        <translation>Aktuelles Modell ausprobieren</translation>
+    </message>
+    <message>
+        <source>Opens Generate with the newest model of this run; training goes on</source>
+        <translation>Öffnet „Erzeugen“ mit dem neuesten Modell dieses Laufs; das Training läuft weiter</translation>
+    </message>
+    <message>
+        <source>Resume a run</source>
+        <translation>Lauf fortsetzen</translation>
+    </message>
+    <message>
+        <source>Open a run</source>
+        <translation>Lauf öffnen</translation>
+    </message>
+    <message>
+        <source>Training progress</source>
+        <translation>Trainingsfortschritt</translation>
+    </message>
+    <message>
+        <source>Training status</source>
+        <translation>Trainingsstatus</translation>
+    </message>
+    <message>
+        <source>Loss curves</source>
+        <translation>Verlustkurven</translation>
+    </message>
+    <message>
+        <source>Training loss, smoothed training loss and validation loss per step, with the learning rate</source>
+        <translation>Trainingsverlust, geglätteter Trainingsverlust und Validierungsverlust pro Schritt, dazu die Lernrate</translation>
+    </message>
+    <message>
+        <source>Training log</source>
+        <translation>Trainingsprotokoll</translation>
+    </message>
+    <message>
+        <source>Measuring this computer&apos;s speed…</source>
+        <translation>Die Geschwindigkeit dieses Computers wird gemessen…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n step(s), as set under Advanced.</source>
+        <translation>
+            <numerusform>%n Schritt, wie unter „Erweitert“ eingestellt.</numerusform>
+            <numerusform>%n Schritte, wie unter „Erweitert“ eingestellt.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n pass(es) over the data, as set under Advanced.</source>
+        <translation>
+            <numerusform>%n Durchgang über die Daten, wie unter „Erweitert“ eingestellt.</numerusform>
+            <numerusform>%n Durchgänge über die Daten, wie unter „Erweitert“ eingestellt.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>default (%1)</source>
+        <translation>Standard (%1)</translation>
+    </message>
+    <message numerus="yes">
+        <source>about %n minute(s) on this computer</source>
+        <translation>
+            <numerusform>etwa %n Minute auf diesem Computer</numerusform>
+            <numerusform>etwa %n Minuten auf diesem Computer</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 passes over %2 tokens</source>
+        <translation>%1 Durchgänge über %2 Tokens</translation>
+    </message>
+    <message>
+        <source>%1 % of one pass over %2 tokens</source>
+        <translation>%1 % eines Durchgangs über %2 Tokens</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: %2 (%n step(s))</source>
+        <translation>
+            <numerusform>%1: %2 (%n Schritt)</numerusform>
+            <numerusform>%1: %2 (%n Schritte)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>, stops early when validation stops improving</source>
+        <translation>, stoppt vorzeitig, wenn sich die Validierung nicht mehr verbessert</translation>
+    </message>
+    <message>
+        <source>; shortened to fit the time budget</source>
+        <translation>; gekürzt, damit es in das Zeitbudget passt</translation>
+    </message>
+    <message>
+        <source>No plan: %1</source>
+        <translation>Kein Plan: %1</translation>
+    </message>
+    <message>
+        <source>Measured: %1 tokens/s on %2</source>
+        <translation>Gemessen: %1 Tokens/s auf %2</translation>
+    </message>
+    <message>
+        <source>Resume training</source>
+        <translation>Training fortsetzen</translation>
+    </message>
+    <message>
+        <source>Saving the current model for you to try (training goes on)…</source>
+        <translation>Das aktuelle Modell wird zum Ausprobieren gespeichert (das Training läuft weiter)…</translation>
+    </message>
+    <message>
+        <source>This run has no model yet.</source>
+        <translation>Dieser Lauf hat noch kein Modell.</translation>
+    </message>
+    <message>
+        <source>Plan: %1</source>
+        <translation>Plan: %1</translation>
+    </message>
+    <message>
+        <source>Step %1: the current model is saved as %2</source>
+        <translation>Schritt %1: Das aktuelle Modell ist als %2 gespeichert</translation>
+    </message>
+    <message>
+        <source>Stopped early at step %1: validation stopped improving. The best model (step %2) is kept as model-best.safetensors.</source>
+        <translation>Bei Schritt %1 vorzeitig gestoppt: Die Validierung hat sich nicht mehr verbessert. Das beste Modell (Schritt %2) bleibt als model-best.safetensors erhalten.</translation>
+    </message>
+    <message>
+        <source>Another training is writing to this run folder</source>
+        <translation>Ein anderes Training schreibt in diesen Lauf-Ordner</translation>
     </message>
 </context>
 </TS>

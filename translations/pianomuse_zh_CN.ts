@@ -217,6 +217,101 @@
         <source>No music at hand? Builds a dataset from the bundled pieces, trains a small model for a few minutes and lets it continue one of them.</source>
         <translation>手头没有音乐？用自带的乐曲构建数据集，训练一个小模型几分钟，然后让它续写其中一首。</translation>
     </message>
+    <message>
+        <source>Validation pieces (percent)</source>
+        <translation>验证乐曲（百分比）</translation>
+    </message>
+    <message>
+        <source>Split seed</source>
+        <translation>划分的随机种子</translation>
+    </message>
+    <message>
+        <source>Transpose from (semitones)</source>
+        <translation>移调下限（半音）</translation>
+    </message>
+    <message>
+        <source>Transpose to (semitones)</source>
+        <translation>移调上限（半音）</translation>
+    </message>
+    <message>
+        <source>Tempo stretch from</source>
+        <translation>速度伸缩下限</translation>
+    </message>
+    <message>
+        <source>Tempo stretch to</source>
+        <translation>速度伸缩上限</translation>
+    </message>
+    <message>
+        <source>Dataset folder</source>
+        <translation>数据集文件夹</translation>
+    </message>
+    <message>
+        <source>Dataset build progress</source>
+        <translation>数据集构建进度</translation>
+    </message>
+    <message>
+        <source>Dataset summary</source>
+        <translation>数据集摘要</translation>
+    </message>
+    <message>
+        <source>Filter files</source>
+        <translation>筛选文件</translation>
+    </message>
+    <message>
+        <source>Files and their status</source>
+        <translation>文件及其状态</translation>
+    </message>
+    <message>
+        <source>Preview of the selected file</source>
+        <translation>所选文件的预览</translation>
+    </message>
+    <message>
+        <source>Drop zone for MIDI files and folders</source>
+        <translation>MIDI 文件和文件夹的拖放区</translation>
+    </message>
+    <message>
+        <source>Add files</source>
+        <translation>添加文件</translation>
+    </message>
+    <message>
+        <source>Add folder</source>
+        <translation>添加文件夹</translation>
+    </message>
+    <message>
+        <source>Open dataset</source>
+        <translation>打开数据集</translation>
+    </message>
+    <message>
+        <source>Cancel the build</source>
+        <translation>取消构建</translation>
+    </message>
+    <message>
+        <source>A training run is reading this dataset; it can be rebuilt when the run ends.</source>
+        <translation>一次训练运行正在读取此数据集；运行结束后即可重新构建。</translation>
+    </message>
+</context>
+<context>
+    <name>pm::app::EngineController</name>
+    <message>
+        <source>PianoMuse is closing.</source>
+        <translation>PianoMuse 正在关闭。</translation>
+    </message>
+    <message>
+        <source>A training run is reading %1; build into another folder or stop the run first.</source>
+        <translation>一次训练运行正在读取 %1；请构建到其他文件夹，或先停止该运行。</translation>
+    </message>
+    <message>
+        <source>Another training is already writing to %1.</source>
+        <translation>另一个训练已在写入 %1。</translation>
+    </message>
+    <message>
+        <source>The dataset %1 is being built; train when it is done.</source>
+        <translation>数据集 %1 正在构建；请在构建完成后再训练。</translation>
+    </message>
+    <message>
+        <source>The demo is already running.</source>
+        <translation>演示已在运行。</translation>
+    </message>
 </context>
 <context>
     <name>pm::app::FileReportModel</name>
@@ -579,6 +674,114 @@
         <source>Demo finished in %1 s: the model trained for %2 s. Its continuation is in orange after the prompt; press Play to listen. Saved as %3.</source>
         <translation>演示用时 %1 秒完成：模型训练了 %2 秒。提示之后的橙色音符是它的续写；按“播放”收听。已保存为 %3。</translation>
     </message>
+    <message>
+        <source>Model file</source>
+        <translation>模型文件</translation>
+    </message>
+    <message>
+        <source>Browse for a model</source>
+        <translation>浏览模型</translation>
+    </message>
+    <message>
+        <source>Prompt file</source>
+        <translation>提示文件</translation>
+    </message>
+    <message>
+        <source>Browse for a prompt</source>
+        <translation>浏览提示</translation>
+    </message>
+    <message>
+        <source>Prompt bars to keep</source>
+        <translation>保留的提示小节数</translation>
+    </message>
+    <message>
+        <source>Prompt from the dataset</source>
+        <translation>来自数据集的提示</translation>
+    </message>
+    <message>
+        <source>Metre without a prompt</source>
+        <translation>无提示时的拍号</translation>
+    </message>
+    <message>
+        <source>Tempo without a prompt</source>
+        <translation>无提示时的速度</translation>
+    </message>
+    <message>
+        <source>Length</source>
+        <translation>长度</translation>
+    </message>
+    <message>
+        <source>Length unit</source>
+        <translation>长度单位</translation>
+    </message>
+    <message>
+        <source>Temperature</source>
+        <translation>温度</translation>
+    </message>
+    <message>
+        <source>Top-k</source>
+        <translation>Top-k</translation>
+    </message>
+    <message>
+        <source>Top-p</source>
+        <translation>Top-p</translation>
+    </message>
+    <message>
+        <source>Repetition penalty</source>
+        <translation>重复惩罚</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>种子</translation>
+    </message>
+    <message>
+        <source>Random</source>
+        <translation>随机</translation>
+    </message>
+    <message>
+        <source>Number of variations</source>
+        <translation>变体数</translation>
+    </message>
+    <message>
+        <source>Stop generating</source>
+        <translation>停止生成</translation>
+    </message>
+    <message>
+        <source>Output</source>
+        <translation>输出</translation>
+    </message>
+    <message>
+        <source>Zoom</source>
+        <translation>缩放</translation>
+    </message>
+    <message>
+        <source>Variation shown</source>
+        <translation>显示的变体</translation>
+    </message>
+    <message>
+        <source>Piano roll</source>
+        <translation>钢琴卷帘</translation>
+    </message>
+    <message>
+        <source>The prompt&apos;s notes and the model&apos;s continuation; click to choose where playback starts</source>
+        <translation>提示的音符和模型的续写；点击选择从哪里开始播放</translation>
+    </message>
+    <message>
+        <source>Generation status</source>
+        <translation>生成状态</translation>
+    </message>
+    <message>
+        <source>The model from step %1 of the training run is ready: press Generate to hear it. Training goes on meanwhile.</source>
+        <translation>训练运行第 %1 步的模型已就绪：按“生成”收听。训练同时继续进行。</translation>
+    </message>
+    <message>
+        <source>The run&apos;s model is ready: press Generate to hear it.</source>
+        <translation>此次运行的模型已就绪：按“生成”收听。</translation>
+    </message>
+    <message>
+        <source>%1 could not be opened; playing on the built-in piano.</source>
+        <translation>无法打开 %1；改用内置钢琴播放。</translation>
+    </message>
 </context>
 <context>
     <name>pm::app::MainWindow</name>
@@ -656,6 +859,78 @@
         <source>Device: CPU, %1 threads</source>
         <translation>设备：CPU，%1 个线程</translation>
     </message>
+    <message>
+        <source>Pages</source>
+        <translation>页面</translation>
+    </message>
+    <message>
+        <source>Current page</source>
+        <translation>当前页面</translation>
+    </message>
+    <message>
+        <source>Matrix library</source>
+        <translation>矩阵库</translation>
+    </message>
+    <message>
+        <source>Compute device</source>
+        <translation>计算设备</translation>
+    </message>
+    <message>
+        <source>Running jobs</source>
+        <translation>正在运行的任务</translation>
+    </message>
+    <message>
+        <source>Training</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <source>Planning the training</source>
+        <translation>规划训练</translation>
+    </message>
+    <message>
+        <source>Demo</source>
+        <translation>演示</translation>
+    </message>
+    <message>
+        <source>Generating</source>
+        <translation>生成</translation>
+    </message>
+    <message>
+        <source>Undoing</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <source>Building the dataset</source>
+        <translation>构建数据集</translation>
+    </message>
+    <message>
+        <source>Opening a dataset</source>
+        <translation>打开数据集</translation>
+    </message>
+    <message>
+        <source>Reading a preview</source>
+        <translation>读取预览</translation>
+    </message>
+    <message>
+        <source>Measuring speed</source>
+        <translation>测量速度</translation>
+    </message>
+    <message>
+        <source>Looking at this computer</source>
+        <translation>检测本机</translation>
+    </message>
+    <message>
+        <source>Listing MIDI ports</source>
+        <translation>列出 MIDI 端口</translation>
+    </message>
+    <message>
+        <source>Running: %1</source>
+        <translation>正在运行：%1</translation>
+    </message>
+    <message>
+        <source>Nothing is running</source>
+        <translation>没有正在运行的任务</translation>
+    </message>
 </context>
 <context>
     <name>pm::app::SampleListWidget</name>
@@ -690,6 +965,26 @@
     <message>
         <source>Playing %1</source>
         <translation>正在播放 %1</translation>
+    </message>
+    <message>
+        <source>Samples written at checkpoints</source>
+        <translation>在检查点写入的样例</translation>
+    </message>
+    <message>
+        <source>Play the sample</source>
+        <translation>播放样例</translation>
+    </message>
+    <message>
+        <source>Stop the sample</source>
+        <translation>停止样例</translation>
+    </message>
+    <message>
+        <source>Sample playback status</source>
+        <translation>样例播放状态</translation>
+    </message>
+    <message>
+        <source>Playing %1 on the built-in piano: %2 could not be opened.</source>
+        <translation>正在用内置钢琴播放 %1：无法打开 %2。</translation>
     </message>
 </context>
 <context>
@@ -1020,6 +1315,202 @@
     <message>
         <source>Fine-tune the PianoMuse base model</source>
         <translation>微调 PianoMuse 基础模型</translation>
+    </message>
+    <message>
+        <source>Dataset</source>
+        <translation>数据集</translation>
+    </message>
+    <message>
+        <source>Model to start from</source>
+        <translation>起始模型</translation>
+    </message>
+    <message>
+        <source>Model file to fine-tune</source>
+        <translation>要微调的模型文件</translation>
+    </message>
+    <message>
+        <source>Browse for a model file to fine-tune</source>
+        <translation>浏览要微调的模型文件</translation>
+    </message>
+    <message>
+        <source>New model size</source>
+        <translation>新模型大小</translation>
+    </message>
+    <message>
+        <source>Training plan</source>
+        <translation>训练计划</translation>
+    </message>
+    <message>
+        <source>Plan:</source>
+        <translation>计划：</translation>
+    </message>
+    <message>
+        <source>Planned from the data and this computer</source>
+        <translation>根据数据和本机性能规划</translation>
+    </message>
+    <message>
+        <source>A number of steps</source>
+        <translation>指定步数</translation>
+    </message>
+    <message>
+        <source>A number of passes over the data</source>
+        <translation>指定遍历数据的轮数</translation>
+    </message>
+    <message>
+        <source>Length:</source>
+        <translation>长度：</translation>
+    </message>
+    <message>
+        <source>Passes:</source>
+        <translation>轮数：</translation>
+    </message>
+    <message>
+        <source>default</source>
+        <translation>默认</translation>
+    </message>
+    <message>
+        <source>Stop early after this many validations without improvement (the best model is kept); 0 = never. Default: %1 for a planned run.</source>
+        <translation>连续这么多次验证没有改进就提前停止（保留最佳模型）；0 = 从不。计划运行的默认值：%1。</translation>
+    </message>
+    <message>
+        <source>Stop early after (validations):</source>
+        <translation>多少次验证无改进后提前停止：</translation>
+    </message>
+    <message>
+        <source>planned</source>
+        <translation>按计划</translation>
+    </message>
+    <message>
+        <source>Start training</source>
+        <translation>开始训练</translation>
+    </message>
+    <message>
+        <source>Pause training</source>
+        <translation>暂停训练</translation>
+    </message>
+    <message>
+        <source>Stop training</source>
+        <translation>停止训练</translation>
+    </message>
+    <message>
+        <source>Try the current model</source>
+        <translation>试用当前模型</translation>
+    </message>
+    <message>
+        <source>Opens Generate with the newest model of this run; training goes on</source>
+        <translation>用此次运行的最新模型打开“生成”页面；训练继续进行</translation>
+    </message>
+    <message>
+        <source>Resume a run</source>
+        <translation>继续一次运行</translation>
+    </message>
+    <message>
+        <source>Open a run</source>
+        <translation>打开一次运行</translation>
+    </message>
+    <message>
+        <source>Training progress</source>
+        <translation>训练进度</translation>
+    </message>
+    <message>
+        <source>Training status</source>
+        <translation>训练状态</translation>
+    </message>
+    <message>
+        <source>Loss curves</source>
+        <translation>损失曲线</translation>
+    </message>
+    <message>
+        <source>Training loss, smoothed training loss and validation loss per step, with the learning rate</source>
+        <translation>每一步的训练损失、平滑后的训练损失和验证损失，以及学习率</translation>
+    </message>
+    <message>
+        <source>Training log</source>
+        <translation>训练日志</translation>
+    </message>
+    <message>
+        <source>Measuring this computer&apos;s speed…</source>
+        <translation>正在测量本机速度…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n step(s), as set under Advanced.</source>
+        <translation>
+            <numerusform>%n 步，按“高级”中的设置。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n pass(es) over the data, as set under Advanced.</source>
+        <translation>
+            <numerusform>遍历数据 %n 轮，按“高级”中的设置。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>default (%1)</source>
+        <translation>默认（%1）</translation>
+    </message>
+    <message numerus="yes">
+        <source>about %n minute(s) on this computer</source>
+        <translation>
+            <numerusform>在本机上约需 %n 分钟</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 passes over %2 tokens</source>
+        <translation>%2 个词元遍历 %1 轮</translation>
+    </message>
+    <message>
+        <source>%1 % of one pass over %2 tokens</source>
+        <translation>%2 个词元遍历一轮的 %1%</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: %2 (%n step(s))</source>
+        <translation>
+            <numerusform>%1：%2（%n 步）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>, stops early when validation stops improving</source>
+        <translation>，验证不再改进时提前停止</translation>
+    </message>
+    <message>
+        <source>; shortened to fit the time budget</source>
+        <translation>；已缩短以适应时间预算</translation>
+    </message>
+    <message>
+        <source>No plan: %1</source>
+        <translation>无法制定计划：%1</translation>
+    </message>
+    <message>
+        <source>Measured: %1 tokens/s on %2</source>
+        <translation>实测：%2 上 %1 词元/秒</translation>
+    </message>
+    <message>
+        <source>Resume training</source>
+        <translation>继续训练</translation>
+    </message>
+    <message>
+        <source>Saving the current model for you to try (training goes on)…</source>
+        <translation>正在保存当前模型供你试用（训练继续进行）…</translation>
+    </message>
+    <message>
+        <source>This run has no model yet.</source>
+        <translation>此次运行还没有模型。</translation>
+    </message>
+    <message>
+        <source>Plan: %1</source>
+        <translation>计划：%1</translation>
+    </message>
+    <message>
+        <source>Step %1: the current model is saved as %2</source>
+        <translation>第 %1 步：当前模型已保存为 %2</translation>
+    </message>
+    <message>
+        <source>Stopped early at step %1: validation stopped improving. The best model (step %2) is kept as model-best.safetensors.</source>
+        <translation>已在第 %1 步提前停止：验证不再改进。最佳模型（第 %2 步）保留为 model-best.safetensors。</translation>
+    </message>
+    <message>
+        <source>Another training is writing to this run folder</source>
+        <translation>另一个训练正在写入此运行文件夹</translation>
     </message>
 </context>
 </TS>
