@@ -81,7 +81,9 @@ SettingsDialog::SettingsDialog(AppSettings* settings, EngineController* engine, 
 
     m_dataFolder = new QLineEdit(settings->dataFolder(), this);
     m_dataFolder->setObjectName(QStringLiteral("dataFolderEdit"));
+    m_dataFolder->setAccessibleName(tr("Data folder"));
     auto* browse = new QPushButton(tr("Browse…"), this);
+    browse->setAccessibleName(tr("Browse for a data folder"));
     connect(browse, &QPushButton::clicked, this, &SettingsDialog::browseDataFolder);
     auto* folderRow = new QHBoxLayout;
     folderRow->addWidget(m_dataFolder, 1);

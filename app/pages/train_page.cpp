@@ -404,12 +404,13 @@ QString TrainPage::planSentence(const pm::train::TrainPlan& p) const {
     const int minutes = std::max(1, int(std::lround(p.estimatedSeconds / 60.0)));
     const QString when = tr("about %n minute(s) on this computer", nullptr, minutes);
     const QString what = p.passes >= 0.995
-                             ? tr("%1 passes over %2 tokens").arg(p.passes, 0, 'f', p.passes < 10 ? 1 : 0).arg(count(p.tokensPerPass))
+                             ? tr("%1 passes over %2 tokens").arg(QLocale().toString(p.passes, 'f', p.passes < 10 ? 1 : 0), count(p.tokensPerPass))
                              : tr("%1 % of one pass over %2 tokens").arg(int(std::lround(p.passes * 100))).arg(count(p.tokensPerPass));
     QString s = tr("%1: %2 (%n step(s))", nullptr, int(std::min<std::int64_t>(p.steps, INT_MAX))).arg(when, what);
     if (p.patience > 0) s += tr(", stops early when validation stops improving");
     if (p.timeCapped) s += tr("; shortened to fit the time budget");
-    return s + QLatin1Char('.');
+    //: The end of the plan sentence (a full stop in the language's own script).
+    return tr("%1.", "sentence end").arg(s);
 }
 
 void TrainPage::showPlan(const pm::train::TrainPlan& plan) {

@@ -122,7 +122,8 @@ private slots:
     void generationFinishesWhileTrainingGoesOn() {
         QSignalSpy steps(m_engine.get(), &EngineController::trainingEvent);
         startTraining(QStringLiteral("run-a"));
-        setGenerationTokens(20000);
+        QTRY_VERIFY_WITH_TIMEOUT(stepCount(steps) >= 2, 60000);   // past LibTorch's first-step costs
+        setGenerationTokens(60000);
         QSignalSpy done(m_gen, &GeneratePage::generationDone);
         QSignalSpy started(m_engine.get(), &EngineController::jobStarted);
         const int before = stepCount(steps);

@@ -158,7 +158,7 @@ private slots:
         QVERIFY(pages);
         QList<QWidget*> scopes{m_window.get()};
         for (int i = 0; i < pages->count(); ++i) scopes << pages->widget(i);
-        pm::app::SettingsDialog dialog(m_settings.get(), m_engine.get(), m_window->systemInfo(), m_window.get());
+        pm::app::SettingsDialog dialog(m_settings.get(), m_engine.get(), m_window->systemInfo(), nullptr);
         scopes << &dialog;
         for (QWidget* scope : scopes) {
             QHash<QString, int> seen;
@@ -167,7 +167,11 @@ private slots:
                 // Controls of a page are checked with their page, not again with the window.
                 if (scope == m_window.get() && pages->isAncestorOf(w)) continue;
                 QAccessibleInterface* iface = QAccessible::queryAccessibleInterface(w);
-                const QString name = iface ? iface->text(QAccessible::Name).trimmed() : QString();
+                // A tab bar's accessible name is its current tab's text (Qt's QAccessibleTabBar),
+                // empty before it has tabs: the widget's own name is what we give it.
+                const QString name = qobject_cast<QTabBar*>(w) ? w->accessibleName().trimmed()
+                                     : iface                   ? iface->text(QAccessible::Name).trimmed()
+                                                               : QString();
                 const QString who = QStringLiteral("%1 '%2' on %3").arg(QLatin1String(w->metaObject()->className()), w->objectName(), scope->objectName());
                 if (name.isEmpty()) problems << who + QStringLiteral(": no accessible name");
                 else if (++seen[name] == 2) problems << who + QStringLiteral(": name '%1' used twice").arg(name);
@@ -186,8 +190,9 @@ private:
     // What a user operates or reads as a unit; parts of composite widgets (a spin box's line edit,
     // a combo box's list, a table's header, scroll bars) are named by their owner.
     static bool isControl(QWidget* w) {
+        if (w->objectName().startsWith(QLatin1String("qt_"))) return false;   // Qt's own helpers (menu bar extension)
         for (QWidget* p = w->parentWidget(); p; p = p->parentWidget())
-            if (qobject_cast<QComboBox*>(p) || qobject_cast<QAbstractSpinBox*>(p) || qobject_cast<QTabBar*>(p) ||
+            if (qobject_cast<QComboBox*>(p) || qobject_cast<QAbstractSpinBox*>(p) || qobject_cast<QTabBar*>(p) || qobject_cast<QLineEdit*>(p) ||
                 qobject_cast<QAbstractItemView*>(p) || qobject_cast<QPlainTextEdit*>(p) || qobject_cast<QCustomPlot*>(p))
                 return false;
         if (qobject_cast<QScrollBar*>(w) || qobject_cast<QHeaderView*>(w)) return false;

@@ -239,13 +239,14 @@ private slots:
         QTest::addColumn<QString>("method");
         QTest::addColumn<QString>("length");
         QTest::addColumn<QStringList>("cliArgs");
-        QTest::newRow("new tiny model, 40 steps") << "new" << "full" << "steps"
-                                                 << QStringList{"--scratch", "--preset", "tiny", "--steps", "40"};
-        QTest::newRow("new model, planned") << "new" << "full" << "plan" << QStringList{"--scratch", "--preset", "tiny"};
+        const auto L = [](const char* s) { return QString::fromLatin1(s); };
+        QTest::newRow("new tiny model, 40 steps") << L("new") << L("full") << L("steps")
+                                                 << QStringList{L("--scratch"), L("--preset"), L("tiny"), L("--steps"), L("40")};
+        QTest::newRow("new model, planned") << L("new") << L("full") << L("plan") << QStringList{L("--scratch"), L("--preset"), L("tiny")};
         if (!pm::model::bundledBaseModelPath().empty()) {
-            QTest::newRow("base model, LoRA, planned") << "bundled" << "lora" << "plan" << QStringList{"--method", "lora"};
-            QTest::newRow("base model, state, 3 passes") << "bundled" << "state" << "epochs"
-                                                         << QStringList{"--method", "state", "--epochs", "3"};
+            QTest::newRow("base model, LoRA, planned") << L("bundled") << L("lora") << L("plan") << QStringList{L("--method"), L("lora")};
+            QTest::newRow("base model, state, 3 passes") << L("bundled") << L("state") << L("epochs")
+                                                         << QStringList{L("--method"), L("state"), L("--epochs"), L("3")};
         }
     }
 
