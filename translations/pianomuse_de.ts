@@ -1071,6 +1071,14 @@
         <source>Choose the data folder</source>
         <translation>Datenordner wählen</translation>
     </message>
+    <message>
+        <source>Data folder</source>
+        <translation>Datenordner</translation>
+    </message>
+    <message>
+        <source>Browse for a data folder</source>
+        <translation>Einen Datenordner wählen</translation>
+    </message>
 </context>
 <context>
     <name>pm::app::TrainPage</name>
@@ -1517,6 +1525,12 @@
     <message>
         <source>Another training is writing to this run folder</source>
         <translation>Ein anderes Training schreibt in diesen Lauf-Ordner</translation>
+    </message>
+    <message>
+        <source>%1.</source>
+        <comment>sentence end</comment>
+        <extracomment>The end of the plan sentence (a full stop in the language&apos;s own script).</extracomment>
+        <translation>%1.</translation>
     </message>
 </context>
 </TS>

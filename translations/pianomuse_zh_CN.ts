@@ -1069,6 +1069,14 @@
         <source>Choose the data folder</source>
         <translation>选择数据文件夹</translation>
     </message>
+    <message>
+        <source>Data folder</source>
+        <translation>数据文件夹</translation>
+    </message>
+    <message>
+        <source>Browse for a data folder</source>
+        <translation>选择数据文件夹</translation>
+    </message>
 </context>
 <context>
     <name>pm::app::TrainPage</name>
@@ -1511,6 +1519,12 @@
     <message>
         <source>Another training is writing to this run folder</source>
         <translation>另一个训练正在写入此运行文件夹</translation>
+    </message>
+    <message>
+        <source>%1.</source>
+        <comment>sentence end</comment>
+        <extracomment>The end of the plan sentence (a full stop in the language&apos;s own script).</extracomment>
+        <translation>%1。</translation>
     </message>
 </context>
 </TS>
