@@ -20,6 +20,7 @@
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -218,6 +219,58 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(!m_window->jobsText().contains(MainWindow::tr("Generating")), 10000);
         stopTrainingAndWait();
         QTRY_VERIFY_WITH_TIMEOUT(m_window->jobsText().isEmpty(), 10000);
+    }
+
+    void aFailingJobEndsOnlyItself() {
+        // A generation whose model file is damaged fails with its message; training goes on.
+        QSignalSpy steps(m_engine.get(), &EngineController::trainingEvent);
+        startTraining(QStringLiteral("run-g"));
+        QTRY_VERIFY_WITH_TIMEOUT(stepCount(steps) >= 2, 60000);
+        const QString broken = m_dir.filePath(QStringLiteral("broken.safetensors"));
+        {
+            QFile f(broken);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write("this is not a model");
+        }
+        m_gen->findChild<QLineEdit*>(QStringLiteral("modelPath"))->setText(broken);
+        QSignalSpy done(m_gen, &GeneratePage::generationDone);
+        QTest::mouseClick(m_gen->findChild<QPushButton*>(QStringLiteral("generateButton")), Qt::LeftButton);
+        QVERIFY(done.wait(20000));
+        QCOMPARE(done.first().first().toBool(), false);
+        QVERIFY(m_gen->findChild<QLabel*>(QStringLiteral("generateStatus"))->text().contains(QStringLiteral("broken.safetensors")));
+        QVERIFY(m_train->isRunning());
+        const int after = stepCount(steps);
+        QTRY_VERIFY_WITH_TIMEOUT(stepCount(steps) > after, 20000);
+        stopTrainingAndWait();
+
+        // A training whose base model file is damaged fails with its message; a generation goes on.
+        m_gen->findChild<QLineEdit*>(QStringLiteral("modelPath"))->setText(m_model);
+        setGenerationTokens(5000000);
+        QSignalSpy started(m_engine.get(), &EngineController::jobStarted);
+        QTest::mouseClick(m_gen->findChild<QPushButton*>(QStringLiteral("generateButton")), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(jobStarted(started, JobKind::Generation), 20000);
+        const quint64 generation = m_gen->generationJob();
+        auto* base = m_train->findChild<QComboBox*>(QStringLiteral("baseChoice"));
+        base->setCurrentIndex(base->findData(QStringLiteral("file")));
+        m_train->findChild<QLineEdit*>(QStringLiteral("basePathEdit"))->setText(broken);
+        QSignalSpy ended(m_train, &TrainPage::runEnded);
+        QSignalSpy failed(m_engine.get(), &EngineController::jobFinished);
+        startTraining(QStringLiteral("run-h"));
+        QVERIFY(ended.wait(30000));
+        QCOMPARE(ended.first().first().toBool(), false);
+        const auto trainingFailed = [&failed] {
+            for (const auto& args : failed)
+                // (The stopped run before this one may report its end here too: look for the failure.)
+                if (args.at(0).value<pm::app::JobInfo>().kind == JobKind::Training &&
+                    args.at(1).value<pm::app::JobEnd>() == pm::app::JobEnd::Failed && !args.at(2).toString().isEmpty())
+                    return true;
+            return false;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(trainingFailed(), 10000);
+        QVERIFY2(m_engine->isJobActive(generation), "a failing training ended the generation");
+        QSignalSpy done2(m_gen, &GeneratePage::generationDone);
+        QTest::mouseClick(m_gen->findChild<QPushButton*>(QStringLiteral("stopGenerationButton")), Qt::LeftButton);
+        QVERIFY(done2.wait(10000));
     }
 
     void closingWithBothRunningIsQuickAndKeepsACheckpoint() {
