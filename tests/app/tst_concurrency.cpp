@@ -10,6 +10,7 @@
 #include "dataset/dataset_builder.h"
 #include "dataset/piece_tokenizer.h"
 #include "main_window.h"
+#include "pages/dataset_page.h"
 #include "midi/midi_writer.h"
 #include "pages/generate_page.h"
 #include "pages/train_page.h"
@@ -213,12 +214,21 @@ private slots:
         // Only the conflicting action is off: Start (same run folder), not Generate's Stop or the Dataset page.
         QVERIFY(!m_train->findChild<QPushButton*>(QStringLiteral("startButton"))->isEnabled());
         QVERIFY(m_gen->findChild<QPushButton*>(QStringLiteral("stopGenerationButton"))->isEnabled());
+        // Rebuilding the dataset the run reads is off; building another one is not.
+        auto* datasetPage = m_window->findChild<pm::app::DatasetPage*>();
+        auto* build = datasetPage->findChild<QPushButton*>(QStringLiteral("buildButton"));
+        datasetPage->setOutputDirectory(m_dir.filePath(QStringLiteral("dataset")));
+        QVERIFY(!build->isEnabled());
+        datasetPage->setOutputDirectory(m_dir.filePath(QStringLiteral("another-dataset")));
+        QVERIFY(build->isEnabled());
+        datasetPage->setOutputDirectory(m_dir.filePath(QStringLiteral("dataset")));
         QSignalSpy done(m_gen, &GeneratePage::generationDone);
         QTest::mouseClick(m_gen->findChild<QPushButton*>(QStringLiteral("stopGenerationButton")), Qt::LeftButton);
         QVERIFY(done.wait(10000));
         QTRY_VERIFY_WITH_TIMEOUT(!m_window->jobsText().contains(MainWindow::tr("Generating")), 10000);
         stopTrainingAndWait();
         QTRY_VERIFY_WITH_TIMEOUT(m_window->jobsText().isEmpty(), 10000);
+        QVERIFY(build->isEnabled());
     }
 
     void aFailingJobEndsOnlyItself() {
