@@ -8,6 +8,7 @@
 #include <torch/cuda.h>            // torch::cuda::is_available, device_count
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
@@ -156,6 +157,14 @@ SystemInfo querySystemInfo() {
     }
     info.blas = detectBlas();
     return info;
+}
+
+bool isDeviceSpec(const std::string& s) {
+    std::string req = s;
+    std::transform(req.begin(), req.end(), req.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    if (req == "auto" || req == "cpu" || req == "cuda") return true;
+    if (req.rfind("cuda:", 0) != 0 || req.size() == 5 || req.size() > 5 + 4) return false;   // at most 4 digits
+    return std::all_of(req.begin() + 5, req.end(), [](unsigned char c) { return std::isdigit(c) != 0; });
 }
 
 bool resolveDevice(const std::string& request, ComputeDevice* out, std::string* error) {

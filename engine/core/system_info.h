@@ -38,6 +38,10 @@ struct SystemInfo {
 // Fills everything above. Cheap (no benchmark); safe to call from any thread.
 SystemInfo querySystemInfo();
 
+// True when `s` is a device request in the one syntax every front end accepts: auto, cpu, cuda or
+// cuda:N (case-insensitive). Syntax only, for validating options; resolveDevice says whether it exists.
+bool isDeviceSpec(const std::string& s);
+
 // Resolves "auto", "cpu", "cuda", "cuda:N" against what exists. Returns false with a message
 // (naming the devices that do exist) when the request cannot be met.
 bool resolveDevice(const std::string& request, ComputeDevice* out, std::string* error);

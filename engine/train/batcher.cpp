@@ -172,4 +172,10 @@ Batch Batcher::sequential(std::size_t first, std::size_t count) const {
     return b;
 }
 
+Batch Batcher::select(const std::vector<std::size_t>& indices) const {
+    Batch b = emptyBatch(int(indices.size()), options_.ctxLen);
+    for (std::size_t r = 0; r < indices.size(); ++r) fill(b, int(r), windows_.at(indices[r]).tokens);
+    return b;
+}
+
 }  // namespace pm::train

@@ -80,6 +80,8 @@ public:
 
     // Validation: windows [first, first + count) unshuffled, unaugmented.
     Batch sequential(std::size_t first, std::size_t count) const;
+    // The windows at these indices (each < windowCount()), in this order, unaugmented.
+    Batch select(const std::vector<std::size_t>& indices) const;
 
     // Exposed for tests: the augmentation of one window (shift of Pitch and Tempo tokens).
     std::vector<std::uint16_t> augmented(const TrainWindow& w, std::uint64_t epoch, std::uint64_t index) const;

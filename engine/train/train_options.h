@@ -17,4 +17,17 @@ struct OptimOptions {
     double gradClip = 1.0;       // max global L2 norm, 0 = off
 };
 
+// What a planned run (TrainConfig with neither steps nor epochs) aims for; train/train_plan.h
+// turns it and a measured throughput into steps. Here rather than there so TrainConfig can hold one.
+struct PlanOptions {
+    // Passes over the training tokens wanted. Three: on the demo set the base model's validation
+    // loss kept falling through pass 3 and early stopping ends runs that stop improving sooner
+    // (measurements in docs/training.md).
+    double targetPasses = 3;
+    // Training budget on this machine, validations and checkpoints included. Eight minutes keep
+    // the one-click fine-tune, probe and export under ten on the 2-core VM.
+    double maxSeconds = 480;
+    double probeSeconds = 3;   // measuring time (after one warm-up step)
+};
+
 }  // namespace pm::train

@@ -1,29 +1,30 @@
 #include "train/trainer.h"
 
 #include "train/autocast_guard.h"
+#include "train/train_defaults.h"
+#include "train/train_run.h"
 
 #include "dataset/dataset_store.h"
 #include "midi/midi_writer.h"
 #include "model/checkpoint_io.h"
 #include "tokenizer/tokenizer.h"
-#include "train/loss.h"
 #include "train/optimizer.h"
 #include "train/train_checkpoint.h"
 
-#include <nlohmann/json.hpp>
+#include <ATen/Parallel.h>   // at::get_num_threads, at::set_num_threads
 
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <thread>
 
 namespace pm::train {
 
 namespace fs = std::filesystem;
 using torch::Tensor;
-using Clock = std::chrono::steady_clock;
+using detail::Clock;
+using detail::Run;
 
 const char* methodName(Method m) {
     switch (m) {
@@ -69,8 +70,37 @@ Tensors toTensors(const Batch& b, const torch::Device& device) {
     return t;
 }
 
-// Copies a model without its LoRA adapters (merged into the weights) for export; the training
-// model is left untouched so training can go on after a best-model export.
+std::vector<double> unigramLogProbs(const Batcher& train, std::size_t vocab) {
+    // Add-one smoothed frequencies of the training targets: the baseline a model must beat.
+    std::vector<double> counts(vocab, 1.0);
+    double total = double(vocab);
+    for (const TrainWindow& w : train.windows())
+        for (std::size_t i = 1; i < w.tokens.size(); ++i) counts[w.tokens[i]] += 1, total += 1;
+    for (double& c : counts) c = std::log(c / total);
+    return counts;
+}
+
+double validationSecondsOf(const dataset::DatasetContents& data) {
+    double s = 0;
+    for (const dataset::FileReport& f : data.manifest.files)
+        if (f.piece >= 0 && std::size_t(f.piece) < data.pieces.size() &&
+            data.pieces[std::size_t(f.piece)].split == dataset::Split::Validation)
+            s += f.durationSeconds;
+    return s;
+}
+
+// Only the allocators' own words: LibTorch errors carry stack traces that mention allocator
+// symbols for unrelated failures, so a bare "alloc" would call every bug an out-of-memory.
+bool isOutOfMemory(const std::string& what) {
+    const std::string first = what.substr(0, what.find('\n'));
+    return first.find("out of memory") != std::string::npos || first.find("can't allocate memory") != std::string::npos ||
+           first.find("bad_alloc") != std::string::npos;
+}
+
+}  // namespace
+
+namespace detail {
+
 model::Rwkv7Model exportCopy(model::Rwkv7Model& src) {
     torch::NoGradGuard ng;
     model::Rwkv7Model out(src->config());
@@ -88,16 +118,6 @@ model::Rwkv7Model exportCopy(model::Rwkv7Model& src) {
     return out;
 }
 
-std::vector<double> unigramLogProbs(const Batcher& train, std::size_t vocab) {
-    // Add-one smoothed frequencies of the training targets: the baseline a model must beat.
-    std::vector<double> counts(vocab, 1.0);
-    double total = double(vocab);
-    for (const TrainWindow& w : train.windows())
-        for (std::size_t i = 1; i < w.tokens.size(); ++i) counts[w.tokens[i]] += 1, total += 1;
-    for (double& c : counts) c = std::log(c / total);
-    return counts;
-}
-
 EvalResult evaluateImpl(model::Rwkv7Model& model, const Batcher& validation, double validationSeconds,
                         std::int64_t maxWindows, std::int64_t chunkRows, const std::vector<double>& unigram) {
     torch::NoGradGuard ng;
@@ -109,8 +129,14 @@ EvalResult evaluateImpl(model::Rwkv7Model& model, const Batcher& validation, dou
     double nll = 0, unigramNll = 0;
     std::size_t coveredTokens = 0, allTokens = 0;
     for (const TrainWindow& w : validation.windows()) allTokens += w.tokens.size() - 1;
+    // Fewer windows than there are: spread them evenly over the split (window i of n is
+    // floor(i * total / n)). The first n would be the first pieces only, and on a big dataset a
+    // validation loss that follows a few pieces stops early (or not) for the wrong reasons.
+    std::vector<std::size_t> picked(n);
+    for (std::size_t i = 0; i < n; ++i) picked[i] = n < total ? i * total / n : i;
     for (std::size_t first = 0; first < n; first += rows) {
-        const Batch b = validation.sequential(first, std::min(rows, n - first));
+        const Batch b = validation.select(std::vector<std::size_t>(picked.begin() + std::ptrdiff_t(first),
+                                                                   picked.begin() + std::ptrdiff_t(std::min(n, first + rows))));
         const Tensors t = toTensors(b, device);
         const Tensor hidden = model->forwardHidden(t.inputs);
         const LossResult l = lossNoGrad(model, hidden, t.targets, t.mask, chunkRows);
@@ -131,85 +157,23 @@ EvalResult evaluateImpl(model::Rwkv7Model& model, const Batcher& validation, dou
     return r;
 }
 
-double validationSecondsOf(const dataset::DatasetContents& data) {
-    double s = 0;
-    for (const dataset::FileReport& f : data.manifest.files)
-        if (f.piece >= 0 && std::size_t(f.piece) < data.pieces.size() &&
-            data.pieces[std::size_t(f.piece)].split == dataset::Split::Validation)
-            s += f.durationSeconds;
-    return s;
+torch::Device resolveTrainDevice(const std::string& spec, ComputeDevice* resolved) {
+    ComputeDevice d;
+    std::string error;
+    if (!resolveDevice(spec, &d, &error)) throw std::runtime_error(error);
+    if (resolved) *resolved = d;
+    if (d.kind == DeviceKind::Cuda) return torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(d.index));
+    return torch::Device(torch::kCPU);
 }
 
-// Only the allocators' own words: LibTorch errors carry stack traces that mention allocator
-// symbols for unrelated failures, so a bare "alloc" would call every bug an out-of-memory.
-bool isOutOfMemory(const std::string& what) {
-    const std::string first = what.substr(0, what.find('\n'));
-    return first.find("out of memory") != std::string::npos || first.find("can't allocate memory") != std::string::npos ||
-           first.find("bad_alloc") != std::string::npos;
+void Run::warn(const std::string& msg) {
+    TrainEvent e;
+    e.kind = TrainEvent::Kind::Warning;
+    e.step = step_;
+    e.message = msg;
+    emit(e);
+    metric({{"event", "warning"}, {"step", step_}, {"message", msg}});
 }
-
-class Run {
-public:
-    Run(const TrainConfig& c, TrainControl* control, const TrainCallback& cb) : cfg_(c), control_(control), cb_(cb) {}
-    TrainResult go();
-
-private:
-    void setUp();
-    void emit(TrainEvent e) {
-        if (cb_) cb_(e);
-    }
-    void metric(const nlohmann::json& j) {
-        if (metrics_) {
-            metrics_ << j.dump() << '\n';
-            metrics_.flush();
-        }
-    }
-    void warn(const std::string& msg) {
-        TrainEvent e;
-        e.kind = TrainEvent::Kind::Warning;
-        e.step = step_;
-        e.message = msg;
-        emit(e);
-        metric({{"event", "warning"}, {"step", step_}, {"message", msg}});
-    }
-    bool trainStep();   // false when the step was skipped (non-finite)
-    void validate();
-    std::string checkpoint(bool withSample);   // a sample too, when a sampler is set
-    void rollBack();
-    void writeSample();
-    nlohmann::json metaJson() const;
-    double elapsed() const { return elapsedBefore_ + std::chrono::duration<double>(Clock::now() - sessionStart_).count() - paused_; }
-
-    TrainConfig cfg_;
-    TrainControl* control_;
-    TrainCallback cb_;
-    TrainResult result_;
-
-    dataset::DatasetContents data_;
-    std::unique_ptr<Batcher> train_, val_;
-    std::vector<double> unigram_;
-    double valSeconds_ = 0;
-    std::string tokenizerJson_;
-    model::Rwkv7Config modelCfg_;
-    model::Rwkv7Model model_{nullptr};
-    std::unique_ptr<torch::optim::AdamW> optim_;
-    torch::Device device_{torch::kCPU};
-    bool bf16_ = false;   // bf16 autocast in the forward pass
-    LossOptions lossOpts_;
-    std::ofstream metrics_;
-
-    std::int64_t step_ = 0, total_ = 0;
-    double lrScale_ = 1.0, bestVal_ = 1e300, lastLoss_ = 0;
-    int badInARow_ = 0;
-    std::int64_t skipped_ = 0;
-    double elapsedBefore_ = 0, paused_ = 0;
-    Clock::time_point sessionStart_ = Clock::now(), lastCheckpoint_ = Clock::now();
-    std::int64_t sessionTokens_ = 0;
-    double trainSeconds_ = 0;   // this session, forward+backward+step only (tokens/s)
-    double stepSecondsEma_ = 0;
-    std::int64_t lastValidated_ = -1;
-    bool fromBase_ = false;
-};
 
 nlohmann::json Run::metaJson() const {
     const BatcherPosition p = train_->position();
@@ -231,7 +195,50 @@ nlohmann::json Run::metaJson() const {
             {"grad_accum", cfg_.gradAccum},
             {"model", nlohmann::json::parse(modelCfg_.toJson())},
             {"tokenizer", tokenizerJson_},
-            {"from_base", fromBase_}};
+            {"from_base", fromBase_},
+            // The schedule and early-stopping state: a resumed run (planned or not) goes on with
+            // the rates, length and patience it started with.
+            {"schedule",
+             {{"lr", cfg_.optim.lr},
+              {"lr_final", cfg_.optim.lrFinal},
+              {"warmup_steps", cfg_.optim.warmupSteps},
+              {"validate_every", cfg_.validateEvery},
+              {"patience", cfg_.patience},
+              {"min_improvement", cfg_.minImprovement},
+              {"time_limit_seconds", cfg_.timeLimitSeconds}}},
+            {"plateau_val", plateauVal_},
+            {"since_improvement", sinceImprovement_},
+            {"best_step", bestStep_},
+            {"first_val", firstVal_}};
+}
+
+void Run::plan() {
+    // The probe runs on its own throw-away run (same data, same model, same step code) that writes
+    // nothing; the stop flags reach it through the same control.
+    PlanInputs in;
+    std::string error;
+    {
+        Run probe(cfg_, control_, nullptr, true);
+        if (!probe.measure(cfg_.plan.probeSeconds, &in, &error)) {
+            result_.stopped = stopRequested();
+            throw std::runtime_error(result_.stopped ? "stopped before training began" : error);
+        }
+    }
+    const TrainPlan p = planFromInputs(in, cfg_.plan);
+    if (!p.ok) throw std::runtime_error(p.error);
+    applyPlan(p, &cfg_);
+    TrainEvent e;
+    e.kind = TrainEvent::Kind::Planned;
+    e.totalSteps = p.steps;
+    e.eta = p.estimatedSeconds;
+    e.tokensPerSec = p.tokensPerSecond;
+    e.message = describePlan(p);
+    emit(e);
+    planned_ = {{"event", "planned"},        {"steps", p.steps},
+                {"passes", p.passes},        {"tokens_per_pass", p.tokensPerPass},
+                {"tokens_per_s", p.tokensPerSecond}, {"estimated_seconds", p.estimatedSeconds},
+                {"validate_every", p.validateEvery}, {"patience", p.patience},
+                {"time_capped", p.timeCapped}, {"message", e.message}};
 }
 
 void Run::setUp() {
@@ -245,18 +252,15 @@ void Run::setUp() {
     unigram_ = unigramLogProbs(*train_, train_->vocabulary().size());
     valSeconds_ = validationSecondsOf(data_);
 
-    if (cfg_.device == "cuda" && !torch::cuda::is_available())
-        throw std::runtime_error("--device cuda: no CUDA device is available (use --device cpu)");
-    if (cfg_.device == "cuda" || (cfg_.device == "auto" && torch::cuda::is_available())) device_ = torch::kCUDA;
-    else if (cfg_.device != "cpu" && cfg_.device != "auto") throw std::runtime_error("unknown device '" + cfg_.device + "'");
+    device_ = resolveTrainDevice(cfg_.device, &computeDevice_);
+    bf16_ = useBf16Autocast(cfg_.precision, device_.type(), device_.has_index() ? device_.index() : 0);   // throws for an unknown name
+    if (!probe_) fs::create_directories(fs::path(cfg_.runDir) / "checkpoints");
 
-    bf16_ = useBf16Autocast(cfg_.precision, device_.type());   // throws for an unknown name
-    fs::create_directories(fs::path(cfg_.runDir) / "checkpoints");
-
-    // Resume: the checkpoint's config wins (shape, method); the base model file is not needed.
-    std::string resumePath, resumeError;
+    // Resume: the checkpoint's config wins (shape, method, schedule); the base model file is not needed.
+    const bool resume = cfg_.resume && !probe_;
+    std::string resumePath;
     nlohmann::json meta;
-    if (cfg_.resume) {
+    if (resume) {
         resumePath = cfg_.resumeFrom.empty() ? latestCheckpoint(cfg_.runDir) : cfg_.resumeFrom;
         if (resumePath.empty()) throw std::runtime_error("no checkpoint to resume from in " + cfg_.runDir + "/checkpoints");
         if (std::string e = readCheckpointMeta(resumePath, &meta); !e.empty()) throw std::runtime_error(e);
@@ -264,6 +268,16 @@ void Run::setUp() {
         parseMethod(meta.at("method").get<std::string>(), &cfg_.method);
         cfg_.loraRank = meta.at("lora_rank").get<int>();
         cfg_.loraAlpha = meta.at("lora_alpha").get<double>();
+        if (meta.contains("schedule")) {
+            const nlohmann::json& s = meta.at("schedule");
+            cfg_.optim.lr = s.at("lr").get<double>();
+            cfg_.optim.lrFinal = s.at("lr_final").get<double>();
+            cfg_.optim.warmupSteps = s.at("warmup_steps").get<std::int64_t>();
+            cfg_.validateEvery = s.at("validate_every").get<std::int64_t>();
+            cfg_.patience = s.at("patience").get<int>();
+            cfg_.minImprovement = s.at("min_improvement").get<double>();
+            cfg_.timeLimitSeconds = s.at("time_limit_seconds").get<double>();
+        }
         model_ = model::Rwkv7Model(modelCfg_);
     } else if (!cfg_.baseModel.empty()) {
         model::LoadedModel lm = model::loadModel(cfg_.baseModel);
@@ -305,25 +319,25 @@ void Run::setUp() {
     }
     model_->to(device_);
 
-    const bool scratch = cfg_.baseModel.empty() && !(cfg_.resume && meta.value("from_base", false));
+    const bool scratch = cfg_.baseModel.empty() && !(resume && meta.value("from_base", false));
     lossOpts_.chunkRows = cfg_.chunkRows;
     lossOpts_.l2wrapCoef = (cfg_.l2wrap == 1 || (cfg_.l2wrap < 0 && scratch)) ? 1e-4 : 0.0;
 
     const std::int64_t perEpoch = std::int64_t((train_->batchesPerEpoch() + std::size_t(cfg_.gradAccum) - 1) / std::size_t(cfg_.gradAccum));
     total_ = cfg_.epochs > 0 ? cfg_.epochs * perEpoch : cfg_.steps;
+    // A planned run resumed without a new length goes on to the length it planned.
+    if (resume && total_ <= 0) total_ = meta.at("total_steps").get<std::int64_t>();
+    if (total_ <= 0 && probe_) total_ = 1;   // the probe only needs a schedule to exist
+    if (total_ <= 0) throw std::runtime_error("the run has no length: give steps or epochs, or leave both at 0 to plan it");
     cfg_.optim.totalSteps = total_;
+    if (cfg_.validateEvery < 0) cfg_.validateEvery = kDefaultValidateEvery;
     optim_ = makeOptimizer(groupParameters(model_), cfg_.optim);
 
-    metrics_.open((fs::path(cfg_.runDir) / "metrics.jsonl").string(), std::ios::app);
-    if (cfg_.resume) {
+    if (!probe_) metrics_.open((fs::path(cfg_.runDir) / "metrics.jsonl").string(), std::ios::app);
+    if (!planned_.is_null()) metric(planned_);
+    if (resume) {
         if (std::string e = loadTrainCheckpoint(resumePath, model_, *optim_); !e.empty()) throw std::runtime_error(e);
-        step_ = meta.at("step").get<std::int64_t>();
-        train_->setPosition({meta.at("epoch").get<std::uint64_t>(), meta.at("cursor").get<std::uint64_t>()});
-        lrScale_ = meta.at("lr_scale").get<double>();
-        bestVal_ = meta.at("best_val").get<double>();
-        badInARow_ = meta.at("bad_in_a_row").get<int>();
-        skipped_ = meta.at("skipped").get<std::int64_t>();
-        elapsedBefore_ = meta.at("elapsed").get<double>();
+        restoreFromMeta(meta);
         result_.lastCheckpoint = resumePath;
         metric({{"event", "resume"}, {"step", step_}});
         TrainEvent e;
@@ -336,19 +350,74 @@ void Run::setUp() {
     fromBase_ = !scratch;
 }
 
-bool Run::trainStep() {
+void Run::restoreFromMeta(const nlohmann::json& meta) {
+    step_ = meta.at("step").get<std::int64_t>();
+    train_->setPosition({meta.at("epoch").get<std::uint64_t>(), meta.at("cursor").get<std::uint64_t>()});
+    lrScale_ = meta.at("lr_scale").get<double>();
+    bestVal_ = meta.at("best_val").get<double>();
+    badInARow_ = meta.at("bad_in_a_row").get<int>();
+    skipped_ = meta.at("skipped").get<std::int64_t>();
+    elapsedBefore_ = meta.at("elapsed").get<double>();
+    // Checkpoints from before early stopping: the plateau starts at the best loss so far.
+    plateauVal_ = meta.value("plateau_val", bestVal_);
+    sinceImprovement_ = meta.value("since_improvement", 0);
+    bestStep_ = meta.value("best_step", std::int64_t(-1));
+    firstVal_ = meta.value("first_val", -1.0);
+}
+
+void Run::serviceControls() {
+    if (!control_ || probe_) return;
+    const int threads = control_->threads.load();
+    if (threads > 0 && threads != at::get_num_threads()) {
+        // With OpenMP (Debian's and pip's LibTorch) this sets the calling thread's team size, which
+        // is why it happens here, on the trainer's thread (docs/training.md, "Threads").
+        at::set_num_threads(threads);
+    }
+    if (control_->exportNow.load()) exportLatest();
+}
+
+void Run::exportLatest() {
+    const std::string path = (fs::path(cfg_.runDir) / "model-latest.safetensors").string();
+    // Cleared first: a request made while this export runs asks for a newer one.
+    control_->exportNow = false;
+    try {
+        model::Rwkv7Model copy = exportCopy(model_);
+        model::saveModel(copy, path, tokenizerJson_);   // atomic: a reader never sees half a file
+    } catch (const std::exception& ex) {
+        warn(std::string("model not exported: ") + ex.what());
+        return;
+    }
+    TrainEvent e;
+    e.kind = TrainEvent::Kind::Exported;
+    e.step = step_;
+    e.totalSteps = total_;
+    e.path = path;
+    emit(e);
+    metric({{"event", "exported"}, {"step", step_}, {"path", path}});
+}
+
+Run::StepOutcome Run::trainStep() {
     const double lr = learningRateAt(step_, cfg_.optim) * lrScale_;
     setLearningRate(*optim_, lr);
     optim_->zero_grad();
     double nll = 0;
     std::int64_t counted = 0, tokens = 0;
     const auto t0 = Clock::now();
+    const BatcherPosition before = train_->position();
     std::vector<Batch> micro;
     for (int m = 0; m < cfg_.gradAccum; ++m) micro.push_back(train_->next());
     for (const Batch& b : micro) counted += b.countedTokens;
+    auto abandon = [&] {
+        // Stop mid-step: forget its gradients and give its batches back, so the checkpoint
+        // written on stop resumes exactly at this step.
+        optim_->zero_grad();
+        train_->setPosition(before);
+        return StepOutcome::Abandoned;
+    };
     for (const Batch& b : micro) {
         tokens += b.realTokens;
         if (b.countedTokens == 0) continue;
+        if (stopRequested()) return abandon();
         const Tensors t = toTensors(b, device_);
         Tensor hidden;
         {
@@ -357,6 +426,10 @@ bool Run::trainStep() {
             AutocastGuard autocast(device_.type(), bf16_);
             hidden = model_->forwardHidden(t.inputs);
         }
+        if (cfg_.afterForward) cfg_.afterForward(step_, model_);
+        // The backward costs about twice the forward: a Stop that came during the forward does
+        // not wait for it.
+        if (stopRequested()) return abandon();
         if (hidden.scalar_type() != torch::kFloat) hidden = hidden.to(torch::kFloat);
         // Each micro-batch weighs by its share of the counted tokens: the step's gradient is that
         // of the mean over all of them, as one big batch would give.
@@ -399,7 +472,7 @@ bool Run::trainStep() {
 
     if (!finite) {
         warn("non-finite loss or gradient at step " + std::to_string(step_) + ": step skipped");
-        return false;
+        return StepOutcome::Skipped;
     }
     TrainEvent e;
     e.kind = TrainEvent::Kind::Step;
@@ -414,13 +487,14 @@ bool Run::trainStep() {
     emit(e);
     metric({{"step", step_}, {"loss", loss}, {"lr", lr}, {"tokens_per_s", e.tokensPerSec}, {"elapsed", e.elapsed},
             {"epoch", e.epoch}});
-    return true;
+    return StepOutcome::Done;
 }
 
 void Run::validate() {
     lastValidated_ = step_;
     if (val_->windowCount() == 0) return;
     const EvalResult r = evaluateImpl(model_, *val_, valSeconds_, cfg_.validationWindows, cfg_.chunkRows, unigram_);
+    if (firstVal_ < 0) firstVal_ = r.loss;
     TrainEvent e;
     e.kind = TrainEvent::Kind::Validation;
     e.step = step_;
@@ -429,10 +503,16 @@ void Run::validate() {
     e.valBitsPerNote = r.bitsPerNote;
     e.valBitsPerSecond = r.bitsPerSecond;
     e.best = r.loss < bestVal_;
-    if (e.best) bestVal_ = r.loss;
+    if (e.best) bestVal_ = r.loss, bestStep_ = step_;
+    // Early stopping counts only improvements larger than minImprovement (Keras's min_delta): a
+    // loss that creeps down by noise-sized amounts has stopped learning. The best model is still
+    // exported for any improvement.
+    if (r.loss < plateauVal_ - cfg_.minImprovement) plateauVal_ = r.loss, sinceImprovement_ = 0;
+    else ++sinceImprovement_;
     emit(e);
     metric({{"step", step_}, {"val_loss", r.loss}, {"val_bits_per_note", r.bitsPerNote},
-            {"val_bits_per_second", r.bitsPerSecond}, {"unigram_bits_per_note", r.unigramBitsPerNote}});
+            {"val_bits_per_second", r.bitsPerSecond}, {"unigram_bits_per_note", r.unigramBitsPerNote},
+            {"since_improvement", sinceImprovement_}});
     if (e.best) {
         const fs::path dir = fs::path(cfg_.runDir);
         if (std::string err = saveTrainCheckpoint((dir / "checkpoints" / "best.pmckpt").string(), metaJson(), model_, *optim_);
@@ -535,8 +615,34 @@ void Run::rollBack() {
     badInARow_ = 0;
 }
 
+std::string Run::endMessage(End end) const {
+    char best[160] = "";
+    if (bestStep_ >= 0)
+        std::snprintf(best, sizeof best, "; best validation loss %.4f at step %lld", bestVal_, static_cast<long long>(bestStep_));
+    const std::string at = std::to_string(step_) + " of " + std::to_string(total_) + " steps";
+    switch (end) {
+    case End::Finished: return "finished: " + at + best;
+    case End::Stopped: return "stopped by request after " + at + best;
+    case End::EarlyStopped: {
+        char why[160];
+        std::snprintf(why, sizeof why, "stopped early after %s: validation loss did not improve by more than %g for %d validations",
+                      at.c_str(), cfg_.minImprovement, cfg_.patience);
+        return why + std::string(best);
+    }
+    case End::TimeLimit: {
+        char why[96];
+        std::snprintf(why, sizeof why, "stopped at the time limit (%.0f s) after ", cfg_.timeLimitSeconds);
+        return why + at + best;
+    }
+    }
+    return "finished";
+}
+
 TrainResult Run::go() {
     try {
+        const bool planned = cfg_.steps <= 0 && cfg_.epochs <= 0 && !cfg_.resume;
+        if (planned) plan();
+        sessionStart_ = lastCheckpoint_ = Clock::now();   // the probe's time is not training time
         setUp();
         TrainEvent start;
         start.kind = TrainEvent::Kind::Started;
@@ -544,25 +650,45 @@ TrainResult Run::go() {
         start.totalSteps = total_;
         start.message = modelCfg_.describe() + ", " + methodName(cfg_.method) + ", " + std::to_string(train_->windowCount()) +
                         " training windows, " + std::to_string(val_->windowCount()) + " validation windows, " +
-                        (device_.is_cuda() ? "CUDA" : "CPU") + (bf16_ ? " bf16 autocast" : " fp32");
+                        (device_.is_cuda() ? "CUDA:" + std::to_string(int(device_.index())) : std::string("CPU")) +
+                        (bf16_ ? " bf16 autocast" : " fp32");
         emit(start);
-        bool stopped = false;
+        if (cfg_.validateAtStart && step_ == 0) validate();
+        End end = End::Finished;
         while (step_ < total_) {
+            serviceControls();
             while (control_ && control_->pause.load() && !control_->stopRequested()) {
                 const auto p0 = Clock::now();
                 std::this_thread::sleep_for(std::chrono::milliseconds(10));
                 paused_ += std::chrono::duration<double>(Clock::now() - p0).count();
+                serviceControls();   // an export asked for while paused happens now
             }
-            if (control_ && control_->stopRequested()) {
-                stopped = true;
+            if (stopRequested()) {
+                end = End::Stopped;
                 break;
             }
-            if (!trainStep() && badInARow_ >= cfg_.maxBadSteps) rollBack();
-            if (cfg_.validateEvery > 0 && step_ % cfg_.validateEvery == 0) validate();
+            if (cfg_.timeLimitSeconds > 0 && elapsed() >= cfg_.timeLimitSeconds) {
+                end = End::TimeLimit;
+                break;
+            }
+            const StepOutcome outcome = trainStep();
+            if (outcome == StepOutcome::Abandoned) {
+                end = End::Stopped;
+                break;
+            }
+            if (outcome == StepOutcome::Skipped && badInARow_ >= cfg_.maxBadSteps) rollBack();
+            if (cfg_.validateEvery > 0 && step_ % cfg_.validateEvery == 0) {
+                validate();
+                if (cfg_.patience > 0 && sinceImprovement_ >= cfg_.patience) {
+                    end = End::EarlyStopped;
+                    break;
+                }
+            }
             const double since = std::chrono::duration<double>(Clock::now() - lastCheckpoint_).count();
             if ((cfg_.checkpointEvery > 0 && step_ % cfg_.checkpointEvery == 0) || since >= cfg_.checkpointSeconds)
                 checkpoint(true);
         }
+        const bool stopped = end == End::Stopped;
         if (!stopped && lastValidated_ != step_) validate();
         // A user who pressed Stop wants it to stop: no sample on that last checkpoint.
         if (result_.lastCheckpoint.empty() || result_.lastCheckpoint.find(std::to_string(step_) + ".pmckpt") == std::string::npos)
@@ -573,6 +699,8 @@ TrainResult Run::go() {
         result_.finalModel = out;
         result_.ok = true;
         result_.stopped = stopped;
+        result_.earlyStopped = end == End::EarlyStopped;
+        result_.timeLimited = end == End::TimeLimit;
         result_.step = step_;
         result_.lastLoss = lastLoss_;
         TrainEvent fin;
@@ -582,9 +710,11 @@ TrainResult Run::go() {
         fin.loss = lastLoss_;
         fin.elapsed = elapsed();
         fin.path = out;
-        fin.message = stopped ? "stopped" : "finished";
+        fin.message = endMessage(end);
+        fin.valLoss = bestStep_ >= 0 ? bestVal_ : 0.0;
         emit(fin);
-        metric({{"event", stopped ? "stopped" : "finished"}, {"step", step_}, {"model", out}});
+        static const char* const kEvent[] = {"finished", "stopped", "early_stopped", "time_limit"};
+        metric({{"event", kEvent[int(end)]}, {"step", step_}, {"model", out}, {"message", fin.message}});
     } catch (const std::bad_alloc&) {
         result_.error = "out of memory at batch " + std::to_string(cfg_.batch.batchSize) + " x " +
                         std::to_string(cfg_.batch.ctxLen) + " tokens: try a smaller batch or context length";
@@ -596,15 +726,18 @@ TrainResult Run::go() {
                             : what.substr(0, what.find('\n'));
     }
     result_.step = step_;
+    result_.bestStep = bestStep_;
+    result_.bestValLoss = bestStep_ >= 0 ? bestVal_ : 0.0;
+    result_.firstValLoss = firstVal_ >= 0 ? firstVal_ : 0.0;
     return result_;
 }
 
-}  // namespace
+}  // namespace detail
 
 EvalResult evaluateWithBaseline(model::Rwkv7Model& model, const Batcher& train, const Batcher& validation,
                                 const dataset::DatasetContents& data, std::int64_t maxWindows, std::int64_t chunkRows) {
-    return evaluateImpl(model, validation, validationSecondsOf(data), maxWindows, chunkRows,
-                        unigramLogProbs(train, train.vocabulary().size()));
+    return detail::evaluateImpl(model, validation, validationSecondsOf(data), maxWindows, chunkRows,
+                                unigramLogProbs(train, train.vocabulary().size()));
 }
 
 TrainResult runTraining(const TrainConfig& config, TrainControl* control, const TrainCallback& callback) {

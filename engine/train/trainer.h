@@ -5,10 +5,17 @@
 //   pm::train::TrainControl control;                   // another thread may set stop / pause
 //   TrainResult r = pm::train::runTraining(cfg, &control, [](const TrainEvent& e) { ... });
 //
+// Neither steps nor epochs (the default) plans the run from the data and this machine first: a
+// short throughput probe, then passes over the data within a time budget, validation with early
+// stopping (train/train_plan.h). The one place that turns a user's choices into a config is
+// makeTrainConfig (train/train_defaults.h).
+//
 // The run directory holds metrics.jsonl (one JSON object per logged step, validation, event),
 // checkpoints/ckpt-<step>.pmckpt (keep-last-K) and best.pmckpt, model-final.safetensors and
-// model-best.safetensors. Resume (cfg.resume) continues from the newest checkpoint exactly: the
-// batches, learning rates and optimiser moments are those the uninterrupted run would have had.
+// model-best.safetensors (and model-latest.safetensors when TrainControl::exportNow asked for it).
+// Resume (cfg.resume) continues from the newest checkpoint exactly: the batches, learning rates,
+// optimiser moments and early-stopping state are those the uninterrupted run would have had; the
+// checkpoint's schedule (steps, rates, validation interval, patience) wins over the config's.
 #pragma once
 
 #include "dataset/dataset_format.h"
@@ -47,19 +54,28 @@ struct TrainConfig {
 
     BatcherOptions batch;           // ctxLen, batchSize, seed, augmentation, loss mode
     int gradAccum = 1;              // micro-batches per optimiser step
-    std::int64_t steps = 1000;      // optimiser steps (ignored when epochs > 0)
+    // Optimiser steps, or passes over the training windows (epochs wins when > 0). Both 0: the
+    // run is planned first (probe + plan; a Planned event before Started).
+    std::int64_t steps = 0;
     std::int64_t epochs = 0;
+    PlanOptions plan;               // the planned run's target passes and time budget
     OptimOptions optim;             // totalSteps is set from steps/epochs
     int l2wrap = -1;                // 1 on, 0 off, -1 = on when training from scratch
     std::int64_t chunkRows = 2048;
 
-    std::int64_t validateEvery = 100;     // steps; 0 = only at the end
+    std::int64_t validateEvery = -1;      // steps; 0 = only at the end; -1 = the plan's (planned runs), else 100
+    bool validateAtStart = false;         // also before the first step (the starting model's loss)
     std::int64_t validationWindows = 64;  // at most this many validation windows per evaluation
+    // Early stopping: stop after `patience` validations in a row that did not lower the best
+    // validation loss by more than minImprovement nats/token (0 = never stop early).
+    int patience = 0;
+    double minImprovement = 1e-3;
+    double timeLimitSeconds = 0;          // stop at the next step after this much training time (0 = none)
     double checkpointSeconds = 60;        // at least this often (and on stop / at the end)
     std::int64_t checkpointEvery = 0;     // also every N steps (0 = off)
     int keepLast = 3;
     int maxBadSteps = 3;                  // consecutive non-finite steps before a rollback
-    std::string device = "auto";          // auto, cpu, cuda
+    std::string device = "auto";          // auto, cpu, cuda, cuda:N (pm::resolveDevice)
     std::string precision = "auto";       // auto (bf16 autocast on CUDA sm80+, else fp32), fp32, bf16
     bool resume = false;
     std::string resumeFrom;               // a checkpoint file; empty = newest in runDir
@@ -68,6 +84,9 @@ struct TrainConfig {
     // Fault injection for tests: called after each micro-batch's backward, before the finiteness
     // check (e.g. to poison a gradient).
     std::function<void(std::int64_t step, model::Rwkv7Model& model)> afterBackward;
+    // Called after each micro-batch's forward pass, before the trainer looks at the stop flag
+    // (tests: a Stop that arrives during a forward).
+    std::function<void(std::int64_t step, model::Rwkv7Model& model)> afterForward;
     // Continuation of a validation prompt for the per-checkpoint sample; unset = no samples.
     // Gets a CPU copy of the model (LoRA merged), the opening half of a validation window and
     // the dataset's tokenizer config (JSON text); returns the whole piece to save (its own prompt + continuation). pm::gen::trainingSampler
@@ -78,7 +97,9 @@ struct TrainConfig {
 };
 
 struct TrainEvent {
-    enum class Kind : std::uint8_t { Started, Step, Validation, Checkpoint, Sample, Warning, Resumed, Finished };
+    // Planned: before Started, message = describePlan, totalSteps = planned steps, eta = estimated
+    // seconds. Exported: model-latest.safetensors written on request (path).
+    enum class Kind : std::uint8_t { Started, Step, Validation, Checkpoint, Sample, Warning, Resumed, Finished, Planned, Exported };
     Kind kind = Kind::Step;
     std::int64_t step = 0, totalSteps = 0;
     std::uint64_t epoch = 0;
@@ -89,10 +110,21 @@ struct TrainEvent {
     std::string message;   // warnings, summaries
 };
 
-// Set from any thread; the trainer polls it before every micro-batch.
+// Set from any thread. Stop is polled before every micro-batch and again after each forward
+// pass: a stop that arrives during a forward abandons the unfinished step before its backward
+// (the data position goes back so a resume replays it), so Stop waits for at most one backward.
 struct TrainControl {
     std::atomic<bool> stop{false};
     std::atomic<bool> pause{false};
+    // At the next step boundary (also while paused) the weights as they are (LoRA merged) are
+    // written atomically to runDir/model-latest.safetensors, the flag is cleared and an Exported
+    // event follows.
+    std::atomic<bool> exportNow{false};
+    // Intra-op threads for the trainer: 0 leaves them alone; n > 0 makes the trainer call
+    // at::set_num_threads(n) on its own thread before its next step when the count differs (the
+    // app lowers training to 1 thread while a generation runs). What this does to OpenMP and
+    // OpenBLAS threads: docs/training.md.
+    std::atomic<int> threads{0};
     // A second stop flag owned by someone else (the app's shared cancel), polled the same way.
     const std::atomic<bool>* alsoStop = nullptr;
     bool stopRequested() const { return stop.load() || (alsoStop && alsoStop->load()); }
@@ -101,15 +133,20 @@ struct TrainControl {
 struct TrainResult {
     bool ok = false;
     bool stopped = false;          // stop requested before the last step
+    bool earlyStopped = false;     // validation stopped improving (patience)
+    bool timeLimited = false;      // timeLimitSeconds reached
     std::int64_t step = 0;
     double lastLoss = 0;
+    std::int64_t bestStep = -1;    // step of the best validation (-1: none)
+    double bestValLoss = 0, firstValLoss = 0;   // nats/token; 0 when there was no validation
     std::string error;             // one line when !ok
     std::string finalModel, bestModel, lastCheckpoint;
 };
 
 using TrainCallback = std::function<void(const TrainEvent&)>;
 
-// Never throws: failures come back in TrainResult::error (OOM with a suggestion).
+// Never throws: failures come back in TrainResult::error (OOM with a suggestion; an unavailable
+// device names the available ones). The Finished event's message says why the run ended.
 TrainResult runTraining(const TrainConfig& config, TrainControl* control, const TrainCallback& callback);
 
 // The newest ckpt-*.pmckpt in runDir/checkpoints, or "".

@@ -35,6 +35,14 @@ TEST(SystemInfo, RejectsUnknownDevicesNamingTheAvailableOnes) {
     EXPECT_NE(error.find("unknown device 'tpu'"), std::string::npos) << error;
 }
 
+TEST(SystemInfo, DeviceSpecSyntaxIsTheSameEverywhere) {
+    for (const char* ok : {"auto", "cpu", "cuda", "cuda:0", "cuda:7", "cuda:12", "CPU", "Cuda:3", "AUTO"})
+        EXPECT_TRUE(pm::isDeviceSpec(ok)) << ok;
+    for (const char* bad : {"", "gpu", "cuda:", "cuda:-1", "cuda:x", "cuda0", "cpu:0", "cuda:1a", " cuda", "cuda:0 ",
+                            "cuda:12345", "mps", "cuda::1"})
+        EXPECT_FALSE(pm::isDeviceSpec(bad)) << "'" << bad << "'";
+}
+
 TEST(SystemInfo, ConfigureThreadsTakesEffect) {
     pm::configureThreads(1);
     EXPECT_EQ(pm::querySystemInfo().intraOpThreads, 1);

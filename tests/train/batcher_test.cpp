@@ -57,6 +57,23 @@ TEST(Batcher, PaddingIsMaskedAndTargetsAreShiftedInputs) {
     EXPECT_EQ(batch.countedTokens, std::int64_t(b.windows()[0].tokens.size() + b.windows()[1].tokens.size() - 2));
 }
 
+TEST(Batcher, SelectTakesTheWindowsAtTheGivenIndicesInOrder) {
+    Data d;
+    pm::train::BatcherOptions o;
+    o.ctxLen = 200;
+    o.augment = false;
+    pm::train::Batcher b(d.contents, pm::dataset::Split::Train, o);
+    ASSERT_GE(b.windowCount(), 3u);
+    const pm::train::Batch picked = b.select({2, 0});
+    const pm::train::Batch two = b.sequential(2, 1), zero = b.sequential(0, 1);
+    ASSERT_EQ(picked.rows, 2);
+    const std::size_t T = 200;
+    EXPECT_EQ(std::vector<std::int64_t>(picked.inputs.begin(), picked.inputs.begin() + T), two.inputs);
+    EXPECT_EQ(std::vector<std::int64_t>(picked.inputs.begin() + T, picked.inputs.end()), zero.inputs);
+    EXPECT_EQ(picked.countedTokens, two.countedTokens + zero.countedTokens);
+    EXPECT_THROW(b.select({b.windowCount()}), std::out_of_range);
+}
+
 TEST(Batcher, ContinuationMaskStartsAtABarAfterTheContext) {
     Data d;
     pm::train::BatcherOptions o;

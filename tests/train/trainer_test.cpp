@@ -1,6 +1,8 @@
 // The whole trainer on a synthetic dataset through the real builder and tokenizer: it learns,
 // resume is exact, non-finite steps are skipped and then rolled back, stop leaves a loadable
-// checkpoint and export, LoRA and state tuning export models that load, samples come from the hook.
+// checkpoint and export, LoRA and state tuning export models that load, samples come from the hook;
+// early stopping, export on request, the threads control, a stop during a forward pass and device
+// errors.
 #include "train/trainer.h"
 
 #include "train/autocast_guard.h"
@@ -10,10 +12,15 @@
 #include "train/train_checkpoint.h"
 #include "train_fixture.h"
 
+#include <ATen/Parallel.h>   // at::get_num_threads
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <csignal>
 #include <fstream>
+#include <map>
+#include <thread>
 
 #include <sys/resource.h>
 
@@ -324,4 +331,161 @@ TEST_F(TrainerTest, AFullDiskWhileCheckpointingKeepsThePreviousCheckpoint) {
     EXPECT_FALSE(std::filesystem::exists(dir + "ckpt-000000002.pmckpt"));
     EXPECT_FALSE(std::filesystem::exists(dir + "ckpt-000000002.pmckpt.tmp"));   // no torn leftovers
     EXPECT_EQ(pm::train::readCheckpointMeta(dir + "ckpt-000000003.pmckpt", &meta), "");
+}
+
+TEST_F(TrainerTest, EarlyStoppingEndsARunWhoseValidationStopsImproving) {
+    // A learning rate of 1e-12 leaves the weights as they are, so the validation loss never
+    // improves by more than 1e-3 after the first validation: with validation every 2 steps and
+    // patience 3 the run ends after the validations at 4, 6 and 8, at step 8 of 100.
+    pm::train::TrainConfig c = config("early", 100);
+    c.optim.lr = 1e-12;
+    c.optim.lrFinal = 1e-13;
+    c.validateEvery = 2;
+    c.patience = 3;
+    Recorder rec;
+    const auto r = pm::train::runTraining(c, nullptr, rec.callback());
+    ASSERT_TRUE(r.ok) << r.error;
+    EXPECT_TRUE(r.earlyStopped);
+    EXPECT_FALSE(r.stopped);
+    EXPECT_EQ(r.step, 8);
+    EXPECT_EQ(rec.validations, 4);
+    EXPECT_GE(r.bestStep, 2);
+    EXPECT_LE(r.bestValLoss, r.firstValLoss);
+    EXPECT_NEAR(r.bestValLoss, r.firstValLoss, 1e-6);
+    ASSERT_EQ(rec.events.back().kind, TrainEvent::Kind::Finished);
+    EXPECT_EQ(rec.events.back().message.rfind("stopped early after 8 of 100 steps", 0), 0u) << rec.events.back().message;
+    // The best model was exported when it was best and loads; the final model too.
+    EXPECT_NO_THROW(pm::model::loadModel(c.runDir + "/model-best.safetensors"));
+    EXPECT_NO_THROW(pm::model::loadModel(r.finalModel));
+}
+
+TEST_F(TrainerTest, EarlyStoppingStateSurvivesAResume) {
+    // Stopped at step 5 (after the validations at 2 and 4: one without improvement), resumed: the
+    // count goes on, so the run still ends at step 8 as the uninterrupted one did.
+    pm::train::TrainConfig c = config("early-resume", 100);
+    c.optim.lr = 1e-12;
+    c.optim.lrFinal = 1e-13;
+    c.validateEvery = 2;
+    c.patience = 3;
+    pm::train::TrainControl control;
+    Recorder first;
+    ASSERT_TRUE(pm::train::runTraining(c, &control, first.callback(&control, 5)).stopped);
+    c.resume = true;
+    c.patience = 0;   // the checkpoint's schedule wins over the config's
+    Recorder second;
+    const auto r = pm::train::runTraining(c, nullptr, second.callback());
+    ASSERT_TRUE(r.ok) << r.error;
+    EXPECT_TRUE(r.earlyStopped);
+    EXPECT_EQ(r.step, 8);
+}
+
+TEST_F(TrainerTest, ExportNowWritesTheLatestModelWhileTrainingGoesOn) {
+    pm::train::TrainConfig c = config("export", 16);
+    pm::train::TrainControl control;
+    std::vector<TrainEvent> exported;
+    std::int64_t stepsAfterExport = 0;
+    std::atomic<bool> exportedWhilePaused{false};
+    std::thread helper;
+    const auto r = pm::train::runTraining(c, &control, [&](const TrainEvent& e) {
+        if (e.kind == TrainEvent::Kind::Step && e.step == 4) control.exportNow = true;
+        if (e.kind == TrainEvent::Kind::Step && e.step == 9) {
+            // Paused: an export asked for now still happens, before training resumes.
+            control.pause = true;
+            helper = std::thread([&] {
+                std::this_thread::sleep_for(std::chrono::milliseconds(50));
+                control.exportNow = true;
+                while (!exportedWhilePaused.load()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+                control.pause = false;
+            });
+        }
+        if (e.kind == TrainEvent::Kind::Exported) {
+            exported.push_back(e);
+            if (exported.size() == 2) exportedWhilePaused = true;
+        }
+        if (e.kind == TrainEvent::Kind::Step && !exported.empty()) ++stepsAfterExport;
+    });
+    if (helper.joinable()) helper.join();
+    ASSERT_TRUE(r.ok) << r.error;
+    ASSERT_EQ(exported.size(), 2u);
+    EXPECT_EQ(exported[0].step, 4);   // at the next step boundary
+    EXPECT_EQ(exported[1].step, 9);   // while paused after step 9
+    EXPECT_EQ(exported[0].path, c.runDir + "/model-latest.safetensors");
+    EXPECT_FALSE(control.exportNow.load());
+    EXPECT_EQ(stepsAfterExport, 12);   // steps 5-16 after the first export
+    EXPECT_EQ(r.step, 16);
+    // The file holds the weights of step 9 (the second export): the final model differs from it.
+    const auto latest = pm::model::loadModel(exported[0].path), final = pm::model::loadModel(r.finalModel);
+    EXPECT_FALSE(latest.tokenizerJson.empty());
+    double diff = 0;
+    auto pl = latest.model->named_parameters(), pf = final.model->named_parameters();
+    for (const auto& item : pl) diff += (item.value() - pf[item.key()]).abs().sum().item<double>();
+    EXPECT_GT(diff, 0);
+}
+
+TEST_F(TrainerTest, ThreadsControlSetsTheTrainerThreadsCount) {
+    // at::set_num_threads with OpenMP sets the calling thread's team size: the trainer does it on
+    // its own thread, before a step, and the thread that started it keeps its own count.
+    const int original = at::get_num_threads();
+    pm::train::TrainConfig c = config("threads", 8);
+    pm::train::TrainControl control;
+    control.threads = 1;
+    std::map<std::int64_t, int> seen;
+    pm::train::TrainResult r;
+    std::thread trainer([&] {
+        r = pm::train::runTraining(c, &control, [&](const TrainEvent& e) {
+            if (e.kind != TrainEvent::Kind::Step) return;
+            seen[e.step] = at::get_num_threads();   // the callback runs on the trainer's thread
+            if (e.step == 4) control.threads = 2;
+        });
+    });
+    trainer.join();
+    ASSERT_TRUE(r.ok) << r.error;
+    for (std::int64_t s = 1; s <= 4; ++s) EXPECT_EQ(seen.at(s), 1) << "step " << s;
+    for (std::int64_t s = 5; s <= 8; ++s) EXPECT_EQ(seen.at(s), 2) << "step " << s;
+    EXPECT_EQ(at::get_num_threads(), original);
+    at::set_num_threads(original);
+}
+
+TEST_F(TrainerTest, AStopDuringAForwardAbandonsTheStepBeforeItsBackward) {
+    // The stop arrives during step 4's forward: its backward never runs, the run ends at step 3,
+    // and the checkpoint resumes exactly (step 4 is replayed with the same batch).
+    const std::int64_t N = 8;
+    Recorder straight;
+    const auto ra = pm::train::runTraining(config("straight-fwd", N), nullptr, straight.callback());
+    ASSERT_TRUE(ra.ok) << ra.error;
+
+    pm::train::TrainConfig c = config("stop-fwd", N);
+    pm::train::TrainControl control;
+    int backwards = 0;
+    c.afterForward = [&](std::int64_t step, pm::model::Rwkv7Model&) {
+        if (step == 3) control.stop = true;   // 0-based: the fourth step
+    };
+    c.afterBackward = [&](std::int64_t, pm::model::Rwkv7Model&) { ++backwards; };
+    Recorder first;
+    const auto rb = pm::train::runTraining(c, &control, first.callback());
+    ASSERT_TRUE(rb.ok) << rb.error;
+    EXPECT_TRUE(rb.stopped);
+    EXPECT_EQ(rb.step, 3);
+    EXPECT_EQ(backwards, 3);
+    EXPECT_EQ(first.loss.count(4), 0u);
+
+    c.afterForward = nullptr;
+    c.afterBackward = nullptr;
+    c.resume = true;
+    Recorder second;
+    const auto rc = pm::train::runTraining(c, nullptr, second.callback());
+    ASSERT_TRUE(rc.ok) << rc.error;
+    for (std::int64_t s = 4; s <= N; ++s) EXPECT_NEAR(second.loss.at(s), straight.loss.at(s), 1e-6) << "step " << s;
+}
+
+TEST_F(TrainerTest, AnUnavailableDeviceIsOneLineNamingTheAvailableOnes) {
+    pm::train::TrainConfig c = config("no-such-gpu", 2);
+    c.device = "cuda:99";
+    const auto r = pm::train::runTraining(c, nullptr, {});
+    EXPECT_FALSE(r.ok);
+    EXPECT_NE(r.error.find("cuda:99"), std::string::npos) << r.error;
+    EXPECT_NE(r.error.find("available: cpu"), std::string::npos) << r.error;
+    EXPECT_EQ(r.error.find('\n'), std::string::npos);
+    c.device = "cpu";
+    EXPECT_TRUE(pm::train::runTraining(c, nullptr, {}).ok);
 }

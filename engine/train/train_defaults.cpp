@@ -1,0 +1,140 @@
+#include "train/train_defaults.h"
+
+#include "core/system_info.h"   // isDeviceSpec
+
+#include <nlohmann/json.hpp>
+
+namespace pm::train {
+
+double defaultLearningRate(bool newModel, Method method) {
+    // From scratch: RWKV-LM's rate for small models (the bundled base was pretrained at 1e-3).
+    if (newModel) return 1e-3;
+    // Fine-tuning rates measured on the bundled base model, a planned run on the demo set and on
+    // /work/shared/data/midi (docs/training.md, "Choosing the defaults").
+    switch (method) {
+    case Method::Full: return 1e-4;
+    case Method::Lora: return 1e-3;
+    case Method::State: return 1e-2;
+    }
+    return 1e-4;
+}
+
+double defaultLoraAlpha(int rank) { return 2.0 * rank; }
+
+int defaultPatience() { return 3; }
+
+std::string checkTrainChoices(const TrainChoices& c) {
+    const bool resuming = c.resume || !c.resumeFrom.empty();
+    if (c.datasetDir.empty()) return "no dataset chosen";
+    if (c.runDir.empty()) return "no run directory chosen";
+    if (c.method != Method::Full && c.baseModel.empty() && !resuming)
+        return std::string("the ") + methodName(c.method) + " method fine-tunes an existing model: choose a base model";
+    if (c.steps < 0 || c.epochs < 0) return "steps and epochs cannot be negative";
+    if (c.steps > 0 && c.epochs > 0) return "give steps or epochs, not both";
+    if (c.loraRank < 1) return "the LoRA rank must be at least 1";
+    if (c.loraAlpha < 0) return "the LoRA alpha cannot be negative";
+    if (c.lr < 0 || c.lrFinal < 0) return "learning rates cannot be negative";
+    if (c.ctxLen < 8) return "the context length must be at least 8 tokens";
+    if (c.batchSize < 1 || c.gradAccum < 1) return "batch size and gradient accumulation must be at least 1";
+    if (!isDeviceSpec(c.device)) return "device '" + c.device + "' must be auto, cpu, cuda or cuda:N";
+    if (c.precision != "auto" && c.precision != "fp32" && c.precision != "bf16")
+        return "precision '" + c.precision + "' must be auto, fp32 or bf16";
+    return "";
+}
+
+TrainConfig makeTrainConfig(const TrainChoices& ch) {
+    TrainConfig c;
+    c.datasetDir = ch.datasetDir;
+    c.runDir = ch.runDir;
+    c.exportPath = ch.exportPath;
+    c.baseModel = ch.baseModel;
+    c.preset = ch.preset;
+    c.deepEmbed = ch.deepEmbed;
+    c.method = ch.method;
+    c.loraRank = ch.loraRank;
+    c.loraAlpha = ch.loraAlpha > 0 ? ch.loraAlpha : defaultLoraAlpha(ch.loraRank);
+
+    c.batch.ctxLen = ch.ctxLen;
+    c.batch.batchSize = ch.batchSize;
+    c.batch.seed = ch.seed;
+    c.batch.augment = ch.augment;
+    c.batch.lossMode = ch.continuation ? LossMode::Continuation : LossMode::AllTokens;
+    c.gradAccum = ch.gradAccum;
+
+    c.steps = ch.steps;
+    c.epochs = ch.epochs;
+    const bool planned = ch.steps <= 0 && ch.epochs <= 0;
+    // A resumed run takes its model and schedule from the checkpoint; the rate here is only what
+    // a checkpoint without a stored schedule (older runs) falls back to.
+    const bool newModel = ch.baseModel.empty();
+    c.optim.lr = ch.lr > 0 ? ch.lr : defaultLearningRate(newModel, ch.method);
+    c.optim.lrFinal = ch.lrFinal > 0 ? ch.lrFinal : c.optim.lr / 10;
+
+    // Planned runs: -1 lets the plan choose the interval; fixed runs keep the old 100 steps.
+    c.validateEvery = ch.validateEvery > 0 ? ch.validateEvery : ch.validateEvery < 0 ? 0 : planned ? -1 : kDefaultValidateEvery;
+    // Early stopping is part of the one-click plan; a run with a fixed length does what it was told
+    // unless patience was asked for.
+    c.patience = ch.patience >= 0 ? ch.patience : planned ? defaultPatience() : 0;
+    c.checkpointSeconds = ch.checkpointSeconds;
+    c.keepLast = ch.keepLast;
+    c.device = ch.device;
+    c.precision = ch.precision;
+    c.resume = ch.resume || !ch.resumeFrom.empty();
+    c.resumeFrom = ch.resumeFrom;
+    return c;
+}
+
+std::string trainConfigJson(const TrainConfig& c) {
+    using nlohmann::json;
+    json j;
+    j["dataset_dir"] = c.datasetDir;
+    j["run_dir"] = c.runDir;
+    j["export_path"] = c.exportPath;
+    j["base_model"] = c.baseModel;
+    j["preset"] = c.preset;
+    j["deep_embed"] = c.deepEmbed;
+    j["custom_model"] = c.customModel.nEmbd > 0 ? json::parse(c.customModel.toJson()) : json(nullptr);
+    j["method"] = methodName(c.method);
+    j["lora_rank"] = c.loraRank;
+    j["lora_alpha"] = c.loraAlpha;
+    j["batch"] = {{"ctx_len", c.batch.ctxLen},
+                  {"batch_size", c.batch.batchSize},
+                  {"seed", c.batch.seed},
+                  {"augment", c.batch.augment},
+                  {"loss_mode", c.batch.lossMode == LossMode::Continuation ? "continuation" : "all_tokens"},
+                  {"context_fraction", c.batch.contextFraction}};
+    j["grad_accum"] = c.gradAccum;
+    j["steps"] = c.steps;
+    j["epochs"] = c.epochs;
+    j["plan"] = {{"target_passes", c.plan.targetPasses},
+                 {"max_seconds", c.plan.maxSeconds},
+                 {"probe_seconds", c.plan.probeSeconds}};
+    j["optim"] = {{"lr", c.optim.lr},
+                  {"lr_final", c.optim.lrFinal},
+                  {"warmup_steps", c.optim.warmupSteps},
+                  {"total_steps", c.optim.totalSteps},
+                  {"weight_decay", c.optim.weightDecay},
+                  {"beta1", c.optim.beta1},
+                  {"beta2", c.optim.beta2},
+                  {"eps", c.optim.eps},
+                  {"grad_clip", c.optim.gradClip}};
+    j["l2wrap"] = c.l2wrap;
+    j["chunk_rows"] = c.chunkRows;
+    j["validate_every"] = c.validateEvery;
+    j["validate_at_start"] = c.validateAtStart;
+    j["validation_windows"] = c.validationWindows;
+    j["patience"] = c.patience;
+    j["min_improvement"] = c.minImprovement;
+    j["time_limit_seconds"] = c.timeLimitSeconds;
+    j["checkpoint_seconds"] = c.checkpointSeconds;
+    j["checkpoint_every"] = c.checkpointEvery;
+    j["keep_last"] = c.keepLast;
+    j["max_bad_steps"] = c.maxBadSteps;
+    j["device"] = c.device;
+    j["precision"] = c.precision;
+    j["resume"] = c.resume;
+    j["resume_from"] = c.resumeFrom;
+    return j.dump();
+}
+
+}  // namespace pm::train

@@ -1,0 +1,118 @@
+// Inside the trainer: one training run's state and steps. Internal to engine/train (trainer.cpp
+// runs it, train_probe.cpp measures its speed with the very same step); front ends use trainer.h.
+#pragma once
+
+#include "train/trainer.h"
+#include "train/train_plan.h"
+
+#include "core/system_info.h"
+#include "dataset/dataset_format.h"
+#include "model/rwkv7_model.h"
+#include "train/loss.h"
+
+#include <nlohmann/json.hpp>
+#include <torch/torch.h>
+
+#include <chrono>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace pm::train::detail {
+
+using Clock = std::chrono::steady_clock;
+
+// Copies a model without its LoRA adapters (merged into the weights) for export; the training
+// model is left untouched so training can go on after the export.
+model::Rwkv7Model exportCopy(model::Rwkv7Model& src);
+
+EvalResult evaluateImpl(model::Rwkv7Model& model, const Batcher& validation, double validationSeconds,
+                        std::int64_t maxWindows, std::int64_t chunkRows, const std::vector<double>& unigram);
+
+// The device a config asks for, through pm::resolveDevice (auto, cpu, cuda, cuda:N); throws
+// std::runtime_error with resolveDevice's line (naming the available devices).
+torch::Device resolveTrainDevice(const std::string& spec, ComputeDevice* resolved = nullptr);
+
+class Run {
+public:
+    // probe: a throw-away run for measureTraining — nothing is written to runDir, no resume.
+    Run(const TrainConfig& c, TrainControl* control, const TrainCallback& cb, bool probe = false)
+        : cfg_(c), control_(control), cb_(cb), probe_(probe) {}
+    TrainResult go();
+    // Loads data and model, runs the probe (train_probe.cpp); the control's stop flags cancel it.
+    // False with `error` on failure or cancel.
+    bool measure(double probeSeconds, PlanInputs* out, std::string* error);
+
+private:
+    enum class StepOutcome { Done, Skipped, Abandoned };
+    enum class End { Finished, Stopped, EarlyStopped, TimeLimit };
+
+    void plan();
+    void setUp();
+    void restoreFromMeta(const nlohmann::json& meta);
+    void emit(const TrainEvent& e) {
+        if (cb_) cb_(e);
+    }
+    void metric(const nlohmann::json& j) {
+        if (metrics_) {
+            metrics_ << j.dump() << '\n';
+            metrics_.flush();
+        }
+    }
+    void warn(const std::string& msg);
+    bool stopRequested() const { return control_ && control_->stopRequested(); }
+    void serviceControls();                 // exportNow and threads, at a step boundary
+    StepOutcome trainStep();
+    void validate();
+    std::string checkpoint(bool withSample);   // a sample too, when a sampler is set
+    void rollBack();
+    void writeSample();
+    void exportLatest();
+    std::string endMessage(End end) const;
+    nlohmann::json metaJson() const;
+    double elapsed() const {
+        return elapsedBefore_ + std::chrono::duration<double>(Clock::now() - sessionStart_).count() - paused_;
+    }
+
+    TrainConfig cfg_;
+    TrainControl* control_;
+    TrainCallback cb_;
+    bool probe_;
+    TrainResult result_;
+
+    dataset::DatasetContents data_;
+    std::unique_ptr<Batcher> train_, val_;
+    std::vector<double> unigram_;
+    double valSeconds_ = 0;
+    std::string tokenizerJson_;
+    model::Rwkv7Config modelCfg_;
+    model::Rwkv7Model model_{nullptr};
+    std::unique_ptr<torch::optim::AdamW> optim_;
+    torch::Device device_{torch::kCPU};
+    ComputeDevice computeDevice_;
+    bool bf16_ = false;   // bf16 autocast in the forward pass
+    LossOptions lossOpts_;
+    std::ofstream metrics_;
+
+    std::int64_t step_ = 0, total_ = 0;
+    double lrScale_ = 1.0, bestVal_ = 1e300, lastLoss_ = 0;
+    // Early stopping (Keras-style): the loss at the last improvement by more than minImprovement
+    // and how many validations since then.
+    double plateauVal_ = 1e300;
+    int sinceImprovement_ = 0;
+    std::int64_t bestStep_ = -1;
+    double firstVal_ = -1;
+    int badInARow_ = 0;
+    std::int64_t skipped_ = 0;
+    double elapsedBefore_ = 0, paused_ = 0;
+    Clock::time_point sessionStart_ = Clock::now(), lastCheckpoint_ = Clock::now();
+    std::int64_t sessionTokens_ = 0;
+    double trainSeconds_ = 0;   // this session, forward+backward+step only (tokens/s)
+    double stepSecondsEma_ = 0;
+    std::int64_t lastValidated_ = -1;
+    bool fromBase_ = false;
+    nlohmann::json planned_;   // the plan's metrics.jsonl record, written once the file is open
+};
+
+}  // namespace pm::train::detail
