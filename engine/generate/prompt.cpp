@@ -1,6 +1,10 @@
 #include "generate/prompt.h"
 
+#include "midi/midi_reader.h"       // readMidiFile
 #include "tokenizer/value_bins.h"   // tempoBin
+
+#include <algorithm>
+#include <cmath>
 
 namespace pm::gen {
 
@@ -77,6 +81,16 @@ Prompt metadataPrompt(const pm::tok::Tokenizer& tokenizer, pm::tok::Metre metre,
     start.tempoBin = std::uint16_t(pm::tok::tempoBin(bpm, tokenizer.config()));
     Prompt p;
     p.tokens = pm::tok::windowPrefix(v, start);
+    return p;
+}
+
+Prompt buildPrompt(const pm::tok::Tokenizer& tokenizer, const PromptSpec& spec) {
+    if (spec.file.empty()) return metadataPrompt(tokenizer, spec.metre, spec.bpm);
+    auto file = pm::midi::readMidiFile(spec.file);
+    if (!file) return Prompt{{}, 0, 0, spec.file + ": " + file.error().toString()};
+    Prompt p = spec.seconds > 0 ? promptFromSeconds(tokenizer, file.value(), spec.seconds)
+                                : promptFromBars(tokenizer, file.value(), std::size_t(std::max(0.0, std::floor(spec.bars))));
+    if (!p.ok()) p.error = spec.file + ": " + p.error;
     return p;
 }
 

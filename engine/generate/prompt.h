@@ -30,6 +30,18 @@ Prompt promptFromSeconds(const pm::tok::Tokenizer& tokenizer, const pm::midi::Mi
 // A prompt for a piece from nothing: BOS TimeSig Tempo. An unsupported metre is an error.
 Prompt metadataPrompt(const pm::tok::Tokenizer& tokenizer, pm::tok::Metre metre, double bpm);
 
+// What a front end asks for, in its own words: the CLI's generate, the app's Generate page and
+// the demo all build their prompt from one of these through buildPrompt.
+struct PromptSpec {
+    std::string file;         // "" = from nothing (metre + tempo)
+    double bars = 4;          // whole bars of `file` to keep (used when seconds <= 0)
+    double seconds = 0;       // > 0: the bars that start before this time instead
+    pm::tok::Metre metre{4, 4};
+    double bpm = 120;
+};
+// Reads the file (errors as "FILE: reason") and builds the prompt; used by CLI generate, the app and the demo.
+Prompt buildPrompt(const pm::tok::Tokenizer& tokenizer, const PromptSpec& spec);
+
 // Tokens of a finished piece made ready to be continued: a trailing EOS is dropped.
 std::vector<pm::tok::TokenId> continuable(const pm::tok::Tokenizer& tokenizer, std::vector<pm::tok::TokenId> tokens);
 

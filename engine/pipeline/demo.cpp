@@ -10,16 +10,14 @@
 #include "midi/midi_writer.h"
 #include "playback/fluid_synth_output.h"
 #include "playback/midi_ports.h"
-#include "playback/open_output.h"
-#include "playback/playback_clock.h"
-#include "playback/playback_scheduler.h"
+#include "playback/player.h"
+#include "train/train_defaults.h"
 #include "train/trainer.h"
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <thread>
 
 namespace pm {
 
@@ -127,45 +125,41 @@ bool runDemo(const DemoOptions& options, const std::function<void(const DemoStag
         emitStage({"dataset", true, line});
     }
 
-    // A tiny new model, trained until the step count or the time limit.
-    train::TrainConfig tc;
-    tc.datasetDir = request.outputDir;
-    tc.runDir = (work / "run").string();
-    fs::remove_all(tc.runDir, ec);   // a fresh run each time (no resume from an older demo)
-    tc.preset = options.preset;
-    tc.batch.ctxLen = options.contextLength;
-    tc.batch.batchSize = options.batchSize;
-    tc.batch.seed = options.seed;
-    tc.steps = std::max<std::int64_t>(1, options.trainSteps);
-    tc.optim.lr = 1e-3;
-    tc.optim.lrFinal = 1e-4;
-    tc.validateEvery = 0;            // once, at the end
-    tc.validationWindows = 16;
-    tc.checkpointSeconds = 120;
-    tc.keepLast = 1;
-    tc.device = options.device;
+    // A tiny new model, trained until the step count or the time limit. The same policy as the
+    // CLI and the Train page (train/train_defaults.h): a new model's learning rate, and the
+    // device string as the user gave it (the trainer resolves cuda:N itself).
+    train::TrainChoices choices;
+    choices.datasetDir = request.outputDir;
+    choices.runDir = (work / "run").string();
+    fs::remove_all(choices.runDir, ec);   // a fresh run each time (no resume from an older demo)
+    choices.preset = options.preset;
+    choices.ctxLen = options.contextLength;
+    choices.batchSize = options.batchSize;
+    choices.seed = options.seed;
+    choices.steps = std::max<std::int64_t>(1, options.trainSteps);
+    choices.validateEvery = -1;   // once, at the end
+    choices.checkpointSeconds = 120;
+    choices.keepLast = 1;
+    choices.device = options.device;
+    train::TrainConfig tc = train::makeTrainConfig(choices);
+    tc.validationWindows = 16;   // the demo's one validation is a quick look, not a measurement
+    tc.timeLimitSeconds = options.trainMinutes > 0 ? options.trainMinutes * 60.0 : 0.0;
     train::TrainControl control;
     control.alsoStop = options.cancel;
     const auto trainStart = std::chrono::steady_clock::now();
-    const double limit = options.trainMinutes > 0 ? options.trainMinutes * 60.0 : 0.0;
-    bool timeUp = false;
+    const double limit = tc.timeLimitSeconds;
     double valLoss = -1;
     const train::TrainResult trained = train::runTraining(tc, &control, [&](const train::TrainEvent& e) {
         using K = train::TrainEvent::Kind;
         if (e.kind == K::Step) {
-            const double elapsed = secondsSince(trainStart);
             char line[160];
-            std::snprintf(line, sizeof line, "loss %.3f, %.0f tok/s, %s%s", e.loss, e.tokensPerSec, mmss(elapsed).c_str(),
+            std::snprintf(line, sizeof line, "loss %.3f, %.0f tok/s, %s%s", e.loss, e.tokensPerSec, mmss(e.elapsed).c_str(),
                           limit > 0 ? (" of at most " + mmss(limit)).c_str() : "");
             DemoStageReport p{"train", true, line};
             p.progress = true;
             p.done = std::size_t(e.step);
             p.total = std::size_t(e.totalSteps);
             report(p);
-            if (limit > 0 && elapsed >= limit && !timeUp) {
-                timeUp = true;
-                control.stop = true;
-            }
         } else if (e.kind == K::Validation) {
             valLoss = e.valLoss;
         } else if (e.kind == K::Started) {
@@ -182,7 +176,7 @@ bool runDemo(const DemoOptions& options, const std::function<void(const DemoStag
         char line[512];
         std::snprintf(line, sizeof line, "%lld steps in %s%s, loss %.3f%s -> %s", static_cast<long long>(trained.step),
                       mmss(result.trainSeconds).c_str(),
-                      timeUp ? " (time limit)" : (trained.stopped ? " (stopped)" : ""), trained.lastLoss,
+                      trained.timeLimited ? " (time limit)" : (trained.stopped ? " (stopped)" : ""), trained.lastLoss,
                       valLoss >= 0 ? (", validation " + std::to_string(valLoss).substr(0, 5)).c_str() : "",
                       result.modelPath.c_str());
         emitStage({"train", true, line});
@@ -200,15 +194,12 @@ bool runDemo(const DemoOptions& options, const std::function<void(const DemoStag
         return finish(false);
     }
     result.promptPath = pickPromptPiece(built.manifest);
-    auto promptFile = midi::readMidiFile(result.promptPath);
-    if (!promptFile) {
-        emitStage({"generate", false, result.promptPath + ": " + promptFile.error().toString()});
-        return finish(false);
-    }
-    const gen::Prompt prompt =
-        gen::promptFromBars(generator->tokenizer(), promptFile.value(), std::size_t(std::max(0, options.promptBars)));
+    gen::PromptSpec promptSpec;
+    promptSpec.file = result.promptPath;
+    promptSpec.bars = std::max(0, options.promptBars);
+    const gen::Prompt prompt = gen::buildPrompt(generator->tokenizer(), promptSpec);
     if (!prompt.ok()) {
-        emitStage({"generate", false, result.promptPath + ": " + prompt.error});
+        emitStage({"generate", false, prompt.error});
         return finish(false);
     }
     gen::GenerationRequest req;
@@ -294,20 +285,16 @@ bool runDemo(const DemoOptions& options, const std::function<void(const DemoStag
     }
 
     if (options.play) {
-        auto output = play::openLiveOutput(options.port, options.soundFont, &error);
-        if (!output) {
+        play::Player player;
+        if (!player.open(options.port, options.soundFont, &error)) {
             emitStage({"play", true, "skipped: " + error});
         } else {
-            play::SteadyPlaybackClock clock;
-            play::PlaybackScheduler scheduler(*output, clock);
-            scheduler.append(timeline);
-            scheduler.markComplete();
-            emitStage({"play", true, "playing on " + output->name() + " ..."});
-            scheduler.play(0.0);
-            while (scheduler.playing() && !cancelled(options)) std::this_thread::sleep_for(std::chrono::milliseconds(20));
-            scheduler.stop();
-            const std::string playError = scheduler.error();
-            emitStage({"play", playError.empty(), playError.empty() ? "done" : playError});
+            if (!player.notice().empty()) emitStage({"play", true, player.notice()});
+            emitStage({"play", true, "playing on " + player.outputName() + " ..."});
+            std::string playError;
+            const bool played = player.play(timeline, true, 0.0, &playError) && player.waitUntilDone(options.cancel);
+            if (playError.empty()) playError = player.error();
+            emitStage({"play", played, played ? "done" : playError});
         }
     }
     return finish(true);
