@@ -41,4 +41,8 @@ std::string fullName(const CLI::App* app);
 // "pianomuse-cli: error: <message>" on stderr, one line.
 void printError(const std::string& message);
 
+// Every --device: auto, cpu, cuda or cuda:N (pm::isDeviceSpec). Whether that device exists is
+// decided later by pm::resolveDevice, whose error names the devices that do.
+CLI::Validator deviceSpecValidator();
+
 }  // namespace pm::cli

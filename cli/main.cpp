@@ -5,12 +5,24 @@
 #include "core/version.h"
 
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <exception>
 #include <iostream>
+
+#if defined(__linux__)
+#include <unistd.h>   // execv
+#endif
 
 namespace pm::cli {
 
 void printError(const std::string& message) { std::fprintf(stderr, "pianomuse-cli: error: %s\n", message.c_str()); }
+
+CLI::Validator deviceSpecValidator() {
+    return CLI::Validator(
+        [](const std::string& s) { return pm::isDeviceSpec(s) ? std::string() : "must be auto, cpu, cuda or cuda:N"; },
+        "auto|cpu|cuda|cuda:N");
+}
 
 std::string fullName(const CLI::App* app) {
     std::string name = app->get_name();
@@ -18,10 +30,45 @@ std::string fullName(const CLI::App* app) {
     return name;
 }
 
+namespace {
+
+// The command a command line runs: the first word that is neither an option nor the value of the
+// root's --threads.
+std::string commandOf(int argc, char** argv) {
+    for (int i = 1; i < argc; ++i) {
+        if (std::strcmp(argv[i], "--threads") == 0) ++i;
+        else if (argv[i][0] != '-') return argv[i];
+    }
+    return "";
+}
+
+// Debian's and pip's LibTorch parallelise with GNU OpenMP, whose idle threads spin. When anything
+// else keeps a core busy, the spinning threads fight it: on the 2-core VM a training step took
+// 2-5x longer and a planned run fitted 1.2 passes instead of 3 in its budget (docs/training.md,
+// "A busy machine"). libgomp reads OMP_WAIT_POLICY once, when it loads, before main(), so the
+// commands that train or evaluate set it and run themselves again (Linux; a value the user set
+// wins; a failed exec leaves things as they were). The other commands skip the second start.
+void preferPassiveOpenMp(int argc, char** argv) {
+#if defined(__linux__)
+    const std::string command = commandOf(argc, argv);
+    if (command != "train" && command != "eval" && command != "demo") return;
+    if (std::getenv("OMP_WAIT_POLICY")) return;
+    setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
+    execv("/proc/self/exe", argv);
+    unsetenv("OMP_WAIT_POLICY");   // exec failed (no /proc, e.g. a chroot): go on as we are
+#else
+    (void)argc;
+    (void)argv;
+#endif
+}
+
+}  // namespace
+
 }  // namespace pm::cli
 
 int main(int argc, char** argv) {
     using namespace pm::cli;
+    preferPassiveOpenMp(argc, argv);
     CLI::App root{"PianoMuse — train an AI model of your own piano music, headless.", "pianomuse-cli"};
     root.set_version_flag("-V,--version", std::string("pianomuse-cli ") + pm::kVersion);
     root.require_subcommand(1);

@@ -26,7 +26,9 @@ extern "C" void onDemoInterrupt(int) {
 void addDemoCommand(CLI::App& root, CommandList& commands) {
     auto opt = std::make_shared<DemoOptions>();
     CLI::App* app = root.add_subcommand("demo", "Run the end-to-end pipeline on the bundled demo data");
-    app->add_option("--device", opt->device, "Compute device: auto, cpu, cuda, cuda:N")->capture_default_str();
+    app->add_option("--device", opt->device, "Compute device: auto, cpu, cuda, cuda:N")
+        ->check(deviceSpecValidator())
+        ->capture_default_str();
     app->add_option("--work-dir", opt->workDir, "Folder for the demo dataset, model and music (default: a temporary folder)");
     app->add_flag("!--no-benchmark", opt->measureBlas, "Skip the matrix-product speed check");
     app->add_option("--train-steps", opt->trainSteps, "Training steps at most")->check(CLI::Range(1, 1000000))->capture_default_str();

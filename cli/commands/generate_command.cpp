@@ -7,15 +7,11 @@
 #include "midi/midi_reader.h"
 #include "midi/midi_writer.h"
 #include "playback/fluid_synth_output.h"
-#include "playback/open_output.h"
-#include "playback/playback_clock.h"
-#include "playback/playback_scheduler.h"
+#include "playback/player.h"
 
-#include <chrono>
 #include <cstdio>
 #include <memory>
 #include <random>
-#include <thread>
 
 namespace pm::cli {
 
@@ -56,23 +52,16 @@ int runGenerate(const GenerateOptions& o) {
     }
     const tok::Tokenizer& tokenizer = generator->tokenizer();
 
-    gen::Prompt prompt;
-    if (!o.prompt.empty()) {
-        auto file = midi::readMidiFile(o.prompt);
-        if (!file) {
-            printError(o.prompt + ": " + file.error().toString());
-            return kExitFailed;
-        }
-        prompt = o.promptSeconds > 0 ? gen::promptFromSeconds(tokenizer, file.value(), o.promptSeconds)
-                                     : gen::promptFromBars(tokenizer, file.value(), std::size_t(o.promptBars));
-    } else {
-        tok::Metre metre;
-        if (std::sscanf(o.metre.c_str(), "%d/%d", &metre.numerator, &metre.denominator) != 2) {
-            printError("--time-signature must look like 3/4");
-            return kExitUsage;
-        }
-        prompt = gen::metadataPrompt(tokenizer, metre, o.tempo);
+    gen::PromptSpec spec;
+    spec.file = o.prompt;
+    spec.bars = o.promptBars;
+    spec.seconds = o.promptSeconds;
+    spec.bpm = o.tempo;
+    if (o.prompt.empty() && std::sscanf(o.metre.c_str(), "%d/%d", &spec.metre.numerator, &spec.metre.denominator) != 2) {
+        printError("--time-signature must look like 3/4");
+        return kExitUsage;
     }
+    const gen::Prompt prompt = gen::buildPrompt(tokenizer, spec);
     if (!prompt.ok()) {
         printError(prompt.error);
         return o.prompt.empty() ? kExitUsage : kExitFailed;
@@ -96,22 +85,21 @@ int runGenerate(const GenerateOptions& o) {
     std::printf("Prompt: %zu bars, %zu tokens; seed %llu\n", prompt.bars, prompt.tokens.size(),
                 static_cast<unsigned long long>(req.sampling.seed));
 
-    // Playback while the model writes: the first variation's notes go to the scheduler as they
-    // are decoded.
-    play::SteadyPlaybackClock clock;
-    std::unique_ptr<play::MidiOutput> output;
-    std::unique_ptr<play::PlaybackScheduler> scheduler;
+    // Playback while the model writes: the first variation's notes go to the player as they are
+    // decoded (a port that cannot open falls back to the built-in piano, with a notice).
+    play::Player player;
+    bool playing = false;
     if (o.play) {
-        output = play::openLiveOutput(o.synth ? std::string() : o.port, o.soundFont, &error);
-        if (!output)
+        if (!player.open(o.synth ? std::string() : o.port, o.soundFont, &error))
             std::fprintf(stderr, "pianomuse-cli: warning: cannot play: %s\n", error.c_str());
-        else
-            scheduler = std::make_unique<play::PlaybackScheduler>(*output, clock);
+        else if (!player.notice().empty())
+            std::fprintf(stderr, "pianomuse-cli: warning: %s\n", player.notice().c_str());
+        playing = !player.outputName().empty();
     }
     auto onUpdate = [&](const gen::GenerationUpdate& u) {
-        if (!scheduler || u.variation != 0) return;
-        if (!u.events.empty()) scheduler->append(play::timelineFromEvents(u.events));
-        if (u.prompt) scheduler->play(0.0);
+        if (!playing || u.variation != 0) return;
+        if (u.prompt) player.play(play::timelineFromEvents(u.events), false, 0.0, nullptr);
+        else if (!u.events.empty()) player.append(play::timelineFromEvents(u.events));
     };
 
     const auto results = generator->generate(req, onUpdate);
@@ -141,10 +129,9 @@ int runGenerate(const GenerateOptions& o) {
         }
         std::printf("%s: %.1f s of audio%s\n", o.wav.c_str(), report.seconds, report.capped ? " (capped at 600 s)" : "");
     }
-    if (scheduler) {
-        scheduler->markComplete();
-        while (scheduler->playing()) std::this_thread::sleep_for(std::chrono::milliseconds(20));
-        if (!scheduler->error().empty()) std::fprintf(stderr, "pianomuse-cli: warning: %s\n", scheduler->error().c_str());
+    if (playing) {
+        player.markComplete();
+        if (!player.waitUntilDone(nullptr)) std::fprintf(stderr, "pianomuse-cli: warning: %s\n", player.error().c_str());
     }
     return kExitOk;
 }

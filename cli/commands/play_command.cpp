@@ -3,14 +3,13 @@
 
 #include "midi/midi_reader.h"
 #include "playback/fluid_synth_output.h"
-#include "playback/open_output.h"
-#include "playback/playback_clock.h"
-#include "playback/playback_scheduler.h"
+#include "playback/player.h"
 
-#include <chrono>
+#include <atomic>
+#include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
-#include <thread>
 
 namespace pm::cli {
 
@@ -20,6 +19,15 @@ struct PlayOptions {
     bool synth = false;
     double maxSeconds = 600;
 };
+
+// Ctrl-C ends playback with the output silenced (a killed process would leave notes hanging on
+// an external synthesizer); a second Ctrl-C leaves at once.
+std::atomic<bool> g_playStop{false};
+std::atomic<int> g_playInterrupts{0};
+extern "C" void onPlayInterrupt(int) {
+    if (g_playInterrupts.fetch_add(1) >= 1) std::_Exit(130);
+    g_playStop.store(true);
+}
 
 int runPlay(const PlayOptions& o) {
     auto file = midi::readMidiFile(o.file);
@@ -42,20 +50,25 @@ int runPlay(const PlayOptions& o) {
         std::printf("%s: %.1f s of audio%s\n", o.wav.c_str(), report.seconds, report.capped ? " (capped)" : "");
         return kExitOk;
     }
-    auto output = play::openLiveOutput(o.synth ? std::string() : o.port, o.soundFont, &error);
-    if (!output) {
+    play::Player player;
+    if (!player.open(o.synth ? std::string() : o.port, o.soundFont, &error)) {
         printError("cannot play: " + error);
         return kExitFailed;
     }
-    play::SteadyPlaybackClock clock;
-    play::PlaybackScheduler scheduler(*output, clock);
-    scheduler.append(timeline);
-    scheduler.markComplete();
-    std::printf("Playing %s through %s (%.1f s) ...\n", o.file.c_str(), output->name().c_str(), scheduler.duration());
-    scheduler.play(0.0);
-    while (scheduler.playing()) std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    if (!scheduler.error().empty()) {
-        printError(scheduler.error());
+    if (!player.notice().empty()) std::fprintf(stderr, "pianomuse-cli: warning: %s\n", player.notice().c_str());
+    if (!player.play(timeline, true, 0.0, &error)) {
+        printError("cannot play: " + error);
+        return kExitFailed;
+    }
+    std::printf("Playing %s through %s (%.1f s) ...\n", o.file.c_str(), player.outputName().c_str(), player.duration());
+    std::fflush(stdout);
+    g_playStop = false;
+    g_playInterrupts = 0;
+    auto previous = std::signal(SIGINT, onPlayInterrupt);
+    const bool ok = player.waitUntilDone(&g_playStop);
+    std::signal(SIGINT, previous);
+    if (!ok) {
+        printError(player.error());
         return kExitFailed;
     }
     return kExitOk;

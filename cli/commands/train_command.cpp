@@ -1,13 +1,17 @@
 // `pianomuse-cli train`: fine-tune or train a model on a dataset directory, with a progress bar,
-// metrics.jsonl, checkpoints and exact resume; Ctrl-C stops after writing a checkpoint.
+// metrics.jsonl, checkpoints and exact resume; Ctrl-C stops after writing a checkpoint. Without
+// --steps/--epochs the run is planned from the data and this machine (printed before it starts).
 // `pianomuse-cli eval`: validation loss and bits per note of a model against the unigram baseline.
 #include "command.h"
 #include "progress_printer.h"
 
+#include "core/system_info.h"
 #include "dataset/dataset_store.h"
 #include "generate/training_sampler.h"
 #include "model/base_model.h"
 #include "model/checkpoint_io.h"
+#include "train/train_defaults.h"
+#include "train/train_plan.h"
 #include "train/trainer.h"
 
 #include <nlohmann/json.hpp>
@@ -22,13 +26,13 @@ namespace pm::cli {
 namespace {
 
 struct TrainOptions {
-    std::string data, out, base, preset = "tiny", method = "full", device = "auto", precision = "auto", resumeFrom;
-    int ctxLen = 256, batch = 8, accum = 1, loraRank = 16, keepLast = 3, sampleBars = 4;
-    std::int64_t steps = 1000, epochs = 0, validateEvery = 100;
-    double lr = -1, lrFinal = -1, loraAlpha = 32, checkpointSeconds = 60;
-    std::uint64_t seed = 1;
-    bool resume = false, deepEmbed = false, continuation = false, noAugment = false, scratch = false;
+    train::TrainChoices choices;
+    std::string method = "full";
+    std::int64_t validateEvery = -1;   // -1: not given (the default); 0: only at the end
+    double passes = 0, maxMinutes = 0; // planned runs: 0 = the defaults (PlanOptions)
+    bool noAugment = false, scratch = false;
     bool presetGiven = false;   // --preset on the command line: a new model of that size
+    bool dryRun = false, json = false, probe = false;
 };
 
 // The trainer polls this; a signal handler may only touch lock-free atomics.
@@ -41,65 +45,89 @@ extern "C" void onInterrupt(int) {
     if (g_stopFlag) g_stopFlag->store(true);
 }
 
+// The config as a person reads it (`--dry-run` without --json).
+void printConfig(const train::TrainConfig& c) {
+    std::printf("dataset      %s\n", c.datasetDir.c_str());
+    std::printf("run          %s\n", c.runDir.c_str());
+    if (!c.exportPath.empty()) std::printf("export       %s\n", c.exportPath.c_str());
+    if (c.resume) std::printf("model        resumed from %s\n", c.resumeFrom.empty() ? "the newest checkpoint" : c.resumeFrom.c_str());
+    else if (c.baseModel.empty()) std::printf("model        a new %s model%s\n", c.preset.c_str(), c.deepEmbed ? " (DeepEmbed)" : "");
+    else std::printf("model        fine-tune %s\n", c.baseModel.c_str());
+    std::printf("method       %s", train::methodName(c.method));
+    if (c.method == train::Method::Lora) std::printf(" (rank %d, alpha %g)", c.loraRank, c.loraAlpha);
+    std::printf("\nlr           %g -> %g (cosine, %lld warm-up steps)\n", c.optim.lr, c.optim.lrFinal,
+                static_cast<long long>(c.optim.warmupSteps));
+    if (c.steps > 0) std::printf("length       %lld steps\n", static_cast<long long>(c.steps));
+    else if (c.epochs > 0) std::printf("length       %lld passes over the data\n", static_cast<long long>(c.epochs));
+    else
+        std::printf("length       planned: %g passes over the data within %.0f minutes, measured before training "
+                    "(--probe measures now)\n", c.plan.targetPasses, c.plan.maxSeconds / 60);
+    std::printf("batch        %d windows x %d tokens%s\n", c.batch.batchSize, c.batch.ctxLen,
+                c.gradAccum > 1 ? (", " + std::to_string(c.gradAccum) + " batches per step").c_str() : "");
+    if (c.validateEvery > 0) std::printf("validation   every %lld steps", static_cast<long long>(c.validateEvery));
+    else if (c.validateEvery == 0) std::printf("validation   at the end");
+    else std::printf("validation   as the plan decides");
+    if (c.patience > 0) std::printf(", stops early after %d without improvement", c.patience);
+    std::printf("\ndevice       %s, precision %s\n", c.device.c_str(), c.precision.c_str());
+}
+
 int runTrain(TrainOptions o) {
-    train::TrainConfig c;
-    c.datasetDir = o.data;
+    train::TrainChoices& ch = o.choices;
     // -o RUN_DIR, or -o MODEL.safetensors: the run directory sits beside it as MODEL-run/.
     namespace fs = std::filesystem;
-    if (fs::path(o.out).extension() == ".safetensors") {
-        c.exportPath = o.out;
-        c.runDir = (fs::path(o.out).parent_path() / (fs::path(o.out).stem().string() + "-run")).string();
-    } else {
-        c.runDir = o.out;
+    const std::string out = ch.runDir;
+    if (fs::path(out).extension() == ".safetensors") {
+        ch.exportPath = out;
+        ch.runDir = (fs::path(out).parent_path() / (fs::path(out).stem().string() + "-run")).string();
     }
     // No --base: fine-tune the bundled base model, unless a new model was asked for (--scratch,
     // --preset, --deepembed) or the run resumes (its checkpoint knows the model).
-    const bool resuming = o.resume || !o.resumeFrom.empty();
-    if (o.base.empty() && !o.scratch && !o.presetGiven && !o.deepEmbed && !resuming) {
-        o.base = model::bundledBaseModelPath();
-        if (!o.base.empty())
-            std::fprintf(stderr, "fine-tuning the bundled base model %s (--scratch trains a new model)\n", o.base.c_str());
+    const bool resuming = ch.resume || !ch.resumeFrom.empty();
+    if (ch.baseModel.empty() && !o.scratch && !o.presetGiven && !ch.deepEmbed && !resuming) {
+        ch.baseModel = model::bundledBaseModelPath();
+        if (!ch.baseModel.empty())
+            std::fprintf(stderr, "fine-tuning the bundled base model %s (--scratch trains a new model)\n", ch.baseModel.c_str());
         else
-            std::fprintf(stderr, "no bundled base model found: training a new %s model\n", o.preset.c_str());
+            std::fprintf(stderr, "no bundled base model found: training a new %s model\n", ch.preset.c_str());
     }
-    c.baseModel = o.base;
-    c.preset = o.preset;
-    c.deepEmbed = o.deepEmbed;
-    if (!train::parseMethod(o.method, &c.method)) {
+    if (!train::parseMethod(o.method, &ch.method)) {
         printError("--method must be full, lora or state");
         return kExitUsage;
     }
-    if (c.method != train::Method::Full && o.base.empty() && !o.resume && o.resumeFrom.empty()) {
-        printError("--method " + o.method + " fine-tunes an existing model: give --base MODEL");
+    ch.augment = !o.noAugment;
+    ch.validateEvery = o.validateEvery < 0 ? 0 : o.validateEvery == 0 ? -1 : o.validateEvery;
+    if (std::string problem = train::checkTrainChoices(ch); !problem.empty()) {
+        printError(problem);
         return kExitUsage;
     }
-    c.loraRank = o.loraRank;
-    c.loraAlpha = o.loraAlpha;
-    c.batch.ctxLen = o.ctxLen;
-    c.batch.batchSize = o.batch;
-    c.batch.seed = o.seed;
-    c.batch.augment = !o.noAugment;
-    c.batch.lossMode = o.continuation ? train::LossMode::Continuation : train::LossMode::AllTokens;
-    c.gradAccum = o.accum;
-    c.steps = o.steps;
-    c.epochs = o.epochs;
-    // From scratch learns fast; fine-tuning wants small rates (RWKV-LM: "use very small LR").
-    const bool scratch = o.base.empty();
-    c.optim.lr = o.lr > 0 ? o.lr : (scratch ? 1e-3 : (c.method == train::Method::Full ? 1e-5 : 1e-4));
-    c.optim.lrFinal = o.lrFinal > 0 ? o.lrFinal : c.optim.lr / 10;
-    c.validateEvery = o.validateEvery;
-    c.checkpointSeconds = o.checkpointSeconds;
-    c.keepLast = o.keepLast;
-    c.device = o.device;
-    c.precision = o.precision;
-    c.resume = o.resume || !o.resumeFrom.empty();
-    c.resumeFrom = o.resumeFrom;
-    if (o.sampleBars > 0) {
+
+    train::TrainConfig c = train::makeTrainConfig(ch);
+    if (o.passes > 0) c.plan.targetPasses = o.passes;
+    if (o.maxMinutes > 0) c.plan.maxSeconds = o.maxMinutes * 60;
+    const bool planned = c.steps <= 0 && c.epochs <= 0 && !c.resume;
+
+    if (o.dryRun) {
+        if (o.probe && planned) {
+            const train::TrainPlan plan = train::planTraining(c, c.plan, nullptr);
+            if (!plan.ok) {
+                printError(plan.error);
+                return kExitFailed;
+            }
+            train::applyPlan(plan, &c);
+            std::fprintf(stderr, "plan: %s\n", train::describePlan(plan).c_str());
+        }
+        if (o.json) std::cout << train::trainConfigJson(c) << '\n';
+        else printConfig(c);
+        return kExitOk;
+    }
+
+    if (ch.sampleBars > 0) {
         gen::TrainingSampleOptions so;
-        so.bars = o.sampleBars;
-        so.seed = o.seed;
+        so.bars = ch.sampleBars;
+        so.seed = ch.seed;
         c.sampler = gen::trainingSampler(so);
     }
+    if (planned) std::fprintf(stderr, "planning: measuring training speed on this machine ...\n");
 
     train::TrainControl control;
     g_stopFlag = &control.stop;
@@ -108,10 +136,15 @@ int runTrain(TrainOptions o) {
 
     ProgressPrinter progress("train");
     double lastVal = -1;
+    std::string endMessage;
     const train::TrainResult r = train::runTraining(c, &control, [&](const train::TrainEvent& e) {
         using K = train::TrainEvent::Kind;
         char buf[200];
         switch (e.kind) {
+        case K::Planned:
+            progress.finish();
+            std::fprintf(stderr, "plan: %s\n", e.message.c_str());
+            break;
         case K::Started:
         case K::Resumed:
             progress.finish();
@@ -138,9 +171,11 @@ int runTrain(TrainOptions o) {
             std::fprintf(stderr, "step %lld: sample %s\n", static_cast<long long>(e.step), e.path.c_str());
             break;
         case K::Checkpoint:
+        case K::Exported:
             break;
         case K::Finished:
             progress.finish();
+            endMessage = e.message;
             break;
         }
     });
@@ -152,8 +187,7 @@ int runTrain(TrainOptions o) {
         printError(r.error);
         return kExitFailed;
     }
-    std::printf("%s at step %lld, loss %.4f\nmodel: %s\n", r.stopped ? "stopped" : "finished", static_cast<long long>(r.step),
-                r.lastLoss, r.finalModel.c_str());
+    std::printf("%s\nloss %.4f\nmodel: %s\n", endMessage.c_str(), r.lastLoss, r.finalModel.c_str());
     if (!r.bestModel.empty()) std::printf("best: %s\n", r.bestModel.c_str());
     std::printf("checkpoint: %s\n", r.lastCheckpoint.c_str());
     return kExitOk;
@@ -200,47 +234,82 @@ int runEval(const EvalOptions& o) {
     }
 }
 
+// "1e-3 for a new model; fine-tuning 1e-4 (full), 1e-3 (lora), 1e-2 (state)": read from the
+// policy itself so the help cannot drift from what the run does.
+std::string learningRateHelp() {
+    char buf[256];
+    std::snprintf(buf, sizeof buf,
+                  "Peak learning rate (default %g for a new model; fine-tuning %g full, %g LoRA, %g state)",
+                  train::defaultLearningRate(true, train::Method::Full), train::defaultLearningRate(false, train::Method::Full),
+                  train::defaultLearningRate(false, train::Method::Lora), train::defaultLearningRate(false, train::Method::State));
+    return buf;
+}
+
 }  // namespace
 
 void addTrainCommand(CLI::App& root, CommandList& commands) {
     auto o = std::make_shared<TrainOptions>();
-    CLI::App* app = root.add_subcommand("train", "Train or fine-tune a model on a dataset (resumable; Ctrl-C saves a checkpoint)");
-    app->add_option("--data,--dataset", o->data, "Dataset directory (pianomuse-cli dataset build)")->required()->check(CLI::ExistingDirectory);
-    app->add_option("-o,--out", o->out, "Run directory (metrics.jsonl, checkpoints, exported models), or MODEL.safetensors")->required();
-    auto* base = app->add_option("--base", o->base, "Model to fine-tune (.safetensors or .pth); default: the bundled base model")
+    train::TrainChoices& ch = o->choices;
+    const train::PlanOptions planDefaults;
+    CLI::App* app = root.add_subcommand(
+        "train", "Train or fine-tune a model on a dataset (resumable; Ctrl-C saves a checkpoint). Without --steps or "
+                 "--epochs the run is planned from the data and this machine and printed before it starts");
+    app->add_option("--data,--dataset", ch.datasetDir, "Dataset directory (pianomuse-cli dataset build)")->required()->check(CLI::ExistingDirectory);
+    app->add_option("-o,--out", ch.runDir, "Run directory (metrics.jsonl, checkpoints, exported models), or MODEL.safetensors")->required();
+    auto* base = app->add_option("--base", ch.baseModel, "Model to fine-tune (.safetensors or .pth); default: the bundled base model")
                      ->check(CLI::ExistingFile);
     auto* scratch = app->add_flag("--scratch", o->scratch, "Train a new model instead of fine-tuning the base model");
     scratch->excludes(base);
-    auto* preset = app->add_option("--preset", o->preset, "Size of a new model (implies --scratch)")
+    auto* preset = app->add_option("--preset", ch.preset, "Size of a new model (implies --scratch)")
                        ->check(CLI::IsMember(model::Rwkv7Config::presetNames()));
     preset->excludes(base);
     preset->each([o](const std::string&) { o->presetGiven = true; });
-    app->add_flag("--deepembed", o->deepEmbed, "New model with RWKV-8 \"Heron\" DeepEmbed");
-    app->add_option("--method", o->method, "full, lora or state")->check(CLI::IsMember({"full", "lora", "state"}));
-    app->add_option("--lora-rank", o->loraRank, "LoRA rank")->check(CLI::Range(1, 1024));
-    app->add_option("--lora-alpha", o->loraAlpha, "LoRA alpha");
-    app->add_option("--ctx-len,--ctx", o->ctxLen, "Tokens per training window")->check(CLI::Range(8, 65536));
-    app->add_option("--batch", o->batch, "Windows per batch")->check(CLI::Range(1, 4096));
-    app->add_option("--grad-accum", o->accum, "Batches per optimiser step")->check(CLI::Range(1, 4096));
-    auto* steps = app->add_option("--steps", o->steps, "Optimiser steps")->check(CLI::Range(int64_t(1), int64_t(1) << 40));
-    app->add_option("--epochs", o->epochs, "Passes over the training windows (instead of --steps)")
+    app->add_flag("--deepembed", ch.deepEmbed, "New model with RWKV-8 \"Heron\" DeepEmbed");
+    app->add_option("--method", o->method, "full, lora or state")->check(CLI::IsMember({"full", "lora", "state"}))->capture_default_str();
+    app->add_option("--lora-rank", ch.loraRank, "LoRA rank")->check(CLI::Range(1, 1024))->capture_default_str();
+    app->add_option("--lora-alpha", ch.loraAlpha, "LoRA alpha (default 2 x rank)")->check(CLI::PositiveNumber);
+    app->add_option("--ctx-len,--ctx", ch.ctxLen, "Tokens per training window")->check(CLI::Range(8, 65536))->capture_default_str();
+    app->add_option("--batch", ch.batchSize, "Windows per batch")->check(CLI::Range(1, 4096))->capture_default_str();
+    app->add_option("--grad-accum", ch.gradAccum, "Batches per optimiser step")->check(CLI::Range(1, 4096))->capture_default_str();
+    auto* steps = app->add_option("--steps", ch.steps, "Optimiser steps (default: planned from the data and this machine)")
+                      ->check(CLI::Range(int64_t(1), int64_t(1) << 40));
+    app->add_option("--epochs", ch.epochs, "Passes over the training windows (instead of --steps)")
         ->check(CLI::Range(int64_t(1), int64_t(1) << 30))
         ->excludes(steps);
-    app->add_option("--lr", o->lr, "Peak learning rate (default 1e-3 new, 1e-5 full fine-tune, 1e-4 LoRA/state)")->check(CLI::PositiveNumber);
-    app->add_option("--lr-final", o->lrFinal, "Learning rate at the end of the cosine (default lr/10)")->check(CLI::PositiveNumber);
-    app->add_option("--validate-every", o->validateEvery, "Steps between validations (0 = at the end)");
-    app->add_option("--checkpoint-seconds", o->checkpointSeconds, "Seconds between checkpoints")->check(CLI::PositiveNumber);
-    app->add_option("--keep", o->keepLast, "Checkpoints to keep (plus the best)")->check(CLI::Range(1, 1000));
-    app->add_option("--sample-bars", o->sampleBars, "Bars generated as a sample at each checkpoint (0 = no samples)")
-        ->check(CLI::Range(0, 64));
-    app->add_flag("--continuation", o->continuation, "Loss only on each window's completion span");
+    char planHelp[200];
+    std::snprintf(planHelp, sizeof planHelp, "Planned runs: passes over the data wanted (default %g)", planDefaults.targetPasses);
+    app->add_option("--passes", o->passes, planHelp)->check(CLI::PositiveNumber)->excludes(steps);
+    std::snprintf(planHelp, sizeof planHelp, "Planned runs: time budget in minutes (default %g)", planDefaults.maxSeconds / 60);
+    app->add_option("--max-minutes", o->maxMinutes, planHelp)->check(CLI::PositiveNumber)->excludes(steps);
+    app->add_option("--lr", ch.lr, learningRateHelp())->check(CLI::PositiveNumber);
+    app->add_option("--lr-final", ch.lrFinal, "Learning rate at the end of the cosine (default lr/10)")->check(CLI::PositiveNumber);
+    char validateHelp[200];
+    std::snprintf(validateHelp, sizeof validateHelp,
+                  "Steps between validations (default: the plan's, or %lld with --steps/--epochs; 0 = only at the end)",
+                  static_cast<long long>(train::kDefaultValidateEvery));
+    app->add_option("--validate-every", o->validateEvery, validateHelp)->check(CLI::Range(int64_t(0), int64_t(1) << 40));
+    char patienceHelp[200];
+    std::snprintf(patienceHelp, sizeof patienceHelp,
+                  "Stop after N validations without improvement (default %d for planned runs, off with --steps/--epochs; "
+                  "0 = never)",
+                  train::defaultPatience());
+    app->add_option("--patience", ch.patience, patienceHelp)->check(CLI::Range(0, 1000000));
+    app->add_option("--checkpoint-seconds", ch.checkpointSeconds, "Seconds between checkpoints")->check(CLI::PositiveNumber)->capture_default_str();
+    app->add_option("--keep", ch.keepLast, "Checkpoints to keep (plus the best)")->check(CLI::Range(1, 1000))->capture_default_str();
+    app->add_option("--sample-bars", ch.sampleBars, "Bars generated as a sample at each checkpoint (0 = no samples)")
+        ->check(CLI::Range(0, 64))->capture_default_str();
+    app->add_flag("--continuation", ch.continuation, "Loss only on each window's completion span");
     app->add_flag("--no-augment", o->noAugment, "No transposition / tempo stretch");
-    app->add_option("--device", o->device, "cpu, cuda or auto")->check(CLI::IsMember({"auto", "cpu", "cuda"}));
-    app->add_option("--precision", o->precision, "auto (bf16 autocast on CUDA GPUs that support it), fp32 or bf16")
-        ->check(CLI::IsMember({"auto", "fp32", "bf16"}));
-    app->add_option("--seed", o->seed, "Seed for initialisation, order and augmentation");
-    app->add_flag("--resume", o->resume, "Continue from the newest checkpoint in the run directory");
-    app->add_option("--resume-from", o->resumeFrom, "Continue from this checkpoint file")->check(CLI::ExistingFile);
+    app->add_option("--device", ch.device, "auto, cpu, cuda or cuda:N")->check(deviceSpecValidator())->capture_default_str();
+    app->add_option("--precision", ch.precision, "auto (bf16 autocast on CUDA GPUs that support it), fp32 or bf16")
+        ->check(CLI::IsMember({"auto", "fp32", "bf16"}))->capture_default_str();
+    app->add_option("--seed", ch.seed, "Seed for initialisation, order and augmentation")->capture_default_str();
+    app->add_flag("--resume", ch.resume, "Continue from the newest checkpoint in the run directory (with its schedule)");
+    app->add_option("--resume-from", ch.resumeFrom, "Continue from this checkpoint file")->check(CLI::ExistingFile);
+    auto* dry = app->add_flag("--dry-run", o->dryRun, "Print the run's configuration and exit (nothing is measured or written)");
+    app->add_flag("--json", o->json, "With --dry-run: the configuration as one JSON object on stdout")->needs(dry);
+    app->add_flag("--probe", o->probe, "With --dry-run: measure this machine's speed and apply the plan (a few seconds)")
+        ->needs(dry);
     commands.push_back({app, [o] { return runTrain(*o); }});
 
     auto e = std::make_shared<EvalOptions>();

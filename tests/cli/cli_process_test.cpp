@@ -98,6 +98,13 @@ TEST(Cli, DemoRunsEveryStageAndWritesTheContinuation) {
     fs::remove_all(work);
 }
 
+TEST(Cli, DeviceOptionsShareOneSyntax) {
+    // auto|cpu|cuda|cuda:N everywhere (train's side: tests/train/train_cli_test.cpp); anything
+    // else is a usage error before any work.
+    expectOneLineUsageError(cli({"demo", "--device", "tpu", "--no-benchmark"}), "cuda:N");
+    expectOneLineUsageError(cli({"demo", "--device", "cuda:x", "--no-benchmark"}), "cuda:N");
+}
+
 TEST(Cli, DemoOnAMissingDeviceFailsClearly) {
     const ProcessResult r = cli({"demo", "--device", "cuda:42", "--no-benchmark"});
     EXPECT_EQ(r.exitCode, 2);
