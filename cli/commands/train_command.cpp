@@ -71,7 +71,7 @@ void printConfig(const train::TrainConfig& c) {
     std::printf("\ndevice       %s, precision %s\n", c.device.c_str(), c.precision.c_str());
 }
 
-int runTrain(TrainOptions o) {
+int runTrain(TrainOptions o, int threads) {
     train::TrainChoices& ch = o.choices;
     // -o RUN_DIR, or -o MODEL.safetensors: the run directory sits beside it as MODEL-run/.
     namespace fs = std::filesystem;
@@ -130,6 +130,9 @@ int runTrain(TrainOptions o) {
     if (planned) std::fprintf(stderr, "planning: measuring training speed on this machine ...\n");
 
     train::TrainControl control;
+    // The root's --threads: main() set LibTorch's count already; through the control the trainer
+    // also sizes OpenBLAS's pool, which at::set_num_threads leaves alone.
+    control.threads = threads;
     g_stopFlag = &control.stop;
     auto previous = std::signal(SIGINT, onInterrupt);
     std::signal(SIGTERM, onInterrupt);
@@ -310,7 +313,10 @@ void addTrainCommand(CLI::App& root, CommandList& commands) {
     app->add_flag("--json", o->json, "With --dry-run: the configuration as one JSON object on stdout")->needs(dry);
     app->add_flag("--probe", o->probe, "With --dry-run: measure this machine's speed and apply the plan (a few seconds)")
         ->needs(dry);
-    commands.push_back({app, [o] { return runTrain(*o); }});
+    commands.push_back({app, [o, &root] {
+        const CLI::Option* threads = root.get_option("--threads");   // the root's, see cli/main.cpp
+        return runTrain(*o, threads->count() > 0 ? threads->as<int>() : 0);
+    }});
 
     auto e = std::make_shared<EvalOptions>();
     CLI::App* ev = root.add_subcommand("eval", "Validation loss and bits per note of a model on a dataset");

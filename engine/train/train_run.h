@@ -112,6 +112,7 @@ private:
     double stepSecondsEma_ = 0;
     std::int64_t lastValidated_ = -1;
     bool fromBase_ = false;
+    int appliedThreads_ = 0;   // the TrainControl::threads value last applied
     nlohmann::json planned_;   // the plan's metrics.jsonl record, written once the file is open
 };
 

@@ -19,6 +19,10 @@
 #include <filesystem>
 #include <thread>
 
+#if defined(__linux__)
+#include <dlfcn.h>   // dlsym: OpenBLAS's thread setter, when OpenBLAS is the BLAS
+#endif
+
 namespace pm::train {
 
 namespace fs = std::filesystem;
@@ -39,6 +43,20 @@ bool parseMethod(const std::string& s, Method* out) {
     for (Method m : {Method::Full, Method::Lora, Method::State})
         if (s == methodName(m)) return *out = m, true;
     return false;
+}
+
+void setTrainingThreads(int threads) {
+    if (threads <= 0) return;
+    if (threads != at::get_num_threads()) at::set_num_threads(threads);
+#if defined(__linux__)
+    // Debian's LibTorch multiplies matrices in whatever libblas.so.3 is; OpenBLAS (pthread) keeps
+    // its own pool sized to the cores, so with only at::set_num_threads(1) training still used two
+    // cores during every matrix product. Looked up at run time: other BLAS libraries have no such
+    // symbol, and then nothing happens.
+    using SetThreads = void (*)(int);
+    static const auto openblasSetThreads = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"));
+    if (openblasSetThreads) openblasSetThreads(threads);
+#endif
 }
 
 std::string latestCheckpoint(const std::string& runDir) {
@@ -368,10 +386,11 @@ void Run::restoreFromMeta(const nlohmann::json& meta) {
 void Run::serviceControls() {
     if (!control_ || probe_) return;
     const int threads = control_->threads.load();
-    if (threads > 0 && threads != at::get_num_threads()) {
-        // With OpenMP (Debian's and pip's LibTorch) this sets the calling thread's team size, which
-        // is why it happens here, on the trainer's thread (docs/training.md, "Threads").
-        at::set_num_threads(threads);
+    if (threads > 0 && threads != appliedThreads_) {
+        // With OpenMP (Debian's and pip's LibTorch) at::set_num_threads sets the calling thread's
+        // team size, which is why it happens here, on the trainer's thread (docs/training.md, "Threads").
+        setTrainingThreads(threads);
+        appliedThreads_ = threads;
     }
     if (control_->exportNow.load()) exportLatest();
 }

@@ -149,6 +149,12 @@ using TrainCallback = std::function<void(const TrainEvent&)>;
 // device names the available ones). The Finished event's message says why the run ended.
 TrainResult runTraining(const TrainConfig& config, TrainControl* control, const TrainCallback& callback);
 
+// What TrainControl::threads does before a step, for callers that want it now: the calling
+// thread's LibTorch intra-op threads (at::set_num_threads; with OpenMP that is the calling thread's
+// team size) and OpenBLAS's own pool (process-wide; at::set_num_threads leaves it alone, measured
+// in docs/training.md, "Threads"). threads <= 0 does nothing.
+void setTrainingThreads(int threads);
+
 // The newest ckpt-*.pmckpt in runDir/checkpoints, or "".
 std::string latestCheckpoint(const std::string& runDir);
 
