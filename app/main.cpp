@@ -1,4 +1,5 @@
 // pianomuse: the desktop application.
+#include "core/openmp_policy.h"
 #include "core/system_info.h"
 #include "core/thread_share.h"
 #include "core/version.h"
@@ -19,6 +20,9 @@
 #include <thread>
 
 int main(int argc, char** argv) {
+    // Training runs beside generation and the GUI: OpenMP threads that spin would take their
+    // cores (engine/core/openmp_policy.h). Before anything starts, so nothing runs twice.
+    pm::preferPassiveOpenMp(argv);
     QApplication app(argc, argv);
     QCoreApplication::setOrganizationName(QString::fromLatin1(pm::kOrganizationName));
     QCoreApplication::setApplicationName(QStringLiteral("pianomuse"));

@@ -10,6 +10,7 @@
 // scripts/bench-concurrency.sh builds the demo dataset and runs this with the bundled base model.
 #include "model/base_model.h"
 
+#include "core/openmp_policy.h"
 #include "core/system_info.h"
 #include "core/thread_share.h"
 #include "main_window.h"
@@ -105,6 +106,8 @@ double median(std::vector<double> v) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    // As the app does (app/main.cpp): OpenMP threads wait passively unless the caller chose.
+    pm::preferPassiveOpenMp(argv);
     qputenv("QT_QPA_PLATFORM", qgetenv("QT_QPA_PLATFORM").isEmpty() ? QByteArray("offscreen") : qgetenv("QT_QPA_PLATFORM"));
     QApplication app(argc, argv);
     QString data, base = QString::fromStdString(pm::model::bundledBaseModelPath()), genModel;

@@ -1,6 +1,7 @@
 // pianomuse-cli: everything the GUI does, headless. `pianomuse-cli <command> [options]`.
 #include "command.h"
 
+#include "core/openmp_policy.h"
 #include "core/system_info.h"
 #include "core/version.h"
 
@@ -9,10 +10,6 @@
 #include <cstring>
 #include <exception>
 #include <iostream>
-
-#if defined(__linux__)
-#include <unistd.h>   // execv
-#endif
 
 namespace pm::cli {
 
@@ -42,24 +39,13 @@ std::string commandOf(int argc, char** argv) {
     return "";
 }
 
-// Debian's and pip's LibTorch parallelise with GNU OpenMP, whose idle threads spin. When anything
-// else keeps a core busy, the spinning threads fight it: on the 2-core VM a training step took
-// 2-5x longer and a planned run fitted 1.2 passes instead of 3 in its budget (docs/training.md,
-// "A busy machine"). libgomp reads OMP_WAIT_POLICY once, when it loads, before main(), so the
-// commands that train or evaluate set it and run themselves again (Linux; a value the user set
-// wins; a failed exec leaves things as they were). The other commands skip the second start.
+// The commands that train or evaluate run with passive OpenMP threads (engine/core/openmp_policy.h:
+// spinning threads cut a busy 2-core machine's planned run from 3 passes to 1.2); the other
+// commands skip the second start.
 void preferPassiveOpenMp(int argc, char** argv) {
-#if defined(__linux__)
     const std::string command = commandOf(argc, argv);
     if (command != "train" && command != "eval" && command != "demo") return;
-    if (std::getenv("OMP_WAIT_POLICY")) return;
-    setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
-    execv("/proc/self/exe", argv);
-    unsetenv("OMP_WAIT_POLICY");   // exec failed (no /proc, e.g. a chroot): go on as we are
-#else
-    (void)argc;
-    (void)argv;
-#endif
+    pm::preferPassiveOpenMp(argv);
 }
 
 }  // namespace

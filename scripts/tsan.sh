@@ -31,7 +31,11 @@ for t in "${targets[@]}"; do
     if [[ -z "$exe" ]]; then echo "tsan: $t was not built" >&2; status=1; continue; fi
     echo "== $t"
     log="$build/tsan-$t.log"
-    if "$exe" >"$log" 2>&1; then
+    args=()
+    # A kill -9 of a saving process is about files, not threads, and its timing does not survive
+    # TSan's slowdown; everything else in dataset_tests (the builder's thread pool) runs.
+    [[ "$t" == dataset_tests ]] && args=(--gtest_filter=-DatasetStore.KillDuringSaveLeavesTheLastCompleteDataset)
+    if "$exe" "${args[@]+"${args[@]}"}" >"$log" 2>&1; then
         echo "   clean ($(grep -c 'PASS\|OK\]' "$log" || true) passes)"
     else
         rc=$?
