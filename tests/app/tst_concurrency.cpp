@@ -3,6 +3,8 @@
 // leaves training running; Stop on Train leaves a running generation alone; "Try the current
 // model" opens Generate with the run's newest weights while training goes on; closing the window
 // with both running ends within 2 s with a loadable checkpoint.
+// Waits other than the 2 s close are generous: these are order-and-identity checks, and on a
+// 2-core machine at load 8 a Stop (one step, a checkpoint) took over 10 s.
 // LibTorch first: Qt's `slots` macro must not be defined while its headers are read.
 #include "model/checkpoint_io.h"
 #include "train/train_checkpoint.h"
@@ -117,7 +119,7 @@ private slots:
 
     void cleanup() {
         m_window.reset();
-        if (m_engine) m_engine->shutdown(5000);
+        if (m_engine) m_engine->shutdown(30000);
         m_engine.reset();
     }
 
@@ -158,7 +160,7 @@ private slots:
         QCOMPARE(m_gen->generationJob(), 0u);
         QVERIFY2(m_train->isRunning(), "Stop on the Generate page ended the training run");
         const int after = stepCount(steps);
-        QTRY_VERIFY_WITH_TIMEOUT(stepCount(steps) > after + 2, 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(stepCount(steps) > after + 2, 60000);
         stopTrainingAndWait();
     }
 
@@ -175,7 +177,7 @@ private slots:
         QCOMPARE(done.count(), 0);
         QVERIFY2(m_engine->isJobActive(generation), "Stop on the Train page ended the generation");
         const int seen = chunks.count();
-        QTRY_VERIFY_WITH_TIMEOUT(chunks.count() > seen, 10000);   // still writing
+        QTRY_VERIFY_WITH_TIMEOUT(chunks.count() > seen, 30000);   // still writing
         QTest::mouseClick(m_gen->findChild<QPushButton*>(QStringLiteral("stopGenerationButton")), Qt::LeftButton);
         QVERIFY(done.wait(10000));
     }
@@ -317,7 +319,7 @@ private:
     void stopTrainingAndWait() {
         QSignalSpy ended(m_train, &TrainPage::runEnded);
         QTest::mouseClick(m_train->findChild<QPushButton*>(QStringLiteral("stopButton")), Qt::LeftButton);
-        QVERIFY(ended.wait(10000));
+        QVERIFY(ended.wait(60000));
         QVERIFY(!m_train->isRunning());
     }
 
