@@ -29,7 +29,7 @@ struct TrainOptions {
     train::TrainChoices choices;
     std::string method = "full";
     std::int64_t validateEvery = -1;   // -1: not given (the default); 0: only at the end
-    double passes = 0, maxMinutes = 0; // planned runs: 0 = the defaults (PlanOptions)
+    double maxMinutes = 0;             // planned runs: 0 = the default budget (PlanOptions)
     bool noAugment = false, scratch = false;
     bool presetGiven = false;   // --preset on the command line: a new model of that size
     bool dryRun = false, json = false, probe = false;
@@ -96,15 +96,20 @@ int runTrain(TrainOptions o, int threads) {
     }
     ch.augment = !o.noAugment;
     ch.validateEvery = o.validateEvery < 0 ? 0 : o.validateEvery == 0 ? -1 : o.validateEvery;
+    ch.maxSeconds = o.maxMinutes * 60;
     if (std::string problem = train::checkTrainChoices(ch); !problem.empty()) {
         printError(problem);
         return kExitUsage;
     }
 
     train::TrainConfig c = train::makeTrainConfig(ch);
-    if (o.passes > 0) c.plan.targetPasses = o.passes;
-    if (o.maxMinutes > 0) c.plan.maxSeconds = o.maxMinutes * 60;
     const bool planned = c.steps <= 0 && c.epochs <= 0 && !c.resume;
+    if (ch.sampleBars > 0) {
+        gen::TrainingSampleOptions so;
+        so.bars = ch.sampleBars;
+        so.seed = ch.seed;
+        c.sampler = gen::trainingSampler(so);   // before a --probe too: the plan counts the samples' time
+    }
 
     if (o.dryRun) {
         if (o.probe && planned) {
@@ -121,12 +126,6 @@ int runTrain(TrainOptions o, int threads) {
         return kExitOk;
     }
 
-    if (ch.sampleBars > 0) {
-        gen::TrainingSampleOptions so;
-        so.bars = ch.sampleBars;
-        so.seed = ch.seed;
-        c.sampler = gen::trainingSampler(so);
-    }
     if (planned) std::fprintf(stderr, "planning: measuring training speed on this machine ...\n");
 
     train::TrainControl control;
@@ -281,7 +280,7 @@ void addTrainCommand(CLI::App& root, CommandList& commands) {
         ->excludes(steps);
     char planHelp[200];
     std::snprintf(planHelp, sizeof planHelp, "Planned runs: passes over the data wanted (default %g)", planDefaults.targetPasses);
-    app->add_option("--passes", o->passes, planHelp)->check(CLI::PositiveNumber)->excludes(steps);
+    app->add_option("--passes", ch.targetPasses, planHelp)->check(CLI::PositiveNumber)->excludes(steps);
     std::snprintf(planHelp, sizeof planHelp, "Planned runs: time budget in minutes (default %g)", planDefaults.maxSeconds / 60);
     app->add_option("--max-minutes", o->maxMinutes, planHelp)->check(CLI::PositiveNumber)->excludes(steps);
     app->add_option("--lr", ch.lr, learningRateHelp())->check(CLI::PositiveNumber);

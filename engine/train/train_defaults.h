@@ -25,6 +25,7 @@ struct TrainChoices {
     double loraAlpha = 0;             // 0 = defaultLoraAlpha(loraRank)
     double lr = 0, lrFinal = 0;       // 0 = defaultLearningRate(...), lr / 10
     std::int64_t steps = 0, epochs = 0;   // both 0 = planned from the data and this machine
+    double targetPasses = 0, maxSeconds = 0;   // planned runs: 0 = PlanOptions' defaults
     int ctxLen = 256, batchSize = 8, gradAccum = 1;
     std::uint64_t seed = 1;
     bool continuation = false, augment = true;

@@ -79,6 +79,15 @@ TEST_F(TrainCli, DryRunJsonIsTheEnginesConfigForTheSameChoices) {
         cases.push_back(c);
     }
     {
+        Case c;   // a planned run with its own targets
+        c.flags = {"--passes", "1.5", "--max-minutes", "4", "--method", "state"};
+        c.choices.baseModel = pm::model::bundledBaseModelPath();
+        c.choices.targetPasses = 1.5;
+        c.choices.maxSeconds = 240;
+        c.choices.method = pm::train::Method::State;
+        cases.push_back(c);
+    }
+    {
         Case c;
         c.flags = {"--scratch", "--preset", "small", "--epochs", "2", "--lr", "3e-4", "--grad-accum", "2", "--continuation",
                    "--keep", "5", "--checkpoint-seconds", "30", "--precision", "fp32", "--device", "CPU"};

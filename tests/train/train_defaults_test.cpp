@@ -13,11 +13,11 @@ using pm::train::makeTrainConfig;
 
 TEST(TrainDefaults, LearningRatesAndAlphaTable) {
     // A new model learns at the from-scratch rate whatever the method; fine-tuning rates are the
-    // measured ones (docs/training.md): full 1e-4, LoRA 1e-3, state 1e-2.
+    // measured ones (docs/training.md): full 3e-4, LoRA 1e-3, state 1e-1.
     for (Method m : {Method::Full, Method::Lora, Method::State}) EXPECT_DOUBLE_EQ(pm::train::defaultLearningRate(true, m), 1e-3);
-    EXPECT_DOUBLE_EQ(pm::train::defaultLearningRate(false, Method::Full), 1e-4);
+    EXPECT_DOUBLE_EQ(pm::train::defaultLearningRate(false, Method::Full), 3e-4);
     EXPECT_DOUBLE_EQ(pm::train::defaultLearningRate(false, Method::Lora), 1e-3);
-    EXPECT_DOUBLE_EQ(pm::train::defaultLearningRate(false, Method::State), 1e-2);
+    EXPECT_DOUBLE_EQ(pm::train::defaultLearningRate(false, Method::State), 1e-1);
     EXPECT_DOUBLE_EQ(pm::train::defaultLoraAlpha(16), 32.0);
     EXPECT_DOUBLE_EQ(pm::train::defaultLoraAlpha(4), 8.0);
     EXPECT_EQ(pm::train::defaultPatience(), 3);
@@ -33,11 +33,13 @@ TEST(TrainDefaults, DefaultChoicesMakeAPlannedRunWithEarlyStopping) {
     EXPECT_EQ(c.epochs, 0);
     EXPECT_EQ(c.validateEvery, -1);    // the plan decides
     EXPECT_EQ(c.patience, 3);
-    EXPECT_DOUBLE_EQ(c.optim.lr, 1e-4);   // full fine-tune
-    EXPECT_DOUBLE_EQ(c.optim.lrFinal, 1e-5);
+    EXPECT_DOUBLE_EQ(c.optim.lr, 3e-4);   // full fine-tune
+    EXPECT_DOUBLE_EQ(c.optim.lrFinal, 3e-5);
     EXPECT_DOUBLE_EQ(c.loraAlpha, 32.0);
     EXPECT_EQ(c.device, "auto");
     EXPECT_FALSE(c.resume);
+    EXPECT_DOUBLE_EQ(c.plan.targetPasses, pm::train::PlanOptions{}.targetPasses);
+    EXPECT_DOUBLE_EQ(c.plan.maxSeconds, 480.0);
 }
 
 TEST(TrainDefaults, EveryChoiceReachesTheConfig) {
@@ -52,6 +54,8 @@ TEST(TrainDefaults, EveryChoiceReachesTheConfig) {
     ch.lr = 2e-3;
     ch.lrFinal = 5e-5;
     ch.steps = 77;
+    ch.targetPasses = 2.5;
+    ch.maxSeconds = 90;
     ch.ctxLen = 128;
     ch.batchSize = 3;
     ch.gradAccum = 2;
@@ -78,6 +82,8 @@ TEST(TrainDefaults, EveryChoiceReachesTheConfig) {
     EXPECT_DOUBLE_EQ(c.optim.lr, 2e-3);
     EXPECT_DOUBLE_EQ(c.optim.lrFinal, 5e-5);
     EXPECT_EQ(c.steps, 77);
+    EXPECT_DOUBLE_EQ(c.plan.targetPasses, 2.5);
+    EXPECT_DOUBLE_EQ(c.plan.maxSeconds, 90.0);
     EXPECT_EQ(c.batch.ctxLen, 128);
     EXPECT_EQ(c.batch.batchSize, 3);
     EXPECT_EQ(c.gradAccum, 2);
