@@ -27,7 +27,7 @@ JobEnd EngineWorker::train(JobContext& job, const pm::train::TrainConfig& config
 }
 
 JobEnd EngineWorker::planTraining(JobContext& job, const pm::train::TrainConfig& config, QString* message) {
-    const pm::train::TrainPlan plan = pm::train::planTraining(config, pm::train::PlanOptions{}, &job.cancel);
+    const pm::train::TrainPlan plan = pm::train::planTraining(config, config.plan, &job.cancel);
     if (job.cancel.load()) return JobEnd::Cancelled;
     emit trainingPlanned(job.info.id, plan);
     if (!plan.ok) {
