@@ -12,6 +12,7 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <thread>
 
 #include <sys/wait.h>
@@ -92,16 +93,19 @@ TEST(TrainKill, KillDuringACheckpointWriteLosesNothingAndResumes) {
     bool sawResume = false, sawStepAfter = false;
     const auto deadline2 = std::chrono::steady_clock::now() + std::chrono::seconds(120);
     while (!sawStepAfter && std::chrono::steady_clock::now() < deadline2) {
+        // Each pass reads the whole file: only lines after the resume event in this pass count
+        // (the killed run logged the step whose checkpoint it never finished, before it).
         std::ifstream in(run / "metrics.jsonl");
         std::string line;
+        bool resumeAbove = false;
         while (std::getline(in, line)) {
             const auto j = nlohmann::json::parse(line, nullptr, false);
             if (j.is_discarded()) continue;
             if (j.value("event", "") == "resume") {
-                sawResume = true;
-                EXPECT_EQ(j.at("step").get<std::int64_t>(), newest);
+                if (!sawResume) EXPECT_EQ(j.at("step").get<std::int64_t>(), newest);
+                sawResume = resumeAbove = true;
             }
-            if (sawResume && j.contains("loss") && j.at("step").get<std::int64_t>() > newest) sawStepAfter = true;
+            if (resumeAbove && j.contains("loss") && j.at("step").get<std::int64_t>() > newest) sawStepAfter = true;
         }
         int st = 0;
         if (::waitpid(again, &st, WNOHANG) == again) FAIL() << "resumed train exited early, status " << st;
@@ -116,5 +120,12 @@ TEST(TrainKill, KillDuringACheckpointWriteLosesNothingAndResumes) {
     ASSERT_FALSE(last.complete.empty());
     nlohmann::json meta;
     ASSERT_EQ(pm::train::readCheckpointMeta(last.complete.back().string(), &meta), "");
-    EXPECT_GT(meta.at("step").get<std::int64_t>(), newest);
+    EXPECT_GT(meta.at("step").get<std::int64_t>(), newest) << [&] {
+        // What the run left, to tell a missing stop checkpoint from a wrong step.
+        std::string s = "checkpoints:";
+        for (const fs::path& p : last.complete) s += " " + p.filename().string();
+        for (const fs::path& p : last.partial) s += " " + p.filename().string();
+        std::ifstream in(run / "metrics.jsonl");
+        return s + "\nmetrics.jsonl:\n" + std::string(std::istreambuf_iterator<char>(in), {});
+    }();
 }
