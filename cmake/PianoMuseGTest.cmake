@@ -20,19 +20,23 @@ if(NOT GTest_FOUND)
 endif()
 include(GoogleTest)
 
-# pianomuse_add_gtest(name SOURCES ... LABELS ... [LIBS ...])
+# pianomuse_add_gtest(name SOURCES ... LABELS ... [LIBS ...] [TORCH])
+# TORCH: the sources include LibTorch; they compile against the engine's precompiled header.
 function(pianomuse_add_gtest name)
-    cmake_parse_arguments(ARG "" "" "SOURCES;LABELS;LIBS" ${ARGN})
+    cmake_parse_arguments(ARG "TORCH" "" "SOURCES;LABELS;LIBS" ${ARGN})
     add_executable(${name} ${ARG_SOURCES})
     target_link_libraries(${name} PRIVATE GTest::gtest GTest::gmock GTest::gtest_main ${ARG_LIBS})
     target_compile_definitions(${name} PRIVATE
         PIANOMUSE_TEST_DATA_DIR="${CMAKE_SOURCE_DIR}/tests/data"
         PIANOMUSE_CLI_PATH="$<TARGET_FILE:pianomuse-cli>")
     pianomuse_set_warnings(${name})
+    if(ARG_TORCH)
+        pianomuse_use_engine_pch(${name})
+        pianomuse_batch_sources(${name})
+    endif()
     if("pianomuse_engine" IN_LIST ARG_LIBS)
         # One CTest entry per binary: every process start loads LibTorch (~0.5 s), too much to pay
-        # per test case. (Reusing the engine's PCH here does not work: GCC rejects it because
-        # executables get -fPIE where the library has -fPIC; a per-target PCH is the next step.)
+        # per test case.
         add_test(NAME ${name} COMMAND ${name} --gtest_brief=1)
         set_tests_properties(${name} PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT 900)
     else()

@@ -33,12 +33,19 @@ rm -rf "$data"
     --transpose=-3..3 >/dev/null
 
 bits() { "$cli" eval --model "$1" --data "$data" --json | sed -n 's/.*"val_bits_per_note":\([0-9.eE+-]*\).*/\1/p'; }
-declare -A result lr=([full]=1e-4 [lora]=1e-3 [state]=1e-2)
+# Each method's learning rate is the engine's default (pm::train::defaultLearningRate, the one
+# source the app and the CLI use), read back from the dry run.
+declare -A result lr
+for method in full lora state; do
+    lr[$method]=$("$cli" train --data "$data" -o "$work/$method" --base "$base" --method "$method" --steps "$steps" \
+        --dry-run --json | sed -n 's/.*"optim":{[^}]*"lr":\([0-9.eE+-]*\).*/\1/p')
+    [ -n "${lr[$method]}" ] || { echo "finetune-check: no learning rate in the $method dry run" >&2; exit 1; }
+done
 result[base]=$(bits "$base")
 echo "base model: ${result[base]} bits/note on $(basename "${files[n-2]}") and $(basename "${files[n-1]}")"
 for method in full lora state; do
     rm -rf "$work/$method"
-    "$cli" train --data "$data" -o "$work/$method" --base "$base" --method "$method" --lr "${lr[$method]}" \
+    "$cli" train --data "$data" -o "$work/$method" --base "$base" --method "$method" \
         --steps "$steps" --ctx-len 256 --batch 4 --validate-every 0 --sample-bars 0 --device "$device" --seed 1 \
         > "$work/$method.log" 2>&1
     result[$method]=$(bits "$work/$method/model-final.safetensors")

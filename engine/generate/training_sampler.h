@@ -4,12 +4,15 @@
 //   cfg.sampler = pm::gen::trainingSampler();      // pm::train::TrainConfig::sampler
 #pragma once
 
-#include "model/rwkv7_model.h"
-
 #include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
+
+// Declared, not included: the app passes this function to the trainer without compiling LibTorch.
+namespace pm::model {
+class Rwkv7Model;
+}
 
 namespace pm::gen {
 

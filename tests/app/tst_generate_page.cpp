@@ -1,14 +1,12 @@
 // The Generate page offscreen with a tiny random model: Generate streams notes onto the piano
 // roll (prompt and continuation in their own roles), Continue adds to the piece, Undo goes
 // back, Export writes a MIDI file our reader reads; a bad model file is a message.
-#include "dataset/dataset_builder.h"
-#include "dataset/piece_tokenizer.h"
+// LibTorch first (page_fixtures.h): Qt's `slots` macro must not be defined while its headers are read.
+#include "page_fixtures.h"
+
 #include "midi/midi_reader.h"
-#include "midi/midi_writer.h"
-#include "model/checkpoint_io.h"
 #include "pages/generate_page.h"
 #include "settings/app_settings.h"
-#include "tokenizer/tokenizer.h"
 #include "widgets/piano_roll_widget.h"
 #include "worker/engine_controller.h"
 
@@ -30,13 +28,8 @@ class TestGeneratePage : public QObject {
 private slots:
     void initTestCase() {
         QVERIFY(m_dir.isValid());
-        pm::tok::Tokenizer tokenizer;
-        auto c = pm::model::Rwkv7Config::preset("tiny", std::int64_t(tokenizer.vocabulary().size()));
-        c.nLayer = 1;
-        pm::model::Rwkv7Model m(c);
-        m->initWeights(3);
         m_model = m_dir.filePath(QStringLiteral("tiny.safetensors"));
-        pm::model::saveModel(m, m_model.toStdString(), tokenizer.configJson().dump());
+        pm::test::saveTinyModel(m_model, 1);
         // A prompt: 4 bars of quarter notes.
         pm::midi::MidiFile f;
         f.division.ticksPerBeat = 96;

@@ -100,7 +100,9 @@ TEST(Player, PlaysAWholePieceAndWaitsForItsEnd) {
     // Each note on at its time (the fake clock jumps to exactly the times the scheduler waits for).
     int on = 0;
     for (const auto& r : rec)
-        if (r.message.status() == 0x90) EXPECT_NEAR(r.seconds, 0.5 * on++, 1e-9);
+        if (r.message.status() == 0x90) {
+            EXPECT_NEAR(r.seconds, 0.5 * on++, 1e-9);
+        }
     // From the middle: only what comes after.
     outputs.last->clear();
     ASSERT_TRUE(player.play(scale(8, 0.5), true, 2.0, &error));

@@ -111,8 +111,11 @@ TEST(Batcher, AugmentationIsSeededAndKeepsNotesOnTheKeyboard) {
         for (std::size_t k = 0; k < a.size(); ++k) {
             const auto orig = v.token(b.windows()[i].tokens[k]), now = v.token(a[k]);
             EXPECT_EQ(orig.kind, now.kind);   // pitches stay pitches (21..108), tempos stay tempos
-            if (orig.kind == TokenKind::Pitch) EXPECT_TRUE(now.value >= 21 && now.value <= 108);
-            if (orig.kind != TokenKind::Pitch && orig.kind != TokenKind::Tempo) EXPECT_EQ(orig.value, now.value);
+            if (orig.kind == TokenKind::Pitch) {
+                EXPECT_TRUE(now.value >= 21 && now.value <= 108);
+            } else if (orig.kind != TokenKind::Tempo) {
+                EXPECT_EQ(orig.value, now.value);
+            }
         }
     }
     EXPECT_GT(changed, 0);
