@@ -23,6 +23,7 @@
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QElapsedTimer>
+#include <QLabel>
 #include <QLineEdit>
 #include <QSpinBox>
 #include <QTemporaryDir>
@@ -48,7 +49,8 @@ public:
         });
         QObject::connect(engine, &pm::app::EngineController::generationChunk, this, [this](const pm::app::GenerationChunk& c) {
             if (c.prompt) return;
-            if (m_counting && m_lastGenerated > 0 && c.generatedTokens > m_lastGenerated) m_generated += c.generatedTokens - m_lastGenerated;
+            // generatedTokens counts from each generation's start (resetGeneration between them).
+            if (m_counting && c.generatedTokens > m_lastGenerated) m_generated += c.generatedTokens - m_lastGenerated;
             m_lastGenerated = c.generatedTokens;
         });
         m_tick.setInterval(5);
@@ -177,16 +179,37 @@ int main(int argc, char** argv) {
         child<QDoubleSpinBox>(gen, "length")->setValue(50000000);
 
         Meter meter(&engine, batch * ctx);
+        // The base model ends a piece by itself (about 1,300 tokens from an empty prompt) and the
+        // generator caps a piece at 20,000 tokens: while a phase wants generation, a finished one
+        // is followed by the next at once, as a user pressing Generate again would. A failure
+        // ends the benchmark.
+        bool wantGeneration = false;
+        const QMetaObject::Connection restart = QObject::connect(gen, &pm::app::GeneratePage::generationDone, gen, [&, gen](bool ok) {
+            if (!ok && wantGeneration) {
+                std::fprintf(stderr, "generation failed: %s\n", qPrintable(child<QLabel>(gen, "generateStatus")->text()));
+                std::exit(2);
+            }
+            if (!wantGeneration) return;
+            meter.resetGeneration();
+            QTimer::singleShot(0, gen, [gen] { gen->startGeneration(); });
+        });
         train->start();
         if (!train->isRunning()) {
             std::fprintf(stderr, "training did not start\n");
             return 2;
         }
         const Phase trainAlone = meter.measure(warmup, seconds);
+        wantGeneration = true;
         gen->startGeneration();
+        if (gen->generationJob() == 0) {
+            std::fprintf(stderr, "generation did not start: %s\n", qPrintable(child<QLabel>(gen, "generateStatus")->text()));
+            return 2;
+        }
         const Phase both = meter.measure(warmup, seconds);
         train->stop();
         const Phase genAlone = meter.measure(warmup, seconds);
+        wantGeneration = false;
+        QObject::disconnect(restart);   // it refers to this repeat's locals
         gen->stopGeneration();
         std::printf("%-7d %10.0f t/s %10.0f t/s %10.0f t/s %10.0f t/s %9.0f ms %9.0f ms %9.0f ms\n", r + 1, trainAlone.trainTokensPerSec,
                     both.trainTokensPerSec, genAlone.genTokensPerSec, both.genTokensPerSec, trainAlone.worstStallMs,
