@@ -202,12 +202,22 @@ JobId EngineController::requestDemo(const pm::DemoOptions& options) {
             return 0;
         }
     }
-    return submit(
-        JobKind::Demo, info, [options](EngineWorker& w, JobContext& j, QString* m) { return w.runDemo(j, options, m); },
+    // The demo trains too: its thread count follows the same core-sharing policy as a run's.
+    auto control = std::make_shared<pm::train::TrainControl>();
+    pm::DemoOptions withThreads = options;
+    withThreads.trainingThreads = &control->threads;
+    const JobId id = submit(
+        JobKind::Demo, info,
+        [withThreads, control](EngineWorker& w, JobContext& j, QString* m) { return w.runDemo(j, withThreads, m); },
         [](EngineWorker& w, const JobContext&) {
             pm::DemoResult r;
             emit w.demoFinished(r);
         });
+    if (id != 0) {
+        m_trainControls.insert(id, control);
+        applyThreadPolicy();
+    }
+    return id;
 }
 
 void EngineController::pauseTraining(JobId job, bool paused) {

@@ -101,6 +101,7 @@ private:
     std::array<LaneThread, kLaneCount> m_lanes;
     QHash<JobId, std::shared_ptr<JobContext>> m_jobs;          // queued and running
     QList<JobId> m_order;                                      // m_jobs' keys, oldest first
+    // Per training job: runs (pause, export, threads) and the demo (its threads only).
     QHash<JobId, std::shared_ptr<pm::train::TrainControl>> m_trainControls;
     JobId m_nextId = 1;
     QString m_lastRefusal;

@@ -146,6 +146,7 @@ bool runDemo(const DemoOptions& options, const std::function<void(const DemoStag
     tc.timeLimitSeconds = options.trainMinutes > 0 ? options.trainMinutes * 60.0 : 0.0;
     train::TrainControl control;
     control.alsoStop = options.cancel;
+    if (options.trainingThreads) control.threads.store(options.trainingThreads->load());
     const auto trainStart = std::chrono::steady_clock::now();
     const double limit = tc.timeLimitSeconds;
     double valLoss = -1;
@@ -160,6 +161,8 @@ bool runDemo(const DemoOptions& options, const std::function<void(const DemoStag
             p.done = std::size_t(e.step);
             p.total = std::size_t(e.totalSteps);
             report(p);
+            // For the next step: the trainer reads its control before each step.
+            if (options.trainingThreads) control.threads.store(options.trainingThreads->load());
         } else if (e.kind == K::Validation) {
             valLoss = e.valLoss;
         } else if (e.kind == K::Started) {

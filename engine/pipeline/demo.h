@@ -54,6 +54,10 @@ struct DemoOptions {
     // Set from another thread to stop the demo: training ends at the next micro-batch (its
     // model is written), then the demo ends without generating; generation and playback end at once.
     const std::atomic<bool>* cancel = nullptr;
+    // Optional, set from another thread: the training stage's intra-op thread count (0 leaves it
+    // alone), applied from the next step on. The app's core sharing (engine/core/thread_share.h)
+    // gives a generation running beside the demo its core this way, as it does for a training run.
+    const std::atomic<int>* trainingThreads = nullptr;
 };
 
 struct DemoResult {
