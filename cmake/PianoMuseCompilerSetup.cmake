@@ -22,10 +22,10 @@ endfunction()
 # LibTorch header instead of parsing torch.h again (15–25 s per translation unit on 2 cores, some
 # thirty of them outside the engine). GCC accepts a precompiled header only under the same code
 # model and predefined macros: the engine is -fPIC, so the target's objects are too (PIC objects
-# link into PIE executables), and -pthread (RtMidi's flags give the engine _REENTRANT). Other
+# link into PIE executables), and -pthread as the engine has (it defines _REENTRANT). Other
 # compilers keep plain includes. -Winvalid-pch says so when GCC falls back to parsing.
 function(pianomuse_use_engine_pch target)
-    if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND NOT PIANOMUSE_NO_SHARED_PCH)
+    if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
         target_compile_options(${target} PRIVATE $<$<COMPILE_LANGUAGE:CXX>:-fPIC -pthread -Winvalid-pch>)
         target_precompile_headers(${target} REUSE_FROM pianomuse_engine)
     endif()
