@@ -33,6 +33,16 @@ struct LossResult {
 LossResult lossBackward(model::Rwkv7Model& model, const torch::Tensor& hidden, const torch::Tensor& targets,
                         const torch::Tensor& mask, double scale, const LossOptions& options);
 
+// The same gradient, returned instead of accumulated into the parameters' .grad: for threads
+// that train one model on different rows at once (train/shard_pool.h), each with its own sums,
+// added up in a fixed order afterwards so a run does not depend on which thread finished first.
+// `l2wrapFactor` is the L2Wrap factor itself (lossBackward derives it from scale and B·T; a shard
+// of a batch uses the whole batch's). `grads[i]` (same length as `params`) is added to when
+// defined and set otherwise; a parameter the loss does not reach leaves it as it was.
+LossResult lossGradients(model::Rwkv7Model& model, const torch::Tensor& hidden, const torch::Tensor& targets,
+                         const torch::Tensor& mask, double scale, double l2wrapFactor, std::int64_t chunkRows,
+                         const std::vector<torch::Tensor>& params, std::vector<torch::Tensor>& grads);
+
 // The same loss without gradients (validation).
 LossResult lossNoGrad(model::Rwkv7Model& model, const torch::Tensor& hidden, const torch::Tensor& targets,
                       const torch::Tensor& mask, std::int64_t chunkRows);

@@ -57,7 +57,7 @@ bool Run::measure(double probeSeconds, PlanInputs* out, std::string* error) {
                                       ? std::min(val_->windowCount(), std::size_t(cfg_.validationWindows))
                                       : val_->windowCount();
             const auto tv = Clock::now();
-            evaluateImpl(model_, *val_, valSeconds_, std::int64_t(std::min(rows, n)), cfg_.chunkRows, {});
+            evaluateImpl(model_, *val_, valSeconds_, std::int64_t(std::min(rows, n)), cfg_.chunkRows, {}, pool_.get(), threads_);
             in.validationSeconds = secondsSince(tv) * std::ceil(double(n) / double(rows));
         }
 

@@ -9,6 +9,7 @@
 #include "dataset/dataset_format.h"
 #include "model/rwkv7_model.h"
 #include "train/loss.h"
+#include "train/shard_pool.h"
 
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
@@ -27,8 +28,23 @@ using Clock = std::chrono::steady_clock;
 // model is left untouched so training can go on after the export.
 model::Rwkv7Model exportCopy(model::Rwkv7Model& src);
 
+// `pool` (optional, CPU) spreads each batch's rows over its threads, `threads` cores in all.
 EvalResult evaluateImpl(model::Rwkv7Model& model, const Batcher& validation, double validationSeconds,
-                        std::int64_t maxWindows, std::int64_t chunkRows, const std::vector<double>& unigram);
+                        std::int64_t maxWindows, std::int64_t chunkRows, const std::vector<double>& unigram,
+                        ShardPool* pool = nullptr, int threads = 1);
+
+// The threads of the calling thread (LibTorch intra-op, OpenBLAS) as they were when it was made,
+// put back when it goes: a run changes them for its own steps only.
+class ThreadSettingsRestorer {
+public:
+    ThreadSettingsRestorer();
+    ~ThreadSettingsRestorer();
+    ThreadSettingsRestorer(const ThreadSettingsRestorer&) = delete;
+    ThreadSettingsRestorer& operator=(const ThreadSettingsRestorer&) = delete;
+
+private:
+    int intraOp_, blas_;
+};
 
 // The device a config asks for, through pm::resolveDevice (auto, cpu, cuda, cuda:N); throws
 // std::runtime_error with resolveDevice's line (naming the available devices).
@@ -63,7 +79,14 @@ private:
     void warn(const std::string& msg);
     bool stopRequested() const { return control_ && control_->stopRequested(); }
     void serviceControls();                 // exportNow and threads, at a step boundary
+    // Cores for training from now on (docs/training.md, "Threads"): on a CPU with more than one,
+    // each batch's rows are split over a ShardPool, every shard single-threaded.
+    void applyThreads(int threads);
     StepOutcome trainStep();
+    // The forward and backward passes of a step's micro-batches, rows split over pool_; the
+    // gradients are summed shard by shard in a fixed order. False when a stop came (nothing applied).
+    bool shardedPasses(const std::vector<Batch>& micro, std::int64_t counted, double* nll);
+    std::vector<torch::Tensor> trainableParams() const;
     void validate();
     std::string checkpoint(bool withSample);   // a sample too, when a sampler is set
     void rollBack();
@@ -113,6 +136,10 @@ private:
     std::int64_t lastValidated_ = -1;
     bool fromBase_ = false;
     int appliedThreads_ = 0;   // the TrainControl::threads value last applied
+    int threads_ = 1;          // cores the steps use (applyThreads)
+    int lastStepThreads_ = 1;  // what the last step ran on (TrainEvent::threads)
+    ThreadSettingsRestorer restoreThreads_;   // before pool_: the pool's threads end first
+    std::unique_ptr<ShardPool> pool_;         // CPU, threads_ > 1
     nlohmann::json planned_;   // the plan's metrics.jsonl record, written once the file is open
 };
 

@@ -1,6 +1,7 @@
 #include "train/trainer.h"
 
 #include "train/autocast_guard.h"
+#include "core/intra_op_threads.h"
 #include "train/train_defaults.h"
 #include "train/train_run.h"
 
@@ -137,7 +138,8 @@ model::Rwkv7Model exportCopy(model::Rwkv7Model& src) {
 }
 
 EvalResult evaluateImpl(model::Rwkv7Model& model, const Batcher& validation, double validationSeconds,
-                        std::int64_t maxWindows, std::int64_t chunkRows, const std::vector<double>& unigram) {
+                        std::int64_t maxWindows, std::int64_t chunkRows, const std::vector<double>& unigram,
+                        ShardPool* pool, int threads) {
     torch::NoGradGuard ng;
     EvalResult r;
     const std::size_t total = validation.windowCount();
@@ -156,10 +158,20 @@ EvalResult evaluateImpl(model::Rwkv7Model& model, const Batcher& validation, dou
         const Batch b = validation.select(std::vector<std::size_t>(picked.begin() + std::ptrdiff_t(first),
                                                                    picked.begin() + std::ptrdiff_t(std::min(n, first + rows))));
         const Tensors t = toTensors(b, device);
-        const Tensor hidden = model->forwardHidden(t.inputs);
-        const LossResult l = lossNoGrad(model, hidden, t.targets, t.mask, chunkRows);
-        nll += l.nllSum;
-        r.tokens += l.counted;
+        const int shards = pool && device.is_cpu() ? std::min(pool->capacity(), b.rows) : 1;
+        std::vector<LossResult> parts(static_cast<std::size_t>(shards));
+        auto shard = [&](int k) {
+            torch::NoGradGuard noGrad;   // per thread
+            const int r0 = k * b.rows / shards, r1 = (k + 1) * b.rows / shards;
+            const Tensor hidden = model->forwardHidden(t.inputs.narrow(0, r0, r1 - r0));
+            parts[std::size_t(k)] = lossNoGrad(model, hidden, t.targets.narrow(0, r0, r1 - r0), t.mask.narrow(0, r0, r1 - r0), chunkRows);
+        };
+        if (shards > 1) pool->run(shards, std::max(1, threads / shards), shard);
+        else shard(0);
+        for (const LossResult& l : parts) {   // in shard order: the sum does not depend on timing
+            nll += l.nllSum;
+            r.tokens += l.counted;
+        }
         r.notes += b.notes;
         coveredTokens += std::size_t(b.realTokens);
         if (!unigram.empty())
@@ -173,6 +185,13 @@ EvalResult evaluateImpl(model::Rwkv7Model& model, const Batcher& validation, dou
     const double seconds = allTokens > 0 ? validationSeconds * double(coveredTokens) / double(allTokens) : 0.0;
     r.bitsPerSecond = seconds > 0 ? nll / kLn2 / seconds : 0.0;
     return r;
+}
+
+ThreadSettingsRestorer::ThreadSettingsRestorer() : intraOp_(thisThreadIntraOpThreads()), blas_(blasThreads()) {}
+
+ThreadSettingsRestorer::~ThreadSettingsRestorer() {
+    if (thisThreadIntraOpThreads() != intraOp_) setThisThreadIntraOpThreads(intraOp_);
+    if (blas_ > 0 && blasThreads() != blas_) setBlasThreads(blas_);
 }
 
 torch::Device resolveTrainDevice(const std::string& spec, ComputeDevice* resolved) {
@@ -271,6 +290,8 @@ void Run::setUp() {
     valSeconds_ = validationSecondsOf(data_);
 
     device_ = resolveTrainDevice(cfg_.device, &computeDevice_);
+    if (control_ && control_->threads.load() > 0) appliedThreads_ = control_->threads.load();
+    applyThreads(appliedThreads_ > 0 ? appliedThreads_ : thisThreadIntraOpThreads());
     bf16_ = useBf16Autocast(cfg_.precision, device_.type(), device_.has_index() ? device_.index() : 0);   // throws for an unknown name
     if (!probe_) fs::create_directories(fs::path(cfg_.runDir) / "checkpoints");
 
@@ -387,9 +408,9 @@ void Run::serviceControls() {
     if (!control_ || probe_) return;
     const int threads = control_->threads.load();
     if (threads > 0 && threads != appliedThreads_) {
-        // With OpenMP (Debian's and pip's LibTorch) at::set_num_threads sets the calling thread's
-        // team size, which is why it happens here, on the trainer's thread (docs/training.md, "Threads").
-        setTrainingThreads(threads);
+        // On the trainer's thread: with OpenMP a thread's intra-op team size is its own
+        // (docs/training.md, "Threads").
+        applyThreads(threads);
         appliedThreads_ = threads;
     }
     if (control_->exportNow.load()) exportLatest();
@@ -415,6 +436,72 @@ void Run::exportLatest() {
     metric({{"event", "exported"}, {"step", step_}, {"path", path}});
 }
 
+void Run::applyThreads(int threads) {
+    threads_ = std::max(1, threads);
+    if (device_.is_cpu() && threads_ > 1) {
+        // Split rows, single-threaded shards: OpenBLAS's own pool would only contend with them.
+        if (!pool_ || pool_->capacity() != threads_) pool_ = std::make_unique<ShardPool>(threads_);
+        setBlasThreads(1);
+        return;
+    }
+    pool_.reset();
+    setThisThreadIntraOpThreads(threads_);
+    setBlasThreads(threads_);
+}
+
+std::vector<Tensor> Run::trainableParams() const {
+    std::vector<Tensor> params;
+    for (const auto& g : optim_->param_groups())
+        for (const Tensor& p : g.params()) params.push_back(p);
+    return params;
+}
+
+bool Run::shardedPasses(const std::vector<Batch>& micro, std::int64_t counted, double* nll) {
+    const std::vector<Tensor> params = trainableParams();
+    const int capacity = pool_->capacity();
+    std::vector<std::vector<Tensor>> sums(std::size_t(capacity), std::vector<Tensor>(params.size()));
+    std::vector<double> nlls(std::size_t(capacity), 0.0);
+    std::atomic<bool> stopped{false};
+    for (const Batch& b : micro) {
+        if (b.countedTokens == 0) continue;
+        if (stopRequested()) return false;
+        const Tensors t = toTensors(b, device_);
+        const int shards = std::min(capacity, b.rows);
+        // L2Wrap's factor is the whole micro-batch's (lossBackward's scale · coef / (B·T)).
+        const double microScale = double(b.countedTokens) / double(counted);
+        const double l2Factor = lossOpts_.l2wrapCoef > 0 ? microScale * lossOpts_.l2wrapCoef / double(b.rows * b.cols) : 0.0;
+        lastStepThreads_ = shards * std::max(1, threads_ / shards);
+        pool_->run(shards, std::max(1, threads_ / shards), [&](int k) {
+            const int r0 = k * b.rows / shards, r1 = (k + 1) * b.rows / shards;
+            std::int64_t countedHere = 0;
+            for (std::size_t i = std::size_t(r0) * std::size_t(b.cols); i < std::size_t(r1) * std::size_t(b.cols); ++i)
+                countedHere += b.mask[i] > 0;
+            if (countedHere == 0) return;
+            const Tensor hidden = model_->forwardHidden(t.inputs.narrow(0, r0, r1 - r0));
+            if (k == 0 && cfg_.afterForward) cfg_.afterForward(step_, model_);
+            // As in the one-thread path: a Stop that came during the forward skips the backward.
+            if (stopRequested()) {
+                stopped = true;
+                return;
+            }
+            const LossResult l = lossGradients(model_, hidden, t.targets.narrow(0, r0, r1 - r0), t.mask.narrow(0, r0, r1 - r0),
+                                               double(countedHere) / double(counted), l2Factor, lossOpts_.chunkRows, params,
+                                               sums[std::size_t(k)]);
+            nlls[std::size_t(k)] += l.nllSum;
+        });
+        if (stopped) return false;
+    }
+    torch::NoGradGuard ng;
+    for (std::size_t i = 0; i < params.size(); ++i) {
+        Tensor g;
+        for (std::vector<Tensor>& s : sums)   // shard order, whatever order they finished in
+            if (s[i].defined()) g = g.defined() ? g.add_(s[i]) : s[i];
+        if (g.defined()) const_cast<Tensor&>(params[i]).mutable_grad() = g;
+    }
+    for (double v : nlls) *nll += v;
+    return true;
+}
+
 Run::StepOutcome Run::trainStep() {
     const double lr = learningRateAt(step_, cfg_.optim) * lrScale_;
     setLearningRate(*optim_, lr);
@@ -433,33 +520,38 @@ Run::StepOutcome Run::trainStep() {
         train_->setPosition(before);
         return StepOutcome::Abandoned;
     };
-    for (const Batch& b : micro) {
-        tokens += b.realTokens;
-        if (b.countedTokens == 0) continue;
-        if (stopRequested()) return abandon();
-        const Tensors t = toTensors(b, device_);
-        Tensor hidden;
-        {
-            // bf16 autocast covers the blocks' big matrix products; the head and the loss stay
-            // fp32 (lossBackward runs outside the guard, so does every backward).
-            AutocastGuard autocast(device_.type(), bf16_);
-            hidden = model_->forwardHidden(t.inputs);
+    for (const Batch& b : micro) tokens += b.realTokens;
+    int widest = 0;
+    for (const Batch& b : micro) widest = std::max(widest, b.rows);
+    lastStepThreads_ = thisThreadIntraOpThreads();
+    if (pool_ && widest > 1) {
+        if (!shardedPasses(micro, counted, &nll)) return abandon();
+    } else {
+        for (const Batch& b : micro) {
+            if (b.countedTokens == 0) continue;
+            if (stopRequested()) return abandon();
+            const Tensors t = toTensors(b, device_);
+            Tensor hidden;
+            {
+                // bf16 autocast covers the blocks' big matrix products; the head and the loss stay
+                // fp32 (lossBackward runs outside the guard, so does every backward).
+                AutocastGuard autocast(device_.type(), bf16_);
+                hidden = model_->forwardHidden(t.inputs);
+            }
+            if (cfg_.afterForward) cfg_.afterForward(step_, model_);
+            // The backward costs about twice the forward: a Stop that came during the forward does
+            // not wait for it.
+            if (stopRequested()) return abandon();
+            if (hidden.scalar_type() != torch::kFloat) hidden = hidden.to(torch::kFloat);
+            // Each micro-batch weighs by its share of the counted tokens: the step's gradient is that
+            // of the mean over all of them, as one big batch would give.
+            const LossResult l = lossBackward(model_, hidden, t.targets, t.mask, double(b.countedTokens) / double(counted), lossOpts_);
+            nll += l.nllSum;
         }
-        if (cfg_.afterForward) cfg_.afterForward(step_, model_);
-        // The backward costs about twice the forward: a Stop that came during the forward does
-        // not wait for it.
-        if (stopRequested()) return abandon();
-        if (hidden.scalar_type() != torch::kFloat) hidden = hidden.to(torch::kFloat);
-        // Each micro-batch weighs by its share of the counted tokens: the step's gradient is that
-        // of the mean over all of them, as one big batch would give.
-        const LossResult l = lossBackward(model_, hidden, t.targets, t.mask, double(b.countedTokens) / double(counted), lossOpts_);
-        nll += l.nllSum;
     }
     if (cfg_.afterBackward) cfg_.afterBackward(step_, model_);
 
-    std::vector<Tensor> params;
-    for (const auto& g : optim_->param_groups())
-        for (const Tensor& p : g.params()) params.push_back(p);
+    const std::vector<Tensor> params = trainableParams();
     double norm = 0;
     {
         torch::NoGradGuard ng;
@@ -503,16 +595,17 @@ Run::StepOutcome Run::trainStep() {
     e.tokensPerSec = trainSeconds_ > 0 ? double(sessionTokens_) / trainSeconds_ : 0.0;
     e.elapsed = elapsed();
     e.eta = double(total_ - step_) * stepSecondsEma_;
+    e.threads = lastStepThreads_;
     emit(e);
     metric({{"step", step_}, {"loss", loss}, {"lr", lr}, {"tokens_per_s", e.tokensPerSec}, {"elapsed", e.elapsed},
-            {"epoch", e.epoch}});
+            {"epoch", e.epoch}, {"threads", e.threads}});
     return StepOutcome::Done;
 }
 
 void Run::validate() {
     lastValidated_ = step_;
     if (val_->windowCount() == 0) return;
-    const EvalResult r = evaluateImpl(model_, *val_, valSeconds_, cfg_.validationWindows, cfg_.chunkRows, unigram_);
+    const EvalResult r = evaluateImpl(model_, *val_, valSeconds_, cfg_.validationWindows, cfg_.chunkRows, unigram_, pool_.get(), threads_);
     if (firstVal_ < 0) firstVal_ = r.loss;
     TrainEvent e;
     e.kind = TrainEvent::Kind::Validation;
@@ -755,8 +848,16 @@ TrainResult Run::go() {
 
 EvalResult evaluateWithBaseline(model::Rwkv7Model& model, const Batcher& train, const Batcher& validation,
                                 const dataset::DatasetContents& data, std::int64_t maxWindows, std::int64_t chunkRows) {
+    // Rows spread over the cores as in training (single-threaded shards, OpenBLAS at 1).
+    detail::ThreadSettingsRestorer restore;
+    const int threads = thisThreadIntraOpThreads();
+    std::unique_ptr<ShardPool> pool;
+    if (threads > 1 && model->parameters().front().device().is_cpu()) {
+        pool = std::make_unique<ShardPool>(threads);
+        setBlasThreads(1);
+    }
     return detail::evaluateImpl(model, validation, validationSecondsOf(data), maxWindows, chunkRows,
-                                unigramLogProbs(train, train.vocabulary().size()));
+                                unigramLogProbs(train, train.vocabulary().size()), pool.get(), threads);
 }
 
 TrainResult runTraining(const TrainConfig& config, TrainControl* control, const TrainCallback& callback) {

@@ -104,6 +104,7 @@ struct TrainEvent {
     std::int64_t step = 0, totalSteps = 0;
     std::uint64_t epoch = 0;
     double loss = 0, lr = 0, tokensPerSec = 0, elapsed = 0, eta = 0;
+    int threads = 0;       // Step: the CPU threads the step ran on (rows split over them; docs/training.md)
     double valLoss = 0, valBitsPerNote = 0, valBitsPerSecond = 0;
     bool best = false;
     std::string path;      // checkpoint / sample / exported model
@@ -120,10 +121,11 @@ struct TrainControl {
     // written atomically to runDir/model-latest.safetensors, the flag is cleared and an Exported
     // event follows.
     std::atomic<bool> exportNow{false};
-    // Intra-op threads for the trainer: 0 leaves them alone; n > 0 makes the trainer call
-    // at::set_num_threads(n) on its own thread before its next step when the count differs (the
-    // app lowers training to 1 thread while a generation runs). What this does to OpenMP and
-    // OpenBLAS threads: docs/training.md.
+    // CPU cores for training: 0 = the trainer thread's LibTorch intra-op threads when the run
+    // starts (all cores by default); n > 0 applies from the next step (the app lowers training to
+    // 1 core while a generation runs). On a CPU with n > 1 each batch's rows are split over n
+    // threads that run single-threaded (OpenBLAS at 1); with 1 the trainer's own thread does it
+    // all. The threads it changes are put back when the run ends. docs/training.md, "Threads".
     std::atomic<int> threads{0};
     // A second stop flag owned by someone else (the app's shared cancel), polled the same way.
     const std::atomic<bool>* alsoStop = nullptr;

@@ -130,4 +130,40 @@ TEST(TrainLoss, L2WrapAddsFactorTimesMaxToTheArgmaxLogitGradient) {
     expectSameGrads(refGrads, grads(s.model));
 }
 
+TEST(TrainLoss, RowShardsReturnTheWholeBatchGradientsWithoutTouchingGrad) {
+    // lossGradients per row shard (as the trainer's threads run it), summed, against
+    // lossBackward on the whole batch: loss and every gradient (L2Wrap on, several chunks), and
+    // the parameters' .grad stays as it was.
+    LossCase s = makeCase(false);
+    const double coef = 1e-2;
+    chunkedLoss(s, 5, coef);
+    const auto refGrads = grads(s.model);
+    std::vector<Tensor> params;
+    std::vector<std::string> names;
+    for (const auto& item : s.model->named_parameters()) {
+        names.push_back(item.key());
+        params.push_back(item.value());
+        item.value().mutable_grad() = Tensor();
+    }
+    const double counted = s.mask.sum().item<double>();
+    const double l2Factor = coef / double(3 * 16);   // the whole batch's B·T
+    std::vector<Tensor> sums(params.size());
+    double nll = 0;
+    for (const auto& [r0, r1] : std::vector<std::pair<int64_t, int64_t>>{{0, 1}, {1, 3}}) {
+        const Tensor hidden = s.model->forwardHidden(s.inputs.narrow(0, r0, r1 - r0));
+        const Tensor mask = s.mask.narrow(0, r0, r1 - r0);
+        std::vector<Tensor> shard;
+        nll += pm::train::lossGradients(s.model, hidden, s.targets.narrow(0, r0, r1 - r0), mask,
+                                        mask.sum().item<double>() / counted, l2Factor, 5, params, shard).nllSum;
+        for (std::size_t i = 0; i < params.size(); ++i)
+            if (shard[i].defined()) sums[i] = sums[i].defined() ? sums[i] + shard[i] : shard[i];
+    }
+    for (const Tensor& p : params) EXPECT_FALSE(p.grad().defined());
+    std::map<std::string, Tensor> got;
+    for (std::size_t i = 0; i < params.size(); ++i) got[names[i]] = sums[i];
+    expectSameGrads(refGrads, got);
+    LossCase again = makeCase(false);
+    EXPECT_NEAR(nll / counted, referenceLoss(again), 1e-5);
+}
+
 }  // namespace

@@ -5,6 +5,8 @@
 // errors.
 #include "train/trainer.h"
 
+#include "core/intra_op_threads.h"
+
 #include "train/autocast_guard.h"
 
 #include "model/checkpoint_io.h"
@@ -423,37 +425,74 @@ TEST_F(TrainerTest, ExportNowWritesTheLatestModelWhileTrainingGoesOn) {
     EXPECT_GT(diff, 0);
 }
 
-TEST_F(TrainerTest, ThreadsControlSetsTheTrainerThreadsCount) {
-    // at::set_num_threads with OpenMP sets the calling thread's team size: the trainer does it on
-    // its own thread, before a step, and the thread that started it keeps its own count.
+TEST_F(TrainerTest, ThreadsControlSplitsRowsOverThatManyThreadsFromTheNextStep) {
+    // threads = 1: the trainer's own thread does all (intra-op 1, OpenBLAS 1). threads = 2 (from
+    // step 5): each batch's rows are split over two single-threaded shards, OpenBLAS stays at 1.
+    // The thread that started the run keeps its own count, and the trainer thread gets its own
+    // back when the run ends.
     const int original = at::get_num_threads();
     pm::train::TrainConfig c = config("threads", 8);
     pm::train::TrainControl control;
     control.threads = 1;
-    std::map<std::int64_t, int> seen, blas;
-    // OpenBLAS's pool is process-wide and at::set_num_threads leaves it alone: the trainer sets it
-    // too when OpenBLAS is the BLAS (elsewhere there is nothing to check).
+    std::map<std::int64_t, int> seen, used, blas;
     using GetThreads = int (*)();
     const auto openblasThreads = reinterpret_cast<GetThreads>(dlsym(RTLD_DEFAULT, "openblas_get_num_threads"));
     pm::train::TrainResult r;
+    int trainerBefore = 0, trainerAfter = 0, blasBefore = 0, blasAfter = 0;
     std::thread trainer([&] {
+        pm::setThisThreadIntraOpThreads(3);   // something the run does not use itself
+        trainerBefore = at::get_num_threads();
+        if (openblasThreads) blasBefore = openblasThreads();
         r = pm::train::runTraining(c, &control, [&](const TrainEvent& e) {
             if (e.kind != TrainEvent::Kind::Step) return;
             seen[e.step] = at::get_num_threads();   // the callback runs on the trainer's thread
+            used[e.step] = e.threads;
             if (openblasThreads) blas[e.step] = openblasThreads();
             if (e.step == 4) control.threads = 2;
         });
+        trainerAfter = at::get_num_threads();
+        if (openblasThreads) blasAfter = openblasThreads();
     });
     trainer.join();
     ASSERT_TRUE(r.ok) << r.error;
-    for (std::int64_t s = 1; s <= 4; ++s) EXPECT_EQ(seen.at(s), 1) << "step " << s;
-    for (std::int64_t s = 5; s <= 8; ++s) EXPECT_EQ(seen.at(s), 2) << "step " << s;
+    for (std::int64_t s = 1; s <= 4; ++s) {
+        EXPECT_EQ(seen.at(s), 1) << "step " << s;
+        EXPECT_EQ(used.at(s), 1) << "step " << s;
+    }
+    for (std::int64_t s = 5; s <= 8; ++s) {
+        EXPECT_EQ(seen.at(s), 1) << "step " << s;   // each shard single-threaded
+        EXPECT_EQ(used.at(s), 2) << "step " << s;
+    }
     if (openblasThreads) {
         EXPECT_EQ(blas.at(4), 1);
-        EXPECT_EQ(blas.at(5), 2);
+        EXPECT_EQ(blas.at(5), 1);
+        EXPECT_EQ(blasAfter, blasBefore);
     }
+    EXPECT_EQ(trainerBefore, 3);
+    EXPECT_EQ(trainerAfter, 3);
     EXPECT_EQ(at::get_num_threads(), original);
-    pm::train::setTrainingThreads(original);
+}
+
+TEST_F(TrainerTest, RowsSplitOverThreadsGiveTheOneThreadGradients) {
+    // The same steps with the rows split over 2 and 3 threads (3 does not divide the batch) as on
+    // one thread: the losses agree to float rounding, and each split count is deterministic.
+    auto losses = [&](const std::string& name, int threads) {
+        pm::train::TrainConfig c = config(name, 6);
+        c.l2wrap = 1;   // its factor is the whole batch's in every shard
+        pm::train::TrainControl control;
+        control.threads = threads;
+        Recorder rec;
+        const auto r = pm::train::runTraining(c, &control, rec.callback());
+        EXPECT_TRUE(r.ok) << r.error;
+        return rec.loss;
+    };
+    const auto one = losses("split-1", 1), two = losses("split-2", 2), three = losses("split-3", 3), twoAgain = losses("split-2b", 2);
+    ASSERT_EQ(one.size(), 6u);
+    for (const auto& [step, loss] : one) {
+        EXPECT_NEAR(two.at(step), loss, 2e-5 * std::abs(loss)) << "step " << step;
+        EXPECT_NEAR(three.at(step), loss, 2e-5 * std::abs(loss)) << "step " << step;
+        EXPECT_EQ(twoAgain.at(step), two.at(step)) << "step " << step;
+    }
 }
 
 TEST_F(TrainerTest, AStopDuringAForwardAbandonsTheStepBeforeItsBackward) {
