@@ -59,7 +59,32 @@ std::vector<std::uint32_t> Batcher::epochOrder(std::uint64_t epoch) const {
         const std::size_t j = std::size_t(rng() % i);
         std::swap(order[i - 1], order[j]);
     }
+    if (!options_.bucketByLength || options_.batchSize < 2) return order;
+    // Buckets of similar lengths. Sorting is stable (ties keep the shuffled order) and the
+    // batches of a bucket are shuffled with the same generator, so the order still depends only
+    // on (seed, epoch). A partial last batch stays last: it is the epoch's short one.
+    const std::size_t batch = std::size_t(options_.batchSize), bucket = batch * std::size_t(kBucketBatches);
+    auto longer = [this](std::uint32_t a, std::uint32_t b) { return windows_[a].tokens.size() > windows_[b].tokens.size(); };
+    std::vector<std::uint32_t> groups;
+    for (std::size_t first = 0; first < order.size(); first += bucket) {
+        const std::size_t end = std::min(order.size(), first + bucket);
+        std::stable_sort(order.begin() + std::ptrdiff_t(first), order.begin() + std::ptrdiff_t(end), longer);
+        const std::size_t full = (end - first) / batch;
+        groups.resize(full);
+        std::iota(groups.begin(), groups.end(), 0u);
+        for (std::size_t i = full; i > 1; --i) std::swap(groups[i - 1], groups[std::size_t(rng() % i)]);
+        std::vector<std::uint32_t> sorted(order.begin() + std::ptrdiff_t(first), order.begin() + std::ptrdiff_t(first + full * batch));
+        for (std::size_t g = 0; g < full; ++g)
+            std::copy_n(sorted.begin() + std::ptrdiff_t(groups[g] * batch), batch, order.begin() + std::ptrdiff_t(first + g * batch));
+    }
     return order;
+}
+
+int Batcher::columnsFor(std::size_t longestWindow) const {
+    // A window of n tokens makes n - 1 predictions.
+    const int needed = std::max(1, int(longestWindow) - 1);
+    const int rounded = (needed + kColumnMultiple - 1) / kColumnMultiple * kColumnMultiple;
+    return std::min(options_.ctxLen, rounded);
 }
 
 std::vector<std::uint16_t> Batcher::augmented(const TrainWindow& w, std::uint64_t epoch, std::uint64_t index) const {
@@ -154,7 +179,9 @@ Batch Batcher::next() {
     if (pos_.cursor >= windows_.size()) pos_.cursor = 0, ++pos_.epoch;
     const std::vector<std::uint32_t> order = epochOrder(pos_.epoch);
     const std::size_t rows = std::min<std::size_t>(std::size_t(options_.batchSize), windows_.size() - pos_.cursor);
-    Batch b = emptyBatch(int(rows), options_.ctxLen);
+    std::size_t longest = 0;
+    for (std::size_t r = 0; r < rows; ++r) longest = std::max(longest, windows_[order[pos_.cursor + r]].tokens.size());
+    Batch b = emptyBatch(int(rows), columnsFor(longest));
     for (std::size_t r = 0; r < rows; ++r) {
         const std::uint64_t index = pos_.cursor + r;
         fill(b, int(r), augmented(windows_[order[index]], pos_.epoch, index));
@@ -167,13 +194,17 @@ Batch Batcher::next() {
 Batch Batcher::sequential(std::size_t first, std::size_t count) const {
     first = std::min(first, windows_.size());
     count = std::min(count, windows_.size() - first);
-    Batch b = emptyBatch(int(count), options_.ctxLen);
+    std::size_t longest = 0;
+    for (std::size_t r = 0; r < count; ++r) longest = std::max(longest, windows_[first + r].tokens.size());
+    Batch b = emptyBatch(int(count), columnsFor(longest));
     for (std::size_t r = 0; r < count; ++r) fill(b, int(r), windows_[first + r].tokens);
     return b;
 }
 
 Batch Batcher::select(const std::vector<std::size_t>& indices) const {
-    Batch b = emptyBatch(int(indices.size()), options_.ctxLen);
+    std::size_t longest = 0;
+    for (std::size_t i : indices) longest = std::max(longest, windows_.at(i).tokens.size());
+    Batch b = emptyBatch(int(indices.size()), columnsFor(longest));
     for (std::size_t r = 0; r < indices.size(); ++r) fill(b, int(r), windows_.at(indices[r]).tokens);
     return b;
 }

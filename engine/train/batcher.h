@@ -34,7 +34,15 @@ struct BatcherOptions {
     // Continuation mode: the completion starts at the first Bar token at or after this fraction
     // of the window (whole bars of context, like a user's prompt).
     double contextFraction = 0.5;
+    // Batches of windows of similar length (docs/training.md, "Batches"): the shuffled order is
+    // cut into buckets of kBucketBatches batches, each sorted by length, its batches then shuffled.
+    // With whole-bar windows a fifth of a full-width batch was padding; a batch is only as wide
+    // as its longest window (rounded up to kColumnMultiple), so this much less is computed.
+    bool bucketByLength = true;
 };
+
+constexpr int kBucketBatches = 16;
+constexpr int kColumnMultiple = 16;
 
 // Where the next batch comes from; saved in checkpoints.
 struct BatcherPosition {
@@ -44,7 +52,8 @@ struct BatcherPosition {
 };
 
 struct Batch {
-    int rows = 0, cols = 0;                 // B, T
+    // B, T: T is the longest window's predictions rounded up to kColumnMultiple, at most ctxLen.
+    int rows = 0, cols = 0;
     std::vector<std::int64_t> inputs;       // [B*T]
     std::vector<std::int64_t> targets;      // [B*T], PAD where masked
     std::vector<float> mask;                // [B*T] 1 where the target counts
@@ -89,6 +98,7 @@ public:
 
 private:
     void fill(Batch& b, int row, const std::vector<std::uint16_t>& tokens) const;
+    int columnsFor(std::size_t longestWindow) const;   // a batch's T for its longest window
 
     std::shared_ptr<const tok::Vocabulary> vocab_;
     BatcherOptions options_;

@@ -84,7 +84,8 @@ LossResult chunkedBackward(model::Rwkv7Model& model, const Tensor& hidden, const
 
 LossResult lossBackward(model::Rwkv7Model& model, const Tensor& hidden, const Tensor& targets, const Tensor& mask,
                         double scale, const LossOptions& options) {
-    const double l2Factor = options.l2wrapCoef > 0 ? scale * options.l2wrapCoef / double(hidden.size(0) * hidden.size(1)) : 0.0;
+    const std::int64_t rowLength = options.l2wrapRowLength > 0 ? options.l2wrapRowLength : hidden.size(1);
+    const double l2Factor = options.l2wrapCoef > 0 ? scale * options.l2wrapCoef / double(hidden.size(0) * rowLength) : 0.0;
     return chunkedBackward(model, hidden, targets, mask, scale, l2Factor, options.chunkRows, nullptr);
 }
 

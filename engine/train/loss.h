@@ -19,6 +19,9 @@ struct LossOptions {
     // L2Wrap (spec §1.3): backward adds factor·max_logit to the arg-max logit's gradient, with
     // factor = l2wrapCoef / (B·T). 0 turns it off. Not part of the reported loss.
     double l2wrapCoef = 0.0;
+    // T in that B·T: the context length, so that a batch cut to its longest window (train/batcher.h)
+    // gets the factor a full-width one would. 0 = the hidden states' own T.
+    std::int64_t l2wrapRowLength = 0;
 };
 
 struct LossResult {

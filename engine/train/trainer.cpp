@@ -361,6 +361,7 @@ void Run::setUp() {
     const bool scratch = cfg_.baseModel.empty() && !(resume && meta.value("from_base", false));
     lossOpts_.chunkRows = cfg_.chunkRows;
     lossOpts_.l2wrapCoef = (cfg_.l2wrap == 1 || (cfg_.l2wrap < 0 && scratch)) ? 1e-4 : 0.0;
+    lossOpts_.l2wrapRowLength = cfg_.batch.ctxLen;
 
     const std::int64_t perEpoch = std::int64_t((train_->batchesPerEpoch() + std::size_t(cfg_.gradAccum) - 1) / std::size_t(cfg_.gradAccum));
     total_ = cfg_.epochs > 0 ? cfg_.epochs * perEpoch : cfg_.steps;
@@ -469,7 +470,7 @@ bool Run::shardedPasses(const std::vector<Batch>& micro, std::int64_t counted, d
         const int shards = std::min(capacity, b.rows);
         // L2Wrap's factor is the whole micro-batch's (lossBackward's scale · coef / (B·T)).
         const double microScale = double(b.countedTokens) / double(counted);
-        const double l2Factor = lossOpts_.l2wrapCoef > 0 ? microScale * lossOpts_.l2wrapCoef / double(b.rows * b.cols) : 0.0;
+        const double l2Factor = lossOpts_.l2wrapCoef > 0 ? microScale * lossOpts_.l2wrapCoef / double(b.rows * cfg_.batch.ctxLen) : 0.0;
         lastStepThreads_ = shards * std::max(1, threads_ / shards);
         pool_->run(shards, std::max(1, threads_ / shards), [&](int k) {
             const int r0 = k * b.rows / shards, r1 = (k + 1) * b.rows / shards;

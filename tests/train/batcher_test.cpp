@@ -44,7 +44,11 @@ TEST(Batcher, PaddingIsMaskedAndTargetsAreShiftedInputs) {
     const pm::train::Batch batch = b.sequential(0, 2);
     const auto& w = b.windows()[0].tokens;
     ASSERT_LT(w.size(), 201u);
-    for (std::size_t t = 0; t < 200; ++t) {
+    // The batch is as wide as its longest window's predictions, rounded up to 16.
+    const std::size_t longest = std::max(w.size(), b.windows()[1].tokens.size()) - 1;
+    EXPECT_EQ(batch.cols, int((longest + 15) / 16 * 16));
+    EXPECT_LT(batch.cols, 200);
+    for (std::size_t t = 0; t < std::size_t(batch.cols); ++t) {
         if (t + 1 < w.size()) {
             EXPECT_EQ(batch.inputs[t], w[t]);
             EXPECT_EQ(batch.targets[t], w[t + 1]);
@@ -67,9 +71,17 @@ TEST(Batcher, SelectTakesTheWindowsAtTheGivenIndicesInOrder) {
     const pm::train::Batch picked = b.select({2, 0});
     const pm::train::Batch two = b.sequential(2, 1), zero = b.sequential(0, 1);
     ASSERT_EQ(picked.rows, 2);
-    const std::size_t T = 200;
-    EXPECT_EQ(std::vector<std::int64_t>(picked.inputs.begin(), picked.inputs.begin() + T), two.inputs);
-    EXPECT_EQ(std::vector<std::int64_t>(picked.inputs.begin() + T, picked.inputs.end()), zero.inputs);
+    // Rows of the picked batch are the single-window batches' rows, padded to the wider of them.
+    const std::size_t T = std::size_t(picked.cols);
+    ASSERT_EQ(picked.cols, std::max(two.cols, zero.cols));
+    auto row = [&](std::size_t r, const pm::train::Batch& alone) {
+        std::vector<std::int64_t> v(picked.inputs.begin() + std::ptrdiff_t(r * T), picked.inputs.begin() + std::ptrdiff_t(r * T + std::size_t(alone.cols)));
+        for (std::size_t t = std::size_t(alone.cols); t < T; ++t)
+            EXPECT_EQ(picked.inputs[r * T + t], b.vocabulary().first(TokenKind::Pad));
+        return v;
+    };
+    EXPECT_EQ(row(0, two), two.inputs);
+    EXPECT_EQ(row(1, zero), zero.inputs);
     EXPECT_EQ(picked.countedTokens, two.countedTokens + zero.countedTokens);
     EXPECT_THROW(b.select({b.windowCount()}), std::out_of_range);
 }
@@ -144,6 +156,44 @@ TEST(Batcher, OrderIsDeterministicAndAPositionReproducesTheStream) {
     o.seed = 2;
     pm::train::Batcher c(d.contents, pm::dataset::Split::Train, o);
     EXPECT_NE(c.epochOrder(0), a.epochOrder(0));
+}
+
+TEST(Batcher, BucketsHoldWindowsOfSimilarLengthAndEveryWindowOncePerEpoch) {
+    Data d;
+    pm::train::BatcherOptions o;
+    o.ctxLen = 64;
+    o.batchSize = 2;
+    o.augment = false;
+    pm::train::Batcher bucketed(d.contents, pm::dataset::Split::Train, o);
+    o.bucketByLength = false;
+    pm::train::Batcher plain(d.contents, pm::dataset::Split::Train, o);
+    ASSERT_GT(bucketed.windowCount(), 8u);
+    for (std::uint64_t epoch : {0u, 1u}) {
+        std::vector<std::uint32_t> order = bucketed.epochOrder(epoch);
+        EXPECT_NE(order, plain.epochOrder(epoch));
+        std::sort(order.begin(), order.end());
+        for (std::size_t i = 0; i < order.size(); ++i) ASSERT_EQ(order[i], i) << "not a permutation";
+    }
+    // Over an epoch the bucketed batches compute fewer columns for the same real tokens, and
+    // every batch is as wide as its longest window (rounded up to 16, at most ctxLen).
+    std::int64_t cellsBucketed = 0, cellsPlain = 0, realBucketed = 0, realPlain = 0;
+    const std::size_t batches = bucketed.batchesPerEpoch();
+    for (std::size_t i = 0; i < batches; ++i) {
+        const pm::train::Batch a = bucketed.next(), p = plain.next();
+        cellsBucketed += std::int64_t(a.rows) * a.cols;
+        cellsPlain += std::int64_t(p.rows) * p.cols;
+        realBucketed += a.realTokens;
+        realPlain += p.realTokens;
+        int longest = 0;
+        for (int r = 0; r < a.rows; ++r)
+            for (int t = 0; t < a.cols; ++t)
+                if (a.mask[std::size_t(r * a.cols + t)] > 0) longest = std::max(longest, t + 1);
+        EXPECT_EQ(a.cols, std::min(64, (longest + 15) / 16 * 16)) << "batch " << i;
+    }
+    EXPECT_EQ(realBucketed, realPlain);
+    EXPECT_LT(cellsBucketed, cellsPlain);
+    std::printf("[batcher] columns computed per epoch: %lld bucketed vs %lld plain (%lld real tokens)\n",
+                static_cast<long long>(cellsBucketed), static_cast<long long>(cellsPlain), static_cast<long long>(realPlain));
 }
 
 }  // namespace
