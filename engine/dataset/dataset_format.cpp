@@ -151,10 +151,14 @@ std::string encodeTokensFile(const std::vector<std::uint16_t>& tokens) {
     putU32(s, kBinaryVersion);
     putU32(s, 2);
     putU64(s, tokens.size());
-    s.reserve(s.size() + tokens.size() * 2);
-    for (std::uint16_t t : tokens) {
-        s.push_back(char(t & 0xff));
-        s.push_back(char(t >> 8));
+    // Little-endian pairs written into place (a byte-at-a-time push_back was 7 % of a whole
+    // single-threaded dataset build, all of it in the serial save).
+    const std::size_t header = s.size();
+    s.resize(header + tokens.size() * 2);
+    char* out = &s[header];
+    for (std::size_t i = 0; i < tokens.size(); ++i) {
+        out[2 * i] = char(tokens[i] & 0xff);
+        out[2 * i + 1] = char(tokens[i] >> 8);
     }
     return s;
 }

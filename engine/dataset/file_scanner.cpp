@@ -8,6 +8,10 @@
 
 namespace fs = std::filesystem;
 
+#if !defined(_WIN32)
+#include <sys/stat.h>
+#endif
+
 namespace pm::dataset {
 
 bool hasMidiExtension(const std::string& path) {
@@ -41,10 +45,23 @@ private:
         std::error_code ec;
         // The same file reached twice (a symlink and its target, or a folder dropped twice)
         // is one file; duplicate *content* under different names is reported later.
-        const fs::path real = fs::canonical(path, ec);
-        const std::string key = ec ? path.string() : real.string();
-        if (!seenFiles_.insert(key).second) return;
+        if (!seenFiles_.insert(identity(path)).second) return;
         out_.files.push_back({path.string(), explicitInput});
+    }
+
+    // What makes two paths the same file. POSIX: device and inode, one stat (canonical() costs a
+    // readlink per path component, a tenth of a whole single-threaded dataset build); elsewhere
+    // the canonical path.
+    static std::string identity(const fs::path& path) {
+#if defined(_WIN32)
+        std::error_code ec;
+        const fs::path real = fs::canonical(path, ec);
+        return ec ? path.string() : real.string();
+#else
+        struct stat sb {};
+        if (::stat(path.c_str(), &sb) != 0) return path.string();
+        return std::to_string(static_cast<unsigned long long>(sb.st_dev)) + ":" + std::to_string(static_cast<unsigned long long>(sb.st_ino));
+#endif
     }
 
     void folder(const fs::path& root) {
