@@ -26,6 +26,8 @@ struct GenerateOptions {
     std::int64_t seed = -1;
     bool play = false, synth = false, noEarlyEnd = false;
     std::size_t maxTokens = 20000;
+    std::string weights = "auto";
+    int stepThreads = 0;
 };
 
 // "out.mid" for one variation; "out-2.mid", "out-3.mid" ... for the others.
@@ -82,6 +84,8 @@ int runGenerate(const GenerateOptions& o) {
     req.variations = o.variations;
     req.allowEarlyEnd = !o.noEarlyEnd;
     req.maxTokens = o.maxTokens;
+    gen::parseWeightMode(o.weights, &req.weights);   // checked by the option's validator
+    req.stepThreads = o.stepThreads;                 // 0: pm::generationThreads (nothing else runs here)
     std::printf("Prompt: %zu bars, %zu tokens; seed %llu\n", prompt.bars, prompt.tokens.size(),
                 static_cast<unsigned long long>(req.sampling.seed));
 
@@ -112,9 +116,10 @@ int runGenerate(const GenerateOptions& o) {
             printError(path + ": " + written.error().toString());
             return kExitFailed;
         }
-        std::printf("%s: %zu bars, %zu notes, %zu tokens in %.2f s (%.0f tokens/s; prefill %.0f ms)%s\n", path.c_str(),
-                    r.generatedBars, r.generatedNotes, r.generatedTokens, r.generateSeconds, r.tokensPerSecond(),
-                    r.prefillSeconds * 1000, r.endedByModel ? ", ended by the model" : "");
+        std::printf("%s: %zu bars, %zu notes, %zu tokens in %.2f s (%.0f tokens/s; prefill %.0f ms; %s)%s\n",
+                    path.c_str(), r.generatedBars, r.generatedNotes, r.generatedTokens, r.generateSeconds,
+                    r.tokensPerSecond(), r.prefillSeconds * 1000, r.step.c_str(),
+                    r.endedByModel ? ", ended by the model" : "");
         if (v == 0) firstTimeline = play::timelineFromFile(r.file);
     }
     if (!o.wav.empty() && !results.empty()) {
@@ -163,6 +168,14 @@ void addGenerateCommand(CLI::App& root, CommandList& commands) {
     app->add_option("--seed", o->seed, "Random seed (default: a fresh one, printed)");
     app->add_option("--variations", o->variations, "Number of variations (files out-2.mid, ...)")->check(CLI::Range(1, 64))->capture_default_str();
     app->add_option("--max-tokens", o->maxTokens, "Safety cap on tokens per variation")->capture_default_str();
+    app->add_option("--weights", o->weights,
+                    "Weights of the CPU step: fp32 (the model's values), bf16 or int8 (smaller, faster, slightly "
+                    "different), auto (int8 for models over 32 MB of matrices)")
+        ->check(CLI::IsMember({"auto", "fp32", "bf16", "int8"}))
+        ->capture_default_str();
+    app->add_option("--step-threads", o->stepThreads, "Threads of the CPU step (0: up to 2)")
+        ->check(CLI::Range(0, 64))
+        ->capture_default_str();
     app->add_option("-o,--output", o->output, "Output .mid file")->required();
     app->add_flag("--play", o->play, "Play the first variation while it is generated");
     auto* port = app->add_option("--port", o->port, "MIDI output port for --play (default: built-in piano)");

@@ -2,13 +2,16 @@
 
 #include "generate/prompt.h"
 
+#include "core/thread_share.h"
 #include "model/checkpoint_io.h"
 #include "model/rwkv7_fast_step.h"
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <chrono>
 #include <stdexcept>
+#include <thread>
 
 namespace pm::gen {
 
@@ -150,8 +153,28 @@ GenerationResult Generator::run(const GenerationRequest& request, const Prefille
     auto stepInput = torch::zeros({1}, torch::kLong);
     // CPU models step through the fused kernel (same maths, no per-operator dispatch; packing the
     // weights takes milliseconds); CUDA models and PIANOMUSE_FAST_STEP=0 keep the LibTorch step.
-    std::unique_ptr<pm::model::Rwkv7FastStep> fast = pm::model::Rwkv7FastStep::tryCreate(*model_);
-    if (fast) fast->setState(state);
+    pm::model::FastStepOptions fo;
+    fo.weights = request.weights == WeightMode::Fp32   ? pm::model::FastStepWeights::Exact
+                 : request.weights == WeightMode::Bf16 ? pm::model::FastStepWeights::Bf16
+                 : request.weights == WeightMode::Int8 ? pm::model::FastStepWeights::Int8
+                                                       : pm::model::FastStepWeights::Auto;
+    fo.threads = request.stepThreads > 0
+                     ? request.stepThreads
+                     : pm::generationThreads(int(std::max(1u, std::thread::hardware_concurrency())), false);
+    std::unique_ptr<pm::model::Rwkv7FastStep> fast = pm::model::Rwkv7FastStep::tryCreate(*model_, nullptr, fo);
+    if (fast) {
+        fast->setState(state);
+        static const char* const modes[] = {"fp32", "bf16", "int8"};
+        const auto mode = fast->weightMode();
+        const char* held = mode == pm::kernels::Rwkv7WeightMode::Int8   ? modes[2]
+                           : mode == pm::kernels::Rwkv7WeightMode::Bf16 ? modes[1]
+                           : fast->bf16Weights()                         ? "exact bf16"
+                                                                         : modes[0];
+        r.step = std::string("fused step, ") + held + " weights, " + std::to_string(fast->threads()) +
+                 (fast->threads() == 1 ? " thread" : " threads");
+    } else {
+        r.step = "LibTorch step";
+    }
 
     const double amount = request.length.amount;
     const std::size_t tokenTarget =

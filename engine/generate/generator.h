@@ -33,6 +33,11 @@ struct GenerationRequest {
     int variations = 1;                     // seeds sampling.seed, seed + 1, ...
     bool allowEarlyEnd = true;              // the model may end the piece (EOS) before the length
     std::size_t maxTokens = 20000;          // safety cap on continuation tokens per variation
+    // The fused CPU step (CPU models): how it holds the weights, and how many threads split its
+    // products (0: pm::generationThreads for a machine with nothing else running; the app passes 1
+    // while a training runs beside it).
+    WeightMode weights = WeightMode::Auto;
+    int stepThreads = 1;
 };
 
 struct GenerationUpdate {
@@ -54,6 +59,7 @@ struct GenerationResult {
     bool endedByModel = false;              // EOS sampled before the length was reached
     std::uint64_t seed = 0;
     double prefillSeconds = 0, generateSeconds = 0;
+    std::string step;                       // which step ran, e.g. "fused step, int8 weights, 2 threads"
     double tokensPerSecond() const { return generateSeconds > 0 ? double(generatedTokens) / generateSeconds : 0; }
 };
 

@@ -1,5 +1,6 @@
 #include "model/rwkv7_fast_step.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
@@ -150,15 +151,29 @@ pm::kernels::Rwkv7StepWeights packFastStepWeights(Rwkv7ModelImpl& model, bool bf
     return out;
 }
 
-Rwkv7FastStep::Rwkv7FastStep(Rwkv7ModelImpl& model, bool bf16WhenExact) {
+Rwkv7FastStep::Rwkv7FastStep(Rwkv7ModelImpl& model, bool bf16WhenExact, FastStepOptions options) {
+    using pm::kernels::Rwkv7WeightMode;
     std::string why;
     if (!supported(model, &why)) throw std::invalid_argument("fused CPU step: " + why);
     dtype_ = model.emb->weight.scalar_type();
     pm::kernels::Rwkv7StepWeights w = packFastStepWeights(model, bf16WhenExact);
+    switch (options.weights) {
+    case FastStepWeights::Auto:
+        mode_ = pm::kernels::rwkv7StepMatrixBytes(w) > kAutoInt8Bytes ? Rwkv7WeightMode::Int8 : Rwkv7WeightMode::Exact;
+        break;
+    case FastStepWeights::Exact: mode_ = Rwkv7WeightMode::Exact; break;
+    case FastStepWeights::Bf16: mode_ = Rwkv7WeightMode::Bf16; break;
+    case FastStepWeights::Int8: mode_ = Rwkv7WeightMode::Int8; break;
+    }
+    // A matrix with a non-finite value keeps its exact storage (its NaN/inf then shows as it would).
+    pm::kernels::rwkv7StepConvertWeights(w, mode_);
+    matrixBytes_ = pm::kernels::rwkv7StepMatrixBytes(w);
     bf16Weights_ = !w.head.bf16.empty();
     for (const auto& l : w.layers)
         for (const auto* m : {&l.wr, &l.wk, &l.wv, &l.wo, &l.ffnKey, &l.ffnValueT}) bf16Weights_ |= !m->bf16.empty();
-    kernel_ = std::make_unique<pm::kernels::Rwkv7StepCpu>(std::move(w));
+    pm::kernels::Rwkv7StepOptions ko;
+    ko.threads = std::max(1, options.threads);
+    kernel_ = std::make_unique<pm::kernels::Rwkv7StepCpu>(std::move(w), ko);
     state_ = kernel_->zeroState();
     initialWkv_.assign(state_.wkv.size(), 0.0f);
     const Rwkv7Config& c = model.config();
@@ -172,13 +187,14 @@ Rwkv7FastStep::Rwkv7FastStep(Rwkv7ModelImpl& model, bool bf16WhenExact) {
     reset();
 }
 
-std::unique_ptr<Rwkv7FastStep> Rwkv7FastStep::tryCreate(Rwkv7ModelImpl& model, std::string* why) {
+std::unique_ptr<Rwkv7FastStep> Rwkv7FastStep::tryCreate(Rwkv7ModelImpl& model, std::string* why,
+                                                        FastStepOptions options) {
     if (!fastStepEnabled()) {
         if (why) *why = "switched off";
         return nullptr;
     }
     if (!supported(model, why)) return nullptr;
-    return std::make_unique<Rwkv7FastStep>(model);
+    return std::make_unique<Rwkv7FastStep>(model, true, options);
 }
 
 void Rwkv7FastStep::reset() {

@@ -26,15 +26,34 @@
 
 namespace pm::model {
 
+// How the fused step holds the big matrices (docs/generation.md "Weight modes").
+enum class FastStepWeights {
+    Auto,    // Int8 when the exact storage of the big matrices exceeds kAutoInt8Bytes, else Exact
+    Exact,   // the model's values (fp32; exact bf16 storage where lossless): the LibTorch step's results
+    Bf16,    // rounded to bf16
+    Int8,    // symmetric per-row int8 with fp32 scales
+};
+
+struct FastStepOptions {
+    FastStepWeights weights = FastStepWeights::Exact;
+    int threads = 1;   // threads splitting the products (1: the calling thread)
+};
+
+// Auto's threshold: 32 MB of big matrices (the base preset L12-D512 holds 75 MB as bf16; tiny and
+// small, the shipped model included, hold ≤ 19 MB and stay exact). Above it a token streams every
+// weight from DRAM on any desktop (no L3 share is that large), so bytes are the speed.
+constexpr int64_t kAutoInt8Bytes = int64_t(32) << 20;
+
 class Rwkv7FastStep {
 public:
     // Throws std::invalid_argument when the model cannot take this path (see supported()).
-    // bf16WhenExact = false keeps every matrix in fp32 (for tests and measurements).
-    explicit Rwkv7FastStep(Rwkv7ModelImpl& model, bool bf16WhenExact = true);
+    // bf16WhenExact = false keeps every matrix in fp32 (for tests and measurements; Exact mode).
+    explicit Rwkv7FastStep(Rwkv7ModelImpl& model, bool bf16WhenExact = true, FastStepOptions options = {});
 
     // nullptr when the fast path is switched off (setFastStepEnabled / PIANOMUSE_FAST_STEP=0) or the
     // model is not supported; `why` then says which.
-    static std::unique_ptr<Rwkv7FastStep> tryCreate(Rwkv7ModelImpl& model, std::string* why = nullptr);
+    static std::unique_ptr<Rwkv7FastStep> tryCreate(Rwkv7ModelImpl& model, std::string* why = nullptr,
+                                                    FastStepOptions options = {});
 
     // CPU parameters of dtype fp32, bf16 or fp16. Otherwise false with the reason.
     static bool supported(Rwkv7ModelImpl& model, std::string* why = nullptr);
@@ -50,7 +69,10 @@ public:
     const float* step(int64_t token) { return kernel_->step(token, state_); }
     int64_t vocabSize() const { return kernel_->shape().vocab; }
     bool usesSimd() const { return kernel_->usesSimd(); }
-    bool bf16Weights() const { return bf16Weights_; }   // some matrix is held as exact bf16
+    bool bf16Weights() const { return bf16Weights_; }   // some matrix is held as (exact or rounded) bf16
+    pm::kernels::Rwkv7WeightMode weightMode() const { return mode_; }   // what Auto resolved to
+    int threads() const { return kernel_->threads(); }
+    int64_t matrixBytes() const { return matrixBytes_; }   // the big matrices as held
 
 private:
     std::unique_ptr<pm::kernels::Rwkv7StepCpu> kernel_;
@@ -58,6 +80,8 @@ private:
     std::vector<float> initialWkv_;   // [L][H][N][N]: time_state or zeros
     torch::Dtype dtype_ = torch::kFloat;
     bool bf16Weights_ = false;
+    pm::kernels::Rwkv7WeightMode mode_ = pm::kernels::Rwkv7WeightMode::Exact;
+    int64_t matrixBytes_ = 0;
 };
 
 // Process-wide switch, default on unless the environment has PIANOMUSE_FAST_STEP=0 (for

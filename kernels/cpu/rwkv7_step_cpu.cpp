@@ -7,10 +7,22 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cmath>
+#include <condition_variable>
 #include <cstring>
+#include <limits>
+#include <mutex>
 #include <stdexcept>
 #include <string>
+#include <thread>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#define PM_STEP_PAUSE() _mm_pause()
+#else
+#define PM_STEP_PAUSE() std::this_thread::yield()
+#endif
 
 namespace pm::kernels {
 
@@ -20,6 +32,7 @@ std::atomic<bool> gSimdEnabled{true};
 
 constexpr float kLayerNormEps = 1e-5f;
 constexpr float kGroupNormEps = 64e-5f;
+
 
 // LayerNorm over n values with biased variance, as torch computes it; out may alias x.
 void layerNorm(int64_t n, const float* x, const float* w, const float* b, float eps, float* out) {
@@ -40,23 +53,54 @@ void need(const std::vector<float>& v, int64_t n, const std::string& name) {
 }
 
 void need(const Rwkv7StepMatrix& m, int64_t rows, int64_t cols, const std::string& name) {
-    const int64_t n = rows * cols;
-    if (m.rows != rows || m.cols != cols || !((int64_t(m.f32.size()) == n && m.bf16.empty()) ||
-                                              (int64_t(m.bf16.size()) == n && m.f32.empty())))
+    const size_t n = size_t(rows * cols);
+    const int stores = int(!m.f32.empty()) + int(!m.bf16.empty()) + int(!m.i8.empty());
+    const bool ok = m.rows == rows && m.cols == cols &&
+                    (n == 0 ? stores == 0 && m.scale.empty()
+                            : stores == 1 && (m.f32.empty() || m.f32.size() == n) &&
+                                  (m.bf16.empty() || m.bf16.size() == n) &&
+                                  (m.i8.empty() ? m.scale.empty() : m.i8.size() == n && m.scale.size() == size_t(rows)));
+    if (!ok)
         throw std::invalid_argument("rwkv7 step: " + name + " is not a " + std::to_string(rows) + "x" +
                                     std::to_string(cols) + " matrix in one storage");
 }
 
-// y = M x, over whichever storage the matrix has.
-void matvec(const step::Ops& op, const Rwkv7StepMatrix& m, const float* x, float* y) {
-    if (m.bf16.empty()) op.matvec(m.rows, m.cols, m.f32.data(), x, y);
-    else op.matvecBf16(m.rows, m.cols, m.bf16.data(), x, y);
+// y[r0..r1) = M[r0..r1) x, over whichever storage the matrix has.
+void matvecRows(const step::Ops& op, const Rwkv7StepMatrix& m, int64_t r0, int64_t r1, const float* x, float* y) {
+    if (r1 <= r0) return;
+    const int64_t n = r1 - r0, off = r0 * m.cols;
+    if (!m.f32.empty()) op.matvec(n, m.cols, m.f32.data() + off, x, y + r0);
+    else if (!m.bf16.empty()) op.matvecBf16(n, m.cols, m.bf16.data() + off, x, y + r0);
+    else op.matvecI8(n, m.cols, m.i8.data() + off, m.scale.data() + r0, x, y + r0);
 }
 
-void sparseRowsSum(const step::Ops& op, const int32_t* idx, int64_t count, const Rwkv7StepMatrix& m, const float* h,
-                   float* y) {
-    if (m.bf16.empty()) op.sparseRowsSum(idx, count, m.cols, m.f32.data(), h, y);
-    else op.sparseRowsSumBf16(idx, count, m.cols, m.bf16.data(), h, y);
+// Columns [c0, c1) of Σ_{f ∈ idx} h[f]·M[f] (for int8, h must already carry the row scales).
+void sparseRowsSumCols(const step::Ops& op, const int32_t* idx, int64_t count, const Rwkv7StepMatrix& m,
+                       const float* h, int64_t c0, int64_t c1, float* y) {
+    if (c1 <= c0) return;
+    const int64_t n = c1 - c0;
+    if (!m.f32.empty()) op.sparseRowsSum(idx, count, n, m.cols, m.f32.data() + c0, h, y + c0);
+    else if (!m.bf16.empty()) op.sparseRowsSumBf16(idx, count, n, m.cols, m.bf16.data() + c0, h, y + c0);
+    else op.sparseRowsSumI8(idx, count, n, m.cols, m.i8.data() + c0, h, y + c0);
+}
+
+// Thread t's share [begin, end) of n items in n-thread splits whose boundaries are multiples of
+// `align` (so a thread's rows take the same code path as in a single-threaded call).
+std::pair<int64_t, int64_t> share(int64_t n, int t, int threads, int64_t align) {
+    const int64_t units = (n + align - 1) / align;
+    const int64_t per = (units + threads - 1) / threads;
+    const int64_t b = std::min(n, int64_t(t) * per * align), e = std::min(n, int64_t(t + 1) * per * align);
+    return {b, e};
+}
+
+float roundToBf16(float f) {
+    uint32_t u;
+    std::memcpy(&u, &f, sizeof u);
+    if ((u & 0x7f800000u) == 0x7f800000u) return f;   // inf / NaN unchanged
+    u += 0x7fffu + ((u >> 16) & 1u);                      // round to nearest even
+    u &= 0xffff0000u;
+    std::memcpy(&f, &u, sizeof f);
+    return f;
 }
 
 void validate(const Rwkv7StepWeights& w) {
@@ -95,7 +139,161 @@ void validate(const Rwkv7StepWeights& w) {
     }
 }
 
+std::vector<float> toFloats(const Rwkv7StepMatrix& m) {
+    if (!m.f32.empty()) return m.f32;
+    std::vector<float> f(m.bf16.size());
+    for (size_t i = 0; i < f.size(); ++i) f[i] = step::bf16ToFloat(m.bf16[i]);
+    return f;
+}
+
+template <typename Fn>
+void forEachBigMatrix(Rwkv7StepWeights& w, Fn fn) {
+    fn(w.head);
+    for (auto& L : w.layers)
+        for (auto* m : {&L.wr, &L.wk, &L.wv, &L.wo, &L.ffnKey, &L.ffnValueT}) fn(*m);
+}
+
 }  // namespace
+
+bool rwkv7QuantizeInt8(Rwkv7StepMatrix& m) {
+    if (!m.i8.empty()) return true;
+    const std::vector<float> f = toFloats(m);
+    for (const float v : f)
+        if (!std::isfinite(v)) return false;
+    std::vector<int8_t> q(f.size());
+    std::vector<float> scale(size_t(m.rows), 0.0f);
+    for (int64_t r = 0; r < m.rows; ++r) {
+        const float* row = f.data() + r * m.cols;
+        float amax = 0;
+        for (int64_t c = 0; c < m.cols; ++c) amax = std::max(amax, std::fabs(row[c]));
+        if (amax == 0) continue;   // a zero row: scale 0, codes 0
+        const float sc = amax / 127.0f;   // q = round(W / sc), half to even, as torch.round
+        if (sc == 0) continue;            // subnormal row: below what one scale can resolve
+        scale[size_t(r)] = sc;
+        for (int64_t c = 0; c < m.cols; ++c)
+            q[size_t(r * m.cols + c)] = int8_t(std::clamp(std::nearbyint(row[c] / sc), -127.0f, 127.0f));
+    }
+    if (m.rows * m.cols == 0) return true;
+    m.f32.clear();
+    m.f32.shrink_to_fit();
+    m.bf16.clear();
+    m.bf16.shrink_to_fit();
+    m.i8 = std::move(q);
+    m.scale = std::move(scale);
+    return true;
+}
+
+bool rwkv7RoundBf16(Rwkv7StepMatrix& m) {
+    if (!m.i8.empty()) return false;
+    if (m.f32.empty()) return true;
+    m.bf16.resize(m.f32.size());
+    for (size_t i = 0; i < m.f32.size(); ++i) {
+        const float r = roundToBf16(m.f32[i]);
+        uint32_t u;
+        std::memcpy(&u, &r, sizeof u);
+        m.bf16[i] = uint16_t(u >> 16);
+    }
+    m.f32.clear();
+    m.f32.shrink_to_fit();
+    return true;
+}
+
+int rwkv7StepConvertWeights(Rwkv7StepWeights& w, Rwkv7WeightMode mode) {
+    int kept = 0;
+    if (mode == Rwkv7WeightMode::Exact) return 0;
+    forEachBigMatrix(w, [&](Rwkv7StepMatrix& m) {
+        const bool ok = mode == Rwkv7WeightMode::Int8 ? rwkv7QuantizeInt8(m) : rwkv7RoundBf16(m);
+        kept += ok ? 0 : 1;
+    });
+    return kept;
+}
+
+int64_t rwkv7StepMatrixBytes(const Rwkv7StepWeights& w) {
+    int64_t bytes = w.head.bytes();
+    for (const auto& L : w.layers)
+        for (const auto* m : {&L.wr, &L.wk, &L.wv, &L.wo, &L.ffnKey, &L.ffnValueT}) bytes += m->bytes();
+    return bytes;
+}
+
+// A small persistent pool: run(fn) calls fn(t) for t = 0 … n-1, t = 0 on the calling thread, and
+// returns when all are done. A worker that finds no new job spins for kSpinMicros (the next
+// product of the same token is microseconds away), then sleeps on the condition variable; run()
+// wakes sleepers only when there are any. The epoch counter (seq_cst) and `sleepers_` form the
+// usual Dekker pair, so a wake-up cannot be lost: a worker registers as a sleeper and re-checks
+// the epoch under the mutex; run() bumps the epoch, then reads the sleeper count.
+class Rwkv7StepCpu::Pool {
+public:
+    explicit Pool(int threads) : n_(threads) {
+        for (int t = 1; t < n_; ++t) workers_.emplace_back([this, t] { work(t); });
+    }
+    ~Pool() {
+        stop_.store(true);
+        {
+            std::lock_guard<std::mutex> lk(m_);
+            epoch_.fetch_add(1);
+        }
+        cv_.notify_all();
+        for (auto& w : workers_) w.join();
+    }
+    int size() const { return n_; }
+
+    template <typename Fn>
+    void run(Fn& fn) {
+        if (n_ == 1) {
+            fn(0);
+            return;
+        }
+        call_ = [](void* ctx, int t) { (*static_cast<Fn*>(ctx))(t); };
+        ctx_ = &fn;
+        pending_.store(n_ - 1, std::memory_order_relaxed);
+        epoch_.fetch_add(1);   // seq_cst: publishes call_/ctx_ and pairs with sleepers_
+        if (sleepers_.load() > 0) {
+            { std::lock_guard<std::mutex> lk(m_); }
+            cv_.notify_all();
+        }
+        fn(0);
+        for (int spins = 0; pending_.load(std::memory_order_acquire) != 0; ++spins) {
+            if (spins < 4096) PM_STEP_PAUSE();
+            else std::this_thread::yield();   // a worker was descheduled (busy machine)
+        }
+    }
+
+private:
+    void work(int t) {
+        uint64_t seen = 0;
+        for (;;) {
+            uint64_t e = epoch_.load(std::memory_order_acquire);
+            if (e == seen) {
+                const auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(kSpinMicros);
+                for (int i = 0; (e = epoch_.load(std::memory_order_acquire)) == seen; ++i) {
+                    PM_STEP_PAUSE();
+                    if ((i & 63) == 63 && std::chrono::steady_clock::now() > until) break;
+                }
+                if (e == seen) {
+                    std::unique_lock<std::mutex> lk(m_);
+                    sleepers_.fetch_add(1);
+                    cv_.wait(lk, [&] { return epoch_.load() != seen; });
+                    sleepers_.fetch_sub(1);
+                    e = epoch_.load();
+                }
+            }
+            seen = e;
+            if (stop_.load()) return;
+            call_(ctx_, t);
+            pending_.fetch_sub(1, std::memory_order_release);
+        }
+    }
+    const int n_;
+    std::vector<std::thread> workers_;
+    std::atomic<uint64_t> epoch_{0};
+    std::atomic<int> pending_{0};
+    std::atomic<int> sleepers_{0};
+    void (*call_)(void*, int) = nullptr;
+    void* ctx_ = nullptr;
+    std::mutex m_;
+    std::condition_variable cv_;
+    std::atomic<bool> stop_{false};
+};
 
 void rwkv7StepSetSimdEnabled(bool enabled) { gSimdEnabled = enabled; }
 bool rwkv7StepSimdAvailable() { return gSimdEnabled && step::avx2Ops() != nullptr; }
@@ -105,11 +303,12 @@ struct Rwkv7StepCpu::Scratch {
     const step::Ops* ops = nullptr;
     bool simd = false;
     std::vector<float> x, u, xr, xw, xk, xv, xa, xg, r, k, v, vFirst, z, decay, iclr, gate, vGate, kk, aIn, bIn, y,
-        out, lora, hidden, logits;
+        out, loraW, loraA, loraV, loraG, hidden, hiddenScaled, logits;
     std::vector<int32_t> nonZero;
 };
 
-Rwkv7StepCpu::Rwkv7StepCpu(Rwkv7StepWeights weights) : w_(std::move(weights)), s_(new Scratch) {
+Rwkv7StepCpu::Rwkv7StepCpu(Rwkv7StepWeights weights, Rwkv7StepOptions options)
+    : w_(std::move(weights)), s_(new Scratch) {
     validate(w_);
     const Rwkv7StepShape& sh = w_.shape;
     const size_t C = size_t(sh.embd);
@@ -120,15 +319,22 @@ Rwkv7StepCpu::Rwkv7StepCpu(Rwkv7StepWeights weights) : w_(std::move(weights)), s
                     &s_->vFirst, &s_->z, &s_->decay, &s_->iclr, &s_->gate, &s_->vGate, &s_->kk, &s_->aIn, &s_->bIn,
                     &s_->y, &s_->out})
         b->assign(C, 0.0f);
-    s_->lora.assign(size_t(std::max({sh.loraW, sh.loraA, sh.loraV, sh.loraG})), 0.0f);
+    s_->loraW.assign(size_t(sh.loraW), 0.0f);
+    s_->loraA.assign(size_t(sh.loraA), 0.0f);
+    s_->loraV.assign(size_t(std::max<int64_t>(sh.loraV, 1)), 0.0f);
+    s_->loraG.assign(size_t(sh.loraG), 0.0f);
     s_->hidden.assign(size_t(sh.ffn), 0.0f);
+    s_->hiddenScaled.assign(size_t(sh.ffn), 0.0f);
     s_->nonZero.assign(size_t(sh.ffn), 0);
     s_->logits.assign(size_t(sh.vocab), 0.0f);
+    pool_ = std::make_unique<Pool>(std::clamp(options.threads, 1, 64));
+    minParallelBytes_ = options.minParallelBytes;
 }
 
 Rwkv7StepCpu::~Rwkv7StepCpu() = default;
 
 bool Rwkv7StepCpu::usesSimd() const { return s_->simd; }
+int Rwkv7StepCpu::threads() const { return pool_->size(); }
 
 Rwkv7StepState Rwkv7StepCpu::zeroState() const {
     const Rwkv7StepShape& s = w_.shape;
@@ -150,8 +356,32 @@ const float* Rwkv7StepCpu::step(int64_t token, Rwkv7StepState& st) {
     const step::Ops& op = *s_->ops;
     Scratch& s = *s_;
     float *x = s.x.data(), *u = s.u.data(), *r = s.r.data(), *k = s.k.data(), *v = s.v.data(), *y = s.y.data();
-    float *out = s.out.data(), *lora = s.lora.data(), *a = s.iclr.data(), *g = s.gate.data(), *kk = s.kk.data();
+    float *out = s.out.data(), *a = s.iclr.data(), *g = s.gate.data(), *kk = s.kk.data(), *vg = s.vGate.data();
+    float *lw = s.loraW.data(), *la = s.loraA.data(), *lv = s.loraV.data(), *lg = s.loraG.data();
     std::memcpy(x, w_.emb.data() + token * C, sizeof(float) * size_t(C));
+
+    // A product region: body(t, n) for each of the pool's threads, or body(0, 1) on this thread
+    // when the region reads fewer bytes than a hand-over costs (the tiny preset's vectors).
+    Pool& pool = *pool_;
+    const auto region = [&](int64_t bytes, auto&& body) {
+        if (pool.size() == 1 || bytes < minParallelBytes_) {
+            body(0, 1);
+            return;
+        }
+        const int n = pool.size();
+        auto fn = [&](int t) { body(t, n); };
+        pool.run(fn);
+    };
+    // Rows [b, e) of a plain fp32 factor (LoRA): op.matvec on this thread's share.
+    const auto loraRows = [&](const std::vector<float>& M, int64_t rows, int64_t cols, const float* in, float* o, int t,
+                              int n) {
+        const auto [b, e] = share(rows, t, n, 4);
+        if (e > b) op.matvec(e - b, cols, M.data() + b * cols, in, o + b);
+    };
+    const auto bigRows = [&](const Rwkv7StepMatrix& m, const float* in, float* o, int t, int n) {
+        const auto [b, e] = share(m.rows, t, n, 4);
+        matvecRows(op, m, b, e, in, o);
+    };
 
     for (int64_t l = 0; l < sh.layers; ++l) {
         const Rwkv7StepLayer& L = w_.layers[size_t(l)];
@@ -170,31 +400,35 @@ const float* Rwkv7StepCpu::step(int64_t token, Rwkv7StepState& st) {
             s.xg[size_t(c)] = u[c] + d * L.xg[size_t(c)];
             prev[c] = u[c];
         }
-        matvec(op, L.wr, s.xr.data(), r);
-        matvec(op, L.wk, s.xk.data(), k);
-        matvec(op, L.wv, s.xv.data(), v);
-        // Decay logit z = w0 + tanh(xw w1) w2, then the decay itself.
-        op.matvec(sh.loraW, C, L.w1t.data(), s.xw.data(), lora);
-        op.tanh(sh.loraW, lora, lora);
-        op.matvec(C, sh.loraW, L.w2t.data(), lora, s.z.data());
+        // r, k, v and the first LoRA factors all read the token-shift mixes: one region.
+        const int64_t loraInBytes = 4 * C * (sh.loraW + sh.loraA + sh.loraG + (l > 0 ? sh.loraV : 0));
+        region(L.wr.bytes() + L.wk.bytes() + L.wv.bytes() + loraInBytes, [&](int t, int n) {
+            bigRows(L.wr, s.xr.data(), r, t, n);
+            bigRows(L.wk, s.xk.data(), k, t, n);
+            bigRows(L.wv, s.xv.data(), v, t, n);
+            loraRows(L.w1t, sh.loraW, C, s.xw.data(), lw, t, n);
+            loraRows(L.a1t, sh.loraA, C, s.xa.data(), la, t, n);
+            loraRows(L.g1t, sh.loraG, C, s.xg.data(), lg, t, n);
+            if (l > 0) loraRows(L.v1t, sh.loraV, C, s.xv.data(), lv, t, n);
+        });
+        op.tanh(sh.loraW, lw, lw);
+        op.sigmoid(sh.loraG, lg, lg);
+        // The second LoRA factors: z = w0 + tanh(xw w1) w2, a = a0 + (xa a1) a2, g = σ(xg g1) g2
+        // (no sigmoid after g2), v's gate v0 + (xv v1) v2.
+        region(loraInBytes, [&](int t, int n) {
+            loraRows(L.w2t, C, sh.loraW, lw, s.z.data(), t, n);
+            loraRows(L.a2t, C, sh.loraA, la, a, t, n);
+            loraRows(L.g2t, C, sh.loraG, lg, g, t, n);
+            if (l > 0) loraRows(L.v2t, C, sh.loraV, lv, vg, t, n);
+        });
         for (int64_t c = 0; c < C; ++c) s.z[size_t(c)] += L.w0[size_t(c)];
         op.decay(C, s.z.data(), s.decay.data());
-        // In-context learning rate a = σ(a0 + (xa a1) a2).
-        op.matvec(sh.loraA, C, L.a1t.data(), s.xa.data(), lora);
-        op.matvec(C, sh.loraA, L.a2t.data(), lora, a);
         for (int64_t c = 0; c < C; ++c) a[c] += L.a0[size_t(c)];
         op.sigmoid(C, a, a);
-        // Output gate g = σ(xg g1) g2 (no sigmoid after g2).
-        op.matvec(sh.loraG, C, L.g1t.data(), s.xg.data(), lora);
-        op.sigmoid(sh.loraG, lora, lora);
-        op.matvec(C, sh.loraG, L.g2t.data(), lora, g);
         // Value residual: layer 0 provides v_first, the others mix towards it.
         if (l == 0) {
             std::memcpy(s.vFirst.data(), v, sizeof(float) * size_t(C));
         } else {
-            float* vg = s.vGate.data();
-            op.matvec(sh.loraV, C, L.v1t.data(), s.xv.data(), lora);
-            op.matvec(C, sh.loraV, L.v2t.data(), lora, vg);
             for (int64_t c = 0; c < C; ++c) vg[c] += L.v0[size_t(c)];
             op.sigmoid(C, vg, vg);
             for (int64_t c = 0; c < C; ++c) v[c] = v[c] + (s.vFirst[size_t(c)] - v[c]) * vg[c];
@@ -215,21 +449,22 @@ const float* Rwkv7StepCpu::step(int64_t token, Rwkv7StepState& st) {
             s.aIn[size_t(c)] = -kk[c];
             s.bIn[size_t(c)] = kk[c] * a[c];
         }
+        // Per head: the WKV7 step, GroupNorm, the r·k·r_k bonus and the gate.
         float* S = st.wkv.data() + l * C * N;
-        for (int64_t h = 0; h < H; ++h) {
-            const int64_t o = h * N;
-            op.wkvHead(N, S + h * N * N, s.decay.data() + o, r + o, k + o, v + o, s.aIn.data() + o, s.bIn.data() + o,
-                       y + o);
-        }
-        // GroupNorm per head, the r·k·r_k bonus, the gate, the output projection.
-        for (int64_t h = 0; h < H; ++h) {
-            float* yh = y + h * N;
-            layerNorm(N, yh, L.lnxw.data() + h * N, L.lnxb.data() + h * N, kGroupNormEps, yh);
-            float bonus = 0;
-            for (int64_t n = 0; n < N; ++n) bonus += r[h * N + n] * k[h * N + n] * L.rK[size_t(h * N + n)];
-            for (int64_t n = 0; n < N; ++n) yh[n] = (yh[n] + bonus * v[h * N + n]) * g[h * N + n];
-        }
-        matvec(op, L.wo, y, out);
+        region(int64_t(sizeof(float)) * C * N, [&](int t, int n) {
+            const auto [h0, h1] = share(H, t, n, 1);
+            for (int64_t h = h0; h < h1; ++h) {
+                const int64_t o = h * N;
+                op.wkvHead(N, S + h * N * N, s.decay.data() + o, r + o, k + o, v + o, s.aIn.data() + o,
+                           s.bIn.data() + o, y + o);
+                float* yh = y + o;
+                layerNorm(N, yh, L.lnxw.data() + o, L.lnxb.data() + o, kGroupNormEps, yh);
+                float bonus = 0;
+                for (int64_t i = 0; i < N; ++i) bonus += r[o + i] * k[o + i] * L.rK[size_t(o + i)];
+                for (int64_t i = 0; i < N; ++i) yh[i] = (yh[i] + bonus * v[o + i]) * g[o + i];
+            }
+        });
+        region(L.wo.bytes(), [&](int t, int n) { bigRows(L.wo, y, out, t, n); });
         for (int64_t c = 0; c < C; ++c) x[c] += out[c];
 
         // Channel mix: relu(xk Wkeyᵀ)² Wvalueᵀ over the rows whose input is non-zero.
@@ -241,7 +476,7 @@ const float* Rwkv7StepCpu::step(int64_t token, Rwkv7StepState& st) {
             prev[c] = u[c];
         }
         float* hid = s.hidden.data();
-        matvec(op, L.ffnKey, xk, hid);
+        region(L.ffnKey.bytes(), [&](int t, int n) { bigRows(L.ffnKey, xk, hid, t, n); });
         int64_t count = 0;
         for (int64_t f = 0; f < F; ++f) {
             if (hid[f] > 0) {
@@ -249,7 +484,19 @@ const float* Rwkv7StepCpu::step(int64_t token, Rwkv7StepState& st) {
                 s.nonZero[size_t(count++)] = int32_t(f);
             }
         }
-        sparseRowsSum(op, s.nonZero.data(), count, L.ffnValueT, hid, out);
+        const float* hv = hid;
+        if (!L.ffnValueT.i8.empty()) {   // fold the value rows' scales into their inputs
+            float* hs = s.hiddenScaled.data();
+            for (int64_t i = 0; i < count; ++i) {
+                const int32_t f = s.nonZero[size_t(i)];
+                hs[f] = hid[f] * L.ffnValueT.scale[size_t(f)];
+            }
+            hv = hs;
+        }
+        region(L.ffnValueT.bytes() / std::max<int64_t>(F, 1) * count, [&](int t, int n) {
+            const auto [c0, c1] = share(C, t, n, 64);
+            sparseRowsSumCols(op, s.nonZero.data(), count, L.ffnValueT, hv, c0, c1, out);
+        });
         if (sh.deepEmbed) {
             const float* e = L.enn.data() + token * C;
             for (int64_t c = 0; c < C; ++c) out[c] *= e[c];
@@ -257,7 +504,7 @@ const float* Rwkv7StepCpu::step(int64_t token, Rwkv7StepState& st) {
         for (int64_t c = 0; c < C; ++c) x[c] += out[c];
     }
     layerNorm(C, x, w_.lnOutW.data(), w_.lnOutB.data(), kLayerNormEps, u);
-    matvec(op, w_.head, u, s.logits.data());
+    region(w_.head.bytes(), [&](int t, int n) { bigRows(w_.head, u, s.logits.data(), t, n); });
     return s.logits.data();
 }
 

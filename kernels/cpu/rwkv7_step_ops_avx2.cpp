@@ -39,8 +39,12 @@ PM_STEP_AVX2 inline __m256 load8(const uint16_t* p) {
     const __m128i h = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
     return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(h), 16));
 }
+PM_STEP_AVX2 inline __m256 load8(const int8_t* p) {
+    return _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p))));
+}
 inline float widen(float w) { return w; }
 inline float widen(uint16_t w) { return bf16ToFloat(w); }
+inline float widen(int8_t w) { return float(w); }
 
 // Four rows at once share each load of x; cols % 8 leftovers are added in scalar.
 template <typename W>
@@ -80,46 +84,57 @@ PM_STEP_AVX2 void matvecT(int64_t rows, int64_t cols, const W* M, const float* x
     }
 }
 
-// Columns in blocks of 64 held in 8 accumulators while all selected rows stream past, so y is
-// written once per block instead of once per row.
+PM_STEP_AVX2 void matvecI8(int64_t rows, int64_t cols, const int8_t* M, const float* scale, const float* x,
+                           float* y) {
+    matvecT<int8_t>(rows, cols, M, x, y);
+    int64_t r = 0;
+    for (; r + 8 <= rows; r += 8) _mm256_storeu_ps(y + r, _mm256_mul_ps(_mm256_loadu_ps(y + r), _mm256_loadu_ps(scale + r)));
+    for (; r < rows; ++r) y[r] *= scale[r];
+}
+
+// Row by row, four selected rows per pass: y (≤ a few KB, in L1) is loaded and stored once per
+// four rows while each weight row streams contiguously. (Issue 15: the earlier order, column
+// blocks of 64 with every selected row streaming past, read each 1 KB fp32 row of the small
+// preset in four 256-byte pieces on four passes over a scattered set of rows; the hardware
+// prefetchers could not follow that, and the AVX2 step lost to the plain loops.) For each column
+// the rows are added in the order of idx, one FMA each, like the plain loop's sum.
 template <typename W>
-PM_STEP_AVX2 void sparseRowsSumT(const int32_t* idx, int64_t count, int64_t cols, const W* WT, const float* h,
-                                 float* y) {
-    int64_t c = 0;
-    for (; c + 64 <= cols; c += 64) {
-        __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps(), a2 = _mm256_setzero_ps(), a3 = _mm256_setzero_ps();
-        __m256 a4 = _mm256_setzero_ps(), a5 = _mm256_setzero_ps(), a6 = _mm256_setzero_ps(), a7 = _mm256_setzero_ps();
-        for (int64_t i = 0; i < count; ++i) {
-            const W* row = WT + int64_t(idx[i]) * cols + c;
-            const __m256 hv = _mm256_set1_ps(h[idx[i]]);
-            a0 = _mm256_fmadd_ps(hv, load8(row), a0);
-            a1 = _mm256_fmadd_ps(hv, load8(row + 8), a1);
-            a2 = _mm256_fmadd_ps(hv, load8(row + 16), a2);
-            a3 = _mm256_fmadd_ps(hv, load8(row + 24), a3);
-            a4 = _mm256_fmadd_ps(hv, load8(row + 32), a4);
-            a5 = _mm256_fmadd_ps(hv, load8(row + 40), a5);
-            a6 = _mm256_fmadd_ps(hv, load8(row + 48), a6);
-            a7 = _mm256_fmadd_ps(hv, load8(row + 56), a7);
+PM_STEP_AVX2 void sparseRowsSumT(const int32_t* idx, int64_t count, int64_t cols, int64_t stride, const W* WT,
+                                 const float* h, float* y) {
+    const int64_t c8 = cols & ~int64_t(7);
+    for (int64_t c = 0; c < cols; ++c) y[c] = 0;
+    int64_t i = 0;
+    for (; i + 4 <= count; i += 4) {
+        const W* r0 = WT + int64_t(idx[i]) * stride;
+        const W* r1 = WT + int64_t(idx[i + 1]) * stride;
+        const W* r2 = WT + int64_t(idx[i + 2]) * stride;
+        const W* r3 = WT + int64_t(idx[i + 3]) * stride;
+        const float f0 = h[idx[i]], f1 = h[idx[i + 1]], f2 = h[idx[i + 2]], f3 = h[idx[i + 3]];
+        const __m256 h0 = _mm256_set1_ps(f0), h1 = _mm256_set1_ps(f1), h2 = _mm256_set1_ps(f2), h3 = _mm256_set1_ps(f3);
+        for (int64_t c = 0; c < c8; c += 8) {
+            __m256 a = _mm256_loadu_ps(y + c);
+            a = _mm256_fmadd_ps(h0, load8(r0 + c), a);
+            a = _mm256_fmadd_ps(h1, load8(r1 + c), a);
+            a = _mm256_fmadd_ps(h2, load8(r2 + c), a);
+            a = _mm256_fmadd_ps(h3, load8(r3 + c), a);
+            _mm256_storeu_ps(y + c, a);
         }
-        _mm256_storeu_ps(y + c, a0);
-        _mm256_storeu_ps(y + c + 8, a1);
-        _mm256_storeu_ps(y + c + 16, a2);
-        _mm256_storeu_ps(y + c + 24, a3);
-        _mm256_storeu_ps(y + c + 32, a4);
-        _mm256_storeu_ps(y + c + 40, a5);
-        _mm256_storeu_ps(y + c + 48, a6);
-        _mm256_storeu_ps(y + c + 56, a7);
+        for (int64_t c = c8; c < cols; ++c) {
+            float a = y[c];
+            a += f0 * widen(r0[c]);
+            a += f1 * widen(r1[c]);
+            a += f2 * widen(r2[c]);
+            a += f3 * widen(r3[c]);
+            y[c] = a;
+        }
     }
-    for (; c + 8 <= cols; c += 8) {
-        __m256 a0 = _mm256_setzero_ps();
-        for (int64_t i = 0; i < count; ++i)
-            a0 = _mm256_fmadd_ps(_mm256_set1_ps(h[idx[i]]), load8(WT + int64_t(idx[i]) * cols + c), a0);
-        _mm256_storeu_ps(y + c, a0);
-    }
-    for (; c < cols; ++c) {
-        float t = 0;
-        for (int64_t i = 0; i < count; ++i) t += h[idx[i]] * widen(WT[int64_t(idx[i]) * cols + c]);
-        y[c] = t;
+    for (; i < count; ++i) {
+        const W* r0 = WT + int64_t(idx[i]) * stride;
+        const float f0 = h[idx[i]];
+        const __m256 h0 = _mm256_set1_ps(f0);
+        for (int64_t c = 0; c < c8; c += 8)
+            _mm256_storeu_ps(y + c, _mm256_fmadd_ps(h0, load8(r0 + c), _mm256_loadu_ps(y + c)));
+        for (int64_t c = c8; c < cols; ++c) y[c] += f0 * widen(r0[c]);
     }
 }
 
@@ -203,7 +218,8 @@ PM_STEP_ELEMENTWISE(decay, decay8, decay)
 const Ops* avx2Ops() {
     static const bool cpu = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
     static const Ops ops{matvecT<float>, sparseRowsSumT<float>, matvecT<uint16_t>, sparseRowsSumT<uint16_t>,
-                         wkvHead,         sigmoid,               tanhv,             decay};
+                         matvecI8,        sparseRowsSumT<int8_t>, wkvHead,          sigmoid,
+                         tanhv,           decay};
     return cpu ? &ops : nullptr;
 }
 

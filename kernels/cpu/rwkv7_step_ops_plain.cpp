@@ -19,6 +19,7 @@ namespace {
 
 inline float widen(float w) { return w; }
 inline float widen(uint16_t w) { return bf16ToFloat(w); }
+inline float widen(int8_t w) { return float(w); }
 
 template <typename W>
 void matvecT(int64_t rows, int64_t cols, const W* M, const float* x, float* y) {
@@ -31,12 +32,18 @@ void matvecT(int64_t rows, int64_t cols, const W* M, const float* x, float* y) {
     }
 }
 
+void matvecI8(int64_t rows, int64_t cols, const int8_t* M, const float* scale, const float* x, float* y) {
+    matvecT<int8_t>(rows, cols, M, x, y);
+    for (int64_t r = 0; r < rows; ++r) y[r] *= scale[r];
+}
+
 template <typename W>
-void sparseRowsSumT(const int32_t* idx, int64_t count, int64_t cols, const W* WT, const float* h, float* y) {
+void sparseRowsSumT(const int32_t* idx, int64_t count, int64_t cols, int64_t stride, const W* WT, const float* h,
+                    float* y) {
     for (int64_t c = 0; c < cols; ++c) y[c] = 0;
     for (int64_t i = 0; i < count; ++i) {
         const float hf = h[idx[i]];
-        const W* row = WT + int64_t(idx[i]) * cols;
+        const W* row = WT + int64_t(idx[i]) * stride;
         PM_STEP_SIMD
         for (int64_t c = 0; c < cols; ++c) y[c] += hf * widen(row[c]);
     }
@@ -76,7 +83,8 @@ void decay(int64_t n, const float* z, float* out) {
 
 const Ops& plainOps() {
     static const Ops ops{matvecT<float>, sparseRowsSumT<float>, matvecT<uint16_t>, sparseRowsSumT<uint16_t>,
-                         wkvHead,         sigmoid,               tanhv,             decay};
+                         matvecI8,        sparseRowsSumT<int8_t>, wkvHead,          sigmoid,
+                         tanhv,           decay};
     return ops;
 }
 

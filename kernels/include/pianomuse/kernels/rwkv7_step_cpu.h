@@ -25,6 +25,17 @@
 // when every value is exactly a bf16 number (official bf16 checkpoints, models saved as bf16):
 // bf16 → fp32 is exact, so the results are bit-for-bit those of the fp32 copy at half the bytes.
 //
+// Lossy storage, opt-in (issue 15, docs/generation.md "Weight modes"): rwkv7StepConvertWeights
+// rounds the big matrices to bf16, or quantises them to int8 with one fp32 scale per row
+// (symmetric: W[r][c] ≈ scale[r] · q[r][c], q ∈ [-127, 127]); the int8 products widen q to fp32
+// on load, so activations, accumulations and everything else stay fp32.
+//
+// Threads: Rwkv7StepOptions::threads > 1 splits the big products' rows (and the FFN value sum's
+// columns) over a small persistent pool owned by the step object. Splits fall on the boundaries
+// the single-threaded loops already use (4 rows, 64 columns), so every output is computed by the
+// same instructions in the same order: results are bit-identical for any thread count. Workers
+// spin briefly (kSpinMicros) for the next product and then sleep on a condition variable.
+//
 // AVX2+FMA code is chosen at run time (CPU check); rwkv7StepSetSimdEnabled(false) forces the
 // plain loops (tests compare the two).
 #pragma once
@@ -42,11 +53,32 @@ struct Rwkv7StepShape {
     int64_t heads() const { return headSize > 0 ? embd / headSize : 0; }
 };
 
-// A row-major [rows][cols] matrix: fp32 values, or (exactly one of the two) bf16 bit patterns.
+// A row-major [rows][cols] matrix in exactly one storage: fp32 values, bf16 bit patterns, or
+// int8 codes with one fp32 scale per row (W[r][c] ≈ scale[r] · i8[r·cols + c]).
 struct Rwkv7StepMatrix {
     int64_t rows = 0, cols = 0;
     std::vector<float> f32;
     std::vector<uint16_t> bf16;
+    std::vector<int8_t> i8;
+    std::vector<float> scale;   // [rows], with i8 only
+    int64_t bytes() const {
+        return int64_t(f32.size() * 4 + bf16.size() * 2 + i8.size() + scale.size() * 4);
+    }
+};
+
+// How the big matrices (r/k/v/o, FFN key/value, head) are held. The LoRA factors, vectors and the
+// embedding stay fp32 in every mode (see docs/generation.md for why).
+enum class Rwkv7WeightMode {
+    Exact,   // fp32, or bf16 where every value of a matrix is exactly a bf16 number (same results)
+    Bf16,    // rounded to nearest-even bf16 (lossy for fp32 models, exact for bf16 ones)
+    Int8,    // symmetric per-row int8
+};
+
+struct Rwkv7StepOptions {
+    int threads = 1;   // threads that split the products (1: the calling thread only)
+    // A product that reads fewer bytes runs on the calling thread alone (a hand-over to the pool
+    // costs about as much as streaming 48 KB from cache). Tests set 0 to split everything.
+    int64_t minParallelBytes = 48 * 1024;
 };
 
 // One layer's weights in the layouts described above. Vectors are [C] unless noted.
@@ -75,6 +107,19 @@ struct Rwkv7StepWeights {
     Rwkv7StepMatrix head;                           // [V][C]
 };
 
+// Symmetric per-row int8: scale[r] = max_c |W[r][c]| / 127, q = round(W / scale). A row of
+// zeros gets scale 0 (and zero codes). Returns false and leaves the matrix as it was when it
+// holds a non-finite value (NaN/inf would poison the whole row's scale).
+bool rwkv7QuantizeInt8(Rwkv7StepMatrix& m);
+// Rounds an fp32 matrix to bf16 (round to nearest even; NaN stays NaN). Already bf16: unchanged.
+// Returns false for an int8 matrix.
+bool rwkv7RoundBf16(Rwkv7StepMatrix& m);
+// Applies the mode to every big matrix (Exact: nothing). Matrices that cannot be converted (a
+// non-finite value) keep their storage; the count of those is returned.
+int rwkv7StepConvertWeights(Rwkv7StepWeights& w, Rwkv7WeightMode mode);
+// Bytes of the big matrices as stored (what one token streams through the cache, LoRA excluded).
+int64_t rwkv7StepMatrixBytes(const Rwkv7StepWeights& w);
+
 // The recurrent state, fp32: per layer the ln1 and ln2 outputs of the previous token and the
 // WKV state (value-major S[h][i][j], spec §5).
 struct Rwkv7StepState {
@@ -87,7 +132,7 @@ class Rwkv7StepCpu {
 public:
     // Checks every buffer's size against the shape; throws std::invalid_argument naming the first
     // bad one. The weights are moved in and never change afterwards.
-    explicit Rwkv7StepCpu(Rwkv7StepWeights weights);
+    explicit Rwkv7StepCpu(Rwkv7StepWeights weights, Rwkv7StepOptions options = {});
     ~Rwkv7StepCpu();
     Rwkv7StepCpu(const Rwkv7StepCpu&) = delete;
     Rwkv7StepCpu& operator=(const Rwkv7StepCpu&) = delete;
@@ -100,11 +145,18 @@ public:
     const float* step(int64_t token, Rwkv7StepState& state);
 
     bool usesSimd() const;   // whether this instance runs the AVX2 loops
+    int threads() const;     // threads that split the products (the caller included)
+
+    // How long an idle worker spins for the next product before it sleeps.
+    static constexpr int kSpinMicros = 50;
 
 private:
     struct Scratch;
+    class Pool;
     Rwkv7StepWeights w_;
     std::unique_ptr<Scratch> s_;
+    std::unique_ptr<Pool> pool_;
+    int64_t minParallelBytes_ = 0;
 };
 
 // Process-wide switch for the AVX2 path (default on where the CPU has AVX2 and FMA). Read when
