@@ -215,22 +215,29 @@ int64_t rwkv7StepMatrixBytes(const Rwkv7StepWeights& w) {
     return bytes;
 }
 
-// A small persistent pool: run(fn) calls fn(t) for t = 0 … n-1, t = 0 on the calling thread, and
-// returns when all are done. A worker that finds no new job spins for kSpinMicros (the next
-// product of the same token is microseconds away), then sleeps on the condition variable; run()
-// wakes sleepers only when there are any. The epoch counter (seq_cst) and `sleepers_` form the
-// usual Dekker pair, so a wake-up cannot be lost: a worker registers as a sleeper and re-checks
-// the epoch under the mutex; run() bumps the epoch, then reads the sleeper count.
+// A small persistent pool. run(fn) hands out the chunks 0 … n-1 (n = threads) of one product:
+// the caller and the workers claim chunks from a shared ticket until none are left, and run()
+// returns when every claimed chunk is done. The caller never waits for a worker to wake up: a
+// worker that is asleep or descheduled (a busy machine) just claims nothing, and the caller runs
+// its chunks. Who runs a chunk does not change its result (fixed boundaries, same code).
+//
+// The ticket packs (epoch << 32 | next chunk). A worker that finds no new epoch spins for
+// kSpinMicros (the next product of the same token is microseconds away), then sleeps on the
+// condition variable; run() wakes sleepers only when there are any. The ticket store (seq_cst)
+// and `sleepers_` form the usual Dekker pair, so a wake-up cannot be lost: a worker registers as
+// a sleeper and re-checks the ticket under the mutex; run() stores the ticket, then reads the
+// sleeper count. call_/ctx_ are written before the ticket is published and read only after a
+// successful claim of that epoch, while run() waits for the chunk: never concurrently.
 class Rwkv7StepCpu::Pool {
 public:
     explicit Pool(int threads) : n_(threads) {
-        for (int t = 1; t < n_; ++t) workers_.emplace_back([this, t] { work(t); });
+        for (int t = 1; t < n_; ++t) workers_.emplace_back([this] { work(); });
     }
     ~Pool() {
         stop_.store(true);
         {
             std::lock_guard<std::mutex> lk(m_);
-            epoch_.fetch_add(1);
+            ticket_.store((epoch_ + 1) << 32);
         }
         cv_.notify_all();
         for (auto& w : workers_) w.join();
@@ -245,48 +252,62 @@ public:
         }
         call_ = [](void* ctx, int t) { (*static_cast<Fn*>(ctx))(t); };
         ctx_ = &fn;
-        pending_.store(n_ - 1, std::memory_order_relaxed);
-        epoch_.fetch_add(1);   // seq_cst: publishes call_/ctx_ and pairs with sleepers_
+        done_.store(0, std::memory_order_relaxed);
+        ++epoch_;
+        ticket_.store(epoch_ << 32);   // seq_cst: publishes the job, pairs with sleepers_
         if (sleepers_.load() > 0) {
             { std::lock_guard<std::mutex> lk(m_); }
             cv_.notify_all();
         }
-        fn(0);
-        for (int spins = 0; pending_.load(std::memory_order_acquire) != 0; ++spins) {
+        claim(epoch_);
+        for (int spins = 0; done_.load(std::memory_order_acquire) != n_; ++spins) {
             if (spins < 4096) PM_STEP_PAUSE();
-            else std::this_thread::yield();   // a worker was descheduled (busy machine)
+            else std::this_thread::yield();   // a worker was descheduled inside its chunk
         }
     }
 
 private:
-    void work(int t) {
+    // Runs chunks of epoch e until none are left (or a newer epoch began).
+    void claim(uint64_t e) {
+        uint64_t cur = ticket_.load(std::memory_order_acquire);
+        while ((cur >> 32) == e && int(cur & 0xffffffffu) < n_) {
+            if (ticket_.compare_exchange_weak(cur, cur + 1, std::memory_order_acq_rel, std::memory_order_acquire)) {
+                call_(ctx_, int(cur & 0xffffffffu));
+                done_.fetch_add(1, std::memory_order_release);
+                cur = ticket_.load(std::memory_order_acquire);
+            }
+        }
+    }
+
+    void work() {
         uint64_t seen = 0;
         for (;;) {
-            uint64_t e = epoch_.load(std::memory_order_acquire);
+            uint64_t e = ticket_.load(std::memory_order_acquire) >> 32;
             if (e == seen) {
                 const auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(kSpinMicros);
-                for (int i = 0; (e = epoch_.load(std::memory_order_acquire)) == seen; ++i) {
+                for (int i = 0; (e = ticket_.load(std::memory_order_acquire) >> 32) == seen; ++i) {
                     PM_STEP_PAUSE();
                     if ((i & 63) == 63 && std::chrono::steady_clock::now() > until) break;
                 }
                 if (e == seen) {
                     std::unique_lock<std::mutex> lk(m_);
                     sleepers_.fetch_add(1);
-                    cv_.wait(lk, [&] { return epoch_.load() != seen; });
+                    cv_.wait(lk, [&] { return (ticket_.load() >> 32) != seen; });
                     sleepers_.fetch_sub(1);
-                    e = epoch_.load();
+                    e = ticket_.load() >> 32;
                 }
             }
             seen = e;
             if (stop_.load()) return;
-            call_(ctx_, t);
-            pending_.fetch_sub(1, std::memory_order_release);
+            claim(e);
         }
     }
+
     const int n_;
     std::vector<std::thread> workers_;
-    std::atomic<uint64_t> epoch_{0};
-    std::atomic<int> pending_{0};
+    uint64_t epoch_ = 0;                  // the caller's thread only
+    std::atomic<uint64_t> ticket_{0};
+    std::atomic<int> done_{0};
     std::atomic<int> sleepers_{0};
     void (*call_)(void*, int) = nullptr;
     void* ctx_ = nullptr;

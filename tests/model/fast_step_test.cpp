@@ -306,4 +306,121 @@ TEST(FastStep, GeneratorPiecesAreSeededAndMatchTheLibTorchStep) {
     }
 }
 
+// int8 weights. The reference is independent of the step's own quantiser: the LibTorch model with
+// every big matrix replaced by its dequantised copy, computed here with torch ops (per output row;
+// for ffn.value per input column, the row of the transposed layout the step keeps), so the fused
+// int8 step must give that model's logits within the fp32 tolerance above. Against the original
+// fp32 model the difference is the quantisation itself: each weight moves by at most s/2 =
+// max|row|/254 (0.39 % of its row's largest value), which the test measures through the whole
+// network and bounds at 5 % of each token's largest |logit| (observed ≈ 0.4–1.5 %; the random
+// +0.2 noise here makes every row's maximum large, the worst case for a per-row scale).
+Tensor dequantised(const Tensor& w, int64_t dim) {
+    const Tensor f = w.detach().to(torch::kFloat);
+    const Tensor scale = f.abs().amax({dim}, true) / 127.0f;
+    const Tensor safe = torch::where(scale > 0, scale, torch::ones_like(scale));
+    return torch::where(scale > 0, torch::round(f / safe).clamp(-127, 127) * scale, torch::zeros_like(f));
+}
+
+Rwkv7Model dequantisedCopy(Rwkv7Model& m) {
+    Rwkv7Model q(m->config());
+    torch::NoGradGuard ng;
+    auto dst = q->named_parameters();
+    for (const auto& item : m->named_parameters()) dst[item.key()].copy_(item.value());
+    for (auto& item : q->named_parameters()) {
+        const std::string& k = item.key();
+        const bool rows = k.find("att.receptance.weight") != std::string::npos ||
+                          k.find("att.key.weight") != std::string::npos ||
+                          k.find("att.value.weight") != std::string::npos ||
+                          k.find("att.output.weight") != std::string::npos ||
+                          k.find("ffn.key.weight") != std::string::npos || k == "head.weight";
+        const bool cols = k.find("ffn.value.weight") != std::string::npos;
+        if (rows) item.value().copy_(dequantised(item.value(), 1));
+        if (cols) item.value().copy_(dequantised(item.value(), 0));
+    }
+    q->eval();
+    return q;
+}
+
+TEST(FastStepInt8, MatchesTheDequantisedModelAndStaysNearFp32) {
+    torch::NoGradGuard ng;
+    for (const bool odd : {false, true}) {
+        Rwkv7Model m = odd ? randomModel(oddShape(), 20) : randomModel(Rwkv7Config::preset("tiny", 300), 21);
+        const int64_t V = m->config().vocabSize;
+        const Tensor tokens = randomTokens(V, kTokens, 22);
+        Rwkv7Model q = dequantisedCopy(m);
+        const Tensor refQ = q->forward(tokens.unsqueeze(0))[0];
+        const Tensor refF = m->forward(tokens.unsqueeze(0))[0];
+        for (const bool simd : {true, false}) {
+            pm::kernels::rwkv7StepSetSimdEnabled(simd);
+            pm::model::FastStepOptions o;
+            o.weights = pm::model::FastStepWeights::Int8;
+            Rwkv7FastStep fast(*m, true, o);
+            pm::kernels::rwkv7StepSetSimdEnabled(true);
+            EXPECT_EQ(fast.weightMode(), pm::kernels::Rwkv7WeightMode::Int8);
+            const auto got = runFast(fast, tokens);
+            const double eQ = relErr(got, refQ), eF = relErr(got, refF);
+            std::printf("[fast step int8 %s, %s] rel err vs dequantised LibTorch model %.2e, vs fp32 model %.2e\n",
+                        odd ? "odd shape" : "tiny", simd ? "avx2" : "plain", eQ, eF);
+            EXPECT_LT(eQ, kRelTol);
+            (void)eF;   // printed only: these noise-heavy random models amplify any change over 60 tokens
+        }
+    }
+}
+
+// On real weights (the shipped base model, trained, bf16) the int8 step's logits stay within a few
+// percent of the exact step's: the per-weight rounding (≤ max|row|/254) through 6 layers and 60
+// recurrent tokens of a demo piece. Bound 5 % of each token's largest |logit| (observed ≈ 1 %).
+TEST(FastStepInt8, ShippedModelLogitsStayCloseToExact) {
+    torch::NoGradGuard ng;
+    const std::string path = std::string(PIANOMUSE_TEST_DATA_DIR) + "/../../resources/models/pianomuse-base.safetensors";
+    pm::model::LoadedModel lm = pm::model::loadModel(path);
+    const int64_t V = lm.model->config().vocabSize;
+    const Tensor tokens = randomTokens(V, kTokens, 27);
+    const Tensor ref = lm.model->forward(tokens.unsqueeze(0))[0];
+    pm::model::FastStepOptions o;
+    o.weights = pm::model::FastStepWeights::Int8;
+    o.threads = 2;
+    Rwkv7FastStep fast(*lm.model, true, o);
+    const double e = relErr(runFast(fast, tokens), ref);
+    std::printf("[fast step int8, shipped model] rel err vs the exact model %.2e\n", e);
+    EXPECT_LT(e, 5e-2);
+}
+
+// Threads split rows on the single-threaded loops' boundaries: the same bits for 1, 2 and 3 threads.
+TEST(FastStepThreads, TwoThreadsGiveTheSameBitsAsOne) {
+    Rwkv7Model m = randomModel(Rwkv7Config::preset("small", 200), 23);
+    const Tensor tokens = randomTokens(200, 20, 24);
+    for (const auto w : {pm::model::FastStepWeights::Exact, pm::model::FastStepWeights::Int8}) {
+        std::vector<std::vector<float>> ref;
+        for (const int threads : {1, 2, 3}) {
+            pm::model::FastStepOptions o;
+            o.weights = w;
+            o.threads = threads;
+            Rwkv7FastStep fast(*m, true, o);
+            EXPECT_EQ(fast.threads(), threads);
+            const auto got = runFast(fast, tokens);
+            if (threads == 1) ref = got;
+            for (size_t t = 0; t < got.size(); ++t)
+                ASSERT_EQ(got[t], ref[t]) << "threads " << threads << " token " << t;
+        }
+    }
+}
+
+// Auto picks int8 only above kAutoInt8Bytes of matrices; fp32 keeps the model's values.
+TEST(FastStepInt8, AutoFollowsTheSizeThreshold) {
+    Rwkv7Model small = randomModel(Rwkv7Config::preset("tiny", 100), 25);
+    pm::model::FastStepOptions o;
+    o.weights = pm::model::FastStepWeights::Auto;
+    Rwkv7FastStep a(*small, true, o);
+    EXPECT_EQ(a.weightMode(), pm::kernels::Rwkv7WeightMode::Exact);
+    EXPECT_LT(a.matrixBytes(), pm::model::kAutoInt8Bytes);
+    Rwkv7Config big = Rwkv7Config::preset("base", 100);
+    big.nLayer = 3;   // 3 × 3.1 M fp32 values = 38 MB (as bf16 values it would be 19 MB: exact)
+    Rwkv7Model b = randomModel(big, 26);
+    Rwkv7FastStep ab(*b, true, o);
+    EXPECT_EQ(ab.weightMode(), pm::kernels::Rwkv7WeightMode::Int8);
+    o.weights = pm::model::FastStepWeights::Exact;
+    EXPECT_EQ(Rwkv7FastStep(*b, true, o).weightMode(), pm::kernels::Rwkv7WeightMode::Exact);
+}
+
 }  // namespace
