@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <memory>
 #include <vector>
 
 namespace pm::kernels {
@@ -52,7 +53,7 @@ PM_ALWAYS_INLINE void forwardSlice(const ForwardArgs<F>& p, int64_t slice, F* S,
 PM_WKV7_CLONES void forwardRange(const ForwardArgs<float>& p, int64_t begin, int64_t end) {
     const int64_t N = p.s.N;
     if (detail::avx2Usable(N)) {
-        std::vector<float> scratch(static_cast<size_t>(detail::avx2ScratchFloats(N)));
+        std::unique_ptr<float[]> scratch(new float[static_cast<size_t>(detail::avx2ScratchFloats(N))]);   // no zero fill
         const int64_t nn = N * N, nCkpt = wkv7CheckpointCount(p.s);
         for (int64_t slice = begin; slice < end; ++slice) {
             detail::SliceArgs a;
@@ -61,7 +62,7 @@ PM_WKV7_CLONES void forwardRange(const ForwardArgs<float>& p, int64_t begin, int
             a.y = p.y + o;
             a.sT = p.sT ? p.sT + slice * nn : nullptr;
             a.ckpt = p.ckpt ? p.ckpt + slice * nCkpt * nn : nullptr;
-            detail::forwardSliceAvx2(a, scratch.data());
+            detail::forwardSliceAvx2(a, scratch.get());
         }
         return;
     }

@@ -29,7 +29,10 @@ namespace detail {
 
 int64_t avx2ScratchFloats(int64_t N) {
     // G, dv, dsa (backward) + w and sa per chunk step + (chunk + 1) key-major states.
-    return N * N + 2 * N + 2 * kWkv7CheckpointEvery * N + (kWkv7CheckpointEvery + 1) * N * N + 64;
+    // The row-register loops (N ≤ 64) need less: 2 N² + ≈ (16·chunk + 4·(chunk + 1)) N; the
+    // extra term keeps that true for small N too.
+    return N * N + 2 * N + 2 * kWkv7CheckpointEvery * N + (kWkv7CheckpointEvery + 1) * N * N + 64 +
+           32 * kWkv7CheckpointEvery * N + 256;
 }
 
 #if PM_WKV7_HAVE_AVX2_PATH
@@ -65,6 +68,17 @@ PM_AVX2 inline __m256 exp8(__m256 x) {
 PM_AVX2 inline __m256 sigmoid8(__m256 z) {
     const __m256 one = _mm256_set1_ps(1.0f);
     return _mm256_div_ps(one, _mm256_add_ps(one, exp8(_mm256_sub_ps(_mm256_setzero_ps(), z))));
+}
+
+// 1/x to ~1 ulp: the 12-bit estimate and one Newton step (much cheaper than a division).
+PM_AVX2 inline __m256 rcp8(__m256 x) {
+    const __m256 r = _mm256_rcp_ps(x);
+    return _mm256_mul_ps(r, _mm256_fnmadd_ps(x, r, _mm256_set1_ps(2.0f)));
+}
+
+// σ(z) with the reciprocal above (the decay path of the row-register loops).
+PM_AVX2 inline __m256 sigmoid8Fast(__m256 z) {
+    return rcp8(_mm256_add_ps(_mm256_set1_ps(1.0f), exp8(_mm256_sub_ps(_mm256_setzero_ps(), z))));
 }
 
 // w = exp(-e^{-1/2} σ(z)) for N values.
@@ -146,9 +160,368 @@ void transposeInto(int64_t N, const float* src, float* dst) {
         for (int64_t j = 0; j < N; ++j) dst[j * N + i] = src[i * N + j];
 }
 
+// ---- Row-register organisation (N = 16, 32, 64: a state row fits in NV = N/8 registers) ----
+//
+// Rows of S (value index i) never interact: row i's update reads only row i (sa_i = S[i,:]·a) and the
+// step's vectors. So each row is carried through a whole chunk of steps in registers, and within
+// a chunk the state is kept rescaled by the cumulative decay W_u = w_1 ⊙ … ⊙ w_u (per key):
+//     S_u = R_u diag(W_u),   R_u = R_{u-1} + v_u k̃_uᵀ + sa_u b̃_uᵀ,   k̃ = k/W_u, b̃ = b/W_u,
+//     sa_u = R_{u-1}·ã_u (ã_u = W_{u-1} ⊙ a_u),   y_u = R_u·r̃_u (r̃_u = W_u ⊙ r_u),
+// which drops the multiply by w (2 FMAs per element per step instead of mul + 2 FMAs). With
+// Q_u = R_{u-1} + v_u k̃_u both dots of a step read the same Q:
+//     y_u = Q_u·r̃_u + sa_u (b̃_u·r̃_u),   sa_{u+1} = Q_u·ã_{u+1} + sa_u (b̃_u·ã_{u+1}),
+// so one horizontal sum serves both and sa_u is off the dots' critical path. w ≥ e^{-e^{-1/2}}
+// ≈ 0.545, so over a 16-step chunk 1/W ≤ 1.7e4: far inside fp32's range; each term's rounding stays
+// relative to its own (decayed) size, as in the direct recurrence.
+
+constexpr int64_t kChunk = kWkv7CheckpointEvery;
+#ifndef PM_WKV7_FRB
+#define PM_WKV7_FRB 2
+#endif
+#ifndef PM_WKV7_RB
+#define PM_WKV7_RB 4
+#endif
+
+// Per-chunk vectors, [u][N] each (u = 0 … len-1; at has len + 1 rows, the last zero).
+struct ChunkVecs {
+    float *at, *kt, *bt, *rt, *WL, *eta, *beta;
+    // Backward only (null in the forward): W_{u-1} as [len + 1][N] (row 0 = 1), 1/W_u and
+    // ∂w/∂z / w = -e^{-1/2} σ(z)(1 - σ(z)) as [len][N].
+    float *W = nullptr, *invW = nullptr, *dzf = nullptr;
+};
+
+PM_AVX2 inline __m256 decay8(__m256 z) {
+    return exp8(_mm256_mul_ps(_mm256_set1_ps(-kC), sigmoid8(z)));
+}
+
+// Two horizontal sums: returns (Σx, Σy) in lanes 0 and 1.
+PM_AVX2 inline __m128 hsum2(__m256 x, __m256 y) {
+    const __m256 h = _mm256_hadd_ps(x, y);   // x01 x23 y01 y23 | x45 x67 y45 y67
+    const __m128 s = _mm_add_ps(_mm256_castps256_ps128(h), _mm256_extractf128_ps(h, 1));
+    return _mm_hadd_ps(s, s);                // Σx Σy Σx Σy
+}
+
+// Fills the chunk's vectors for steps t0 … t0+len-1 of one slice.
+PM_AVX2 void chunkVectors(const SliceArgs& p, int64_t t0, int64_t len, const ChunkVecs& c) {
+    const int64_t N = p.N;
+    const __m256 one = _mm256_set1_ps(1.0f);
+    for (int64_t j = 0; j < N; j += 8) {
+        __m256 W = one;
+        for (int64_t u = 0; u < len; ++u) {
+            const int64_t o = (t0 + u) * p.step + j;
+            _mm256_storeu_ps(c.at + u * N + j, _mm256_mul_ps(W, _mm256_loadu_ps(p.a + o)));
+            const __m256 sig = sigmoid8Fast(_mm256_loadu_ps(p.z + o));
+            W = _mm256_mul_ps(W, exp8(_mm256_mul_ps(_mm256_set1_ps(-kC), sig)));
+            const __m256 inv = rcp8(W);
+            if (c.W) {
+                if (u == 0) _mm256_storeu_ps(c.W + j, one);
+                _mm256_storeu_ps(c.W + (u + 1) * N + j, W);
+                _mm256_storeu_ps(c.invW + u * N + j, inv);
+                _mm256_storeu_ps(c.dzf + u * N + j,
+                                 _mm256_mul_ps(_mm256_set1_ps(-kC), _mm256_mul_ps(sig, _mm256_sub_ps(one, sig))));
+            }
+            _mm256_storeu_ps(c.kt + u * N + j, _mm256_mul_ps(inv, _mm256_loadu_ps(p.k + o)));
+            _mm256_storeu_ps(c.bt + u * N + j, _mm256_mul_ps(inv, _mm256_loadu_ps(p.b + o)));
+            _mm256_storeu_ps(c.rt + u * N + j, _mm256_mul_ps(W, _mm256_loadu_ps(p.r + o)));
+        }
+        _mm256_storeu_ps(c.at + len * N + j, _mm256_setzero_ps());
+        _mm256_storeu_ps(c.WL + j, W);
+    }
+    for (int64_t u = 0; u < len; ++u) {
+        __m256 e = _mm256_setzero_ps(), f = _mm256_setzero_ps();
+        for (int64_t j = 0; j < N; j += 8) {
+            const __m256 bt = _mm256_loadu_ps(c.bt + u * N + j);
+            e = _mm256_fmadd_ps(bt, _mm256_loadu_ps(c.rt + u * N + j), e);
+            f = _mm256_fmadd_ps(bt, _mm256_loadu_ps(c.at + (u + 1) * N + j), f);
+        }
+        alignas(16) float s[4];
+        _mm_store_ps(s, hsum2(e, f));
+        c.eta[u] = s[0];
+        c.beta[u] = s[1];
+    }
+}
+
+// Dot of NV registers with a vector in memory; up to four accumulator chains.
+template <int NV>
+PM_AVX2 inline __m256 dotRow(const __m256* R, const float* x) {
+    if constexpr (NV >= 4) {
+        __m256 acc[4];
+        _Pragma("GCC unroll 4") for (int q = 0; q < 4; ++q) acc[q] = _mm256_mul_ps(R[q], _mm256_loadu_ps(x + 8 * q));
+        _Pragma("GCC unroll 16") for (int q = 4; q < NV; ++q)
+            acc[q % 4] = _mm256_fmadd_ps(R[q], _mm256_loadu_ps(x + 8 * q), acc[q % 4]);
+        return _mm256_add_ps(_mm256_add_ps(acc[0], acc[1]), _mm256_add_ps(acc[2], acc[3]));
+    } else {
+        __m256 a0 = _mm256_mul_ps(R[0], _mm256_loadu_ps(x));
+        _Pragma("GCC unroll 16") for (int q = 1; q < NV; ++q) a0 = _mm256_fmadd_ps(R[q], _mm256_loadu_ps(x + 8 * q), a0);
+        return a0;
+    }
+}
+
+// Runs rows [0, N) of the value-major state S through the chunk (len steps from t0), in place,
+// RB rows at a time (independent dependency chains for the out-of-order core). y (this slice's)
+// gets y_u.
+template <int NV, int RB>
+PM_AVX2 void chunkRows(const SliceArgs& p, int64_t t0, int64_t len, const ChunkVecs& c, float* S, float* y) {
+    constexpr int64_t N = 8 * NV;
+    for (int64_t i0 = 0; i0 < N; i0 += RB) {
+        __m256 R[RB][NV];
+        float sa[RB];
+        _Pragma("GCC unroll 16") for (int r = 0; r < RB; ++r) {
+            _Pragma("GCC unroll 16") for (int q = 0; q < NV; ++q) R[r][q] = _mm256_loadu_ps(S + (i0 + r) * N + 8 * q);
+            sa[r] = hsum1(dotRow<NV>(R[r], c.at));
+        }
+        const float* vp = p.v + t0 * p.step + i0;
+        float* yp = y + t0 * p.step + i0;
+        for (int64_t u = 0; u < len; ++u) {
+            const float* kt = c.kt + u * N;
+            const float* bt = c.bt + u * N;
+            _Pragma("GCC unroll 16") for (int r = 0; r < RB; ++r) {
+                const __m256 vi = _mm256_broadcast_ss(vp + u * p.step + r);
+                _Pragma("GCC unroll 16") for (int q = 0; q < NV; ++q) R[r][q] = _mm256_fmadd_ps(vi, _mm256_loadu_ps(kt + 8 * q), R[r][q]);
+                const __m128 d = hsum2(dotRow<NV>(R[r], c.rt + u * N), dotRow<NV>(R[r], c.at + (u + 1) * N));
+                const float saU = sa[r];
+                yp[u * p.step + r] = _mm_cvtss_f32(d) + saU * c.eta[u];
+                sa[r] = _mm_cvtss_f32(_mm_shuffle_ps(d, d, 1)) + saU * c.beta[u];
+                const __m256 sv = _mm256_set1_ps(saU);
+                _Pragma("GCC unroll 16") for (int q = 0; q < NV; ++q) R[r][q] = _mm256_fmadd_ps(sv, _mm256_loadu_ps(bt + 8 * q), R[r][q]);
+            }
+        }
+        _Pragma("GCC unroll 16") for (int r = 0; r < RB; ++r)
+            _Pragma("GCC unroll 16") for (int q = 0; q < NV; ++q)
+                _mm256_storeu_ps(S + (i0 + r) * N + 8 * q, _mm256_mul_ps(R[r][q], _mm256_loadu_ps(c.WL + 8 * q)));
+    }
+}
+
+// dst (key-major) = transpose of src (value-major) or the other way: the same operation.
+PM_AVX2 void transpose8(int64_t N, const float* src, float* dst) {
+    for (int64_t ib = 0; ib < N; ib += 8)
+        for (int64_t jb = 0; jb < N; jb += 8) {
+            __m256 r[8];
+            _Pragma("GCC unroll 16") for (int q = 0; q < 8; ++q) r[q] = _mm256_loadu_ps(src + (ib + q) * N + jb);
+            const __m256 t0 = _mm256_unpacklo_ps(r[0], r[1]), t1 = _mm256_unpackhi_ps(r[0], r[1]);
+            const __m256 t2 = _mm256_unpacklo_ps(r[2], r[3]), t3 = _mm256_unpackhi_ps(r[2], r[3]);
+            const __m256 t4 = _mm256_unpacklo_ps(r[4], r[5]), t5 = _mm256_unpackhi_ps(r[4], r[5]);
+            const __m256 t6 = _mm256_unpacklo_ps(r[6], r[7]), t7 = _mm256_unpackhi_ps(r[6], r[7]);
+            const __m256 u0 = _mm256_shuffle_ps(t0, t2, 0x44), u1 = _mm256_shuffle_ps(t0, t2, 0xEE);
+            const __m256 u2 = _mm256_shuffle_ps(t1, t3, 0x44), u3 = _mm256_shuffle_ps(t1, t3, 0xEE);
+            const __m256 u4 = _mm256_shuffle_ps(t4, t6, 0x44), u5 = _mm256_shuffle_ps(t4, t6, 0xEE);
+            const __m256 u6 = _mm256_shuffle_ps(t5, t7, 0x44), u7 = _mm256_shuffle_ps(t5, t7, 0xEE);
+            const __m256 o[8] = {_mm256_permute2f128_ps(u0, u4, 0x20), _mm256_permute2f128_ps(u1, u5, 0x20),
+                                 _mm256_permute2f128_ps(u2, u6, 0x20), _mm256_permute2f128_ps(u3, u7, 0x20),
+                                 _mm256_permute2f128_ps(u0, u4, 0x31), _mm256_permute2f128_ps(u1, u5, 0x31),
+                                 _mm256_permute2f128_ps(u2, u6, 0x31), _mm256_permute2f128_ps(u3, u7, 0x31)};
+            _Pragma("GCC unroll 16") for (int q = 0; q < 8; ++q) _mm256_storeu_ps(dst + (jb + q) * N + ib, o[q]);
+        }
+}
+
+ChunkVecs chunkVecsIn(float* base, int64_t N) {
+    ChunkVecs c;
+    c.at = base;
+    c.kt = c.at + (kChunk + 1) * N;
+    c.bt = c.kt + kChunk * N;
+    c.rt = c.bt + kChunk * N;
+    c.WL = c.rt + kChunk * N;
+    c.eta = c.WL + N;
+    c.beta = c.eta + kChunk;
+    return c;
+}
+constexpr int64_t chunkVecsFloats(int64_t N) { return (4 * kChunk + 2) * N + 2 * kChunk; }
+
+template <int NV>
+PM_AVX2 void forwardRows(const SliceArgs& p, float* scratch) {
+    constexpr int64_t N = 8 * NV, nn = N * N;
+    float* S = scratch;   // value-major
+    const ChunkVecs c = chunkVecsIn(S + nn, N);
+    if (p.s0) std::memcpy(S, p.s0, sizeof(float) * size_t(nn));
+    else std::fill(S, S + nn, 0.0f);
+    for (int64_t t0 = 0; t0 < p.T; t0 += kChunk) {
+        const int64_t len = std::min(kChunk, p.T - t0);
+        if (p.ckpt) transpose8(N, S, p.ckpt + (t0 / kChunk) * nn);
+        chunkVectors(p, t0, len, c);
+        chunkRows<NV, PM_WKV7_FRB>(p, t0, len, c, S, p.y);
+    }
+    if (p.sT) std::memcpy(p.sT, S, sizeof(float) * size_t(nn));
+}
+
+// Backward in the same organisation. Within a chunk (E = W_{len-1}, the chunk's whole decay),
+// G_u = ∂L/∂S_u is kept as Ĝ_u diag(E/W_u), which turns G ← G diag(w) + dsa aᵀ + dy rᵀ into
+//     Ĝ_{u-1} = Ĝ_u + dsa_u (a_u W_{u-1}/E)ᵀ + dy_{u-1} (r_{u-1} W_{u-1}/E)ᵀ      (2 FMAs),
+// and rows of G are as independent as rows of S. Per row i: recompute its states R_{-1} … R_{len-1}
+// (into a 17-row buffer), then walk u = len-1 … 0 with Ĝ's row in registers:
+//     dv_u[i] = Ĝ·(E k̃_u),  dsa_u[i] = Ĝ·(E b̃_u)                       (row dots, one hsum)
+// and add the row's share of the column sums (over i), scaled per key once per chunk:
+//     dk_u = E/W_u ⊙ Σ Ĝ v_i,  db_u = E/W_u ⊙ Σ Ĝ sa_i,  w_u dw_u = E ⊙ Σ Ĝ ⊙ R_{u-1},
+//     dr_u = W_u ⊙ Σ R_u dy_i,  da_u = W_{u-1} ⊙ Σ R_{u-1} dsa_i.
+template <int NV, int RB>
+PM_AVX2 void backwardRows(const SliceArgs& p, float* scratch) {
+    constexpr int64_t N = 8 * NV, nn = N * N, L = kChunk;
+    float* G = scratch;            // value-major ∂L/∂S at the current chunk's end
+    float* S0 = G + nn;            // value-major chunk-start state
+    ChunkVecs c = chunkVecsIn(S0 + nn, N);
+    c.W = S0 + nn + chunkVecsFloats(N);   // [L + 1][N]
+    c.invW = c.W + (L + 1) * N;
+    c.dzf = c.invW + L * N;
+    float* kh = c.dzf + L * N;     // [L][N] each
+    float* bh = kh + L * N;
+    float* ah = bh + L * N;
+    float* rh = ah + (L + 1) * N;
+    float* acc = rh + L * N;       // [L][5][N]: Σ Ĝ v, Σ Ĝ sa, Σ Ĝ⊙R_{u-1}, Σ R_u dy, Σ R_{u-1} dsa
+    float* rows = acc + 5 * L * N; // [RB][L + 1][N]: R_{-1} … R_{len-1} of the current rows
+    float* saRow = rows + RB * (L + 1) * N;   // [RB][L]
+    float* gam = saRow + RB * L;        // [L + 1]: γ_u = ah_u·kh_{u-1}, δ_u = ah_u·bh_{u-1} (u ≥ 1)
+    float* del = gam + L + 1;
+    if (p.dsT) std::memcpy(G, p.dsT, sizeof(float) * size_t(nn));
+    else std::fill(G, G + nn, 0.0f);
+    const int64_t nC = (p.T + L - 1) / L;
+    const __m256 one = _mm256_set1_ps(1.0f);
+    for (int64_t ci = nC - 1; ci >= 0; --ci) {
+        const int64_t t0 = ci * L, len = std::min(L, p.T - t0);
+        transpose8(N, p.savedCkpt + ci * nn, S0);
+        chunkVectors(p, t0, len, c);
+        for (int64_t j = 0; j < N; j += 8) {
+            const __m256 E = _mm256_loadu_ps(c.WL + j), invE = _mm256_div_ps(one, E);
+            for (int64_t u = 0; u < len; ++u) {
+                _mm256_storeu_ps(kh + u * N + j, _mm256_mul_ps(E, _mm256_loadu_ps(c.kt + u * N + j)));
+                _mm256_storeu_ps(bh + u * N + j, _mm256_mul_ps(E, _mm256_loadu_ps(c.bt + u * N + j)));
+                _mm256_storeu_ps(ah + u * N + j, _mm256_mul_ps(invE, _mm256_loadu_ps(c.at + u * N + j)));
+                _mm256_storeu_ps(rh + u * N + j, _mm256_mul_ps(invE, _mm256_loadu_ps(c.rt + u * N + j)));
+            }
+        }
+        std::fill(ah + len * N, ah + (len + 1) * N, 0.0f);
+        gam[len] = del[len] = 0.0f;
+        for (int64_t u = 1; u < len; ++u) {
+            __m256 e = _mm256_setzero_ps(), f = _mm256_setzero_ps();
+            for (int64_t j = 0; j < N; j += 8) {
+                const __m256 x = _mm256_loadu_ps(ah + u * N + j);
+                e = _mm256_fmadd_ps(x, _mm256_loadu_ps(kh + (u - 1) * N + j), e);
+                f = _mm256_fmadd_ps(x, _mm256_loadu_ps(bh + (u - 1) * N + j), f);
+            }
+            alignas(16) float sum[4];
+            _mm_store_ps(sum, hsum2(e, f));
+            gam[u] = sum[0];
+            del[u] = sum[1];
+        }
+        std::fill(acc, acc + 5 * len * N, 0.0f);
+        for (int64_t i0 = 0; i0 < N; i0 += RB) {
+            // RB rows at a time: independent dependency chains for the out-of-order core, and the
+            // column sums' accumulators are loaded and stored once per RB rows.
+            const float* vp = p.v + t0 * p.step + i0;
+            const float* dyp = p.dy + t0 * p.step + i0;
+            {
+            __m256 R[RB][NV];
+            float sa[RB];
+            _Pragma("GCC unroll 16") for (int r = 0; r < RB; ++r) {
+                _Pragma("GCC unroll 16") for (int q = 0; q < NV; ++q) R[r][q] = _mm256_loadu_ps(S0 + (i0 + r) * N + 8 * q);
+                sa[r] = hsum1(dotRow<NV>(R[r], c.at));
+            }
+            for (int64_t u = 0; u < len; ++u) {
+                const float* kt = c.kt + u * N;
+                const float* bt = c.bt + u * N;
+                _Pragma("GCC unroll 16") for (int r = 0; r < RB; ++r) {
+                    float* rowu = rows + (r * (L + 1) + u) * N;
+                    _Pragma("GCC unroll 16") for (int q = 0; q < NV; ++q) _mm256_storeu_ps(rowu + 8 * q, R[r][q]);
+                    const __m256 vi = _mm256_broadcast_ss(vp + u * p.step + r);
+                    _Pragma("GCC unroll 16") for (int q = 0; q < NV; ++q) R[r][q] = _mm256_fmadd_ps(vi, _mm256_loadu_ps(kt + 8 * q), R[r][q]);
+                    const float d = hsum1(dotRow<NV>(R[r], c.at + (u + 1) * N));
+                    const float saU = sa[r];
+                    saRow[r * L + u] = saU;
+                    sa[r] = d + saU * c.beta[u];
+                    const __m256 sv = _mm256_set1_ps(saU);
+                    _Pragma("GCC unroll 16") for (int q = 0; q < NV; ++q) R[r][q] = _mm256_fmadd_ps(sv, _mm256_loadu_ps(bt + 8 * q), R[r][q]);
+                }
+            }
+            _Pragma("GCC unroll 16") for (int r = 0; r < RB; ++r)
+                _Pragma("GCC unroll 16") for (int q = 0; q < NV; ++q) _mm256_storeu_ps(rows + (r * (L + 1) + len) * N + 8 * q, R[r][q]);
+            }
+            // Walk back with Ĝ's rows in registers. g holds P_u = Ĝ_u - dsa_{u+1} ah_{u+1} (everything
+            // but the last step's dsa term), so the dots for dv_u, dsa_u start before dsa_{u+1} is known:
+            //     dv_u = P_u·kh_u + dsa_{u+1} γ_{u+1},   dsa_u = P_u·bh_u + dsa_{u+1} δ_{u+1}.
+            __m256 g[RB][NV];
+            float dsaNext[RB];   // dsa_{u+1}; ah_{len} = 0
+            _Pragma("GCC unroll 16") for (int r = 0; r < RB; ++r) {
+                const __m256 dyl = _mm256_broadcast_ss(dyp + (len - 1) * p.step + r);
+                _Pragma("GCC unroll 16") for (int q = 0; q < NV; ++q)
+                    g[r][q] = _mm256_fmadd_ps(dyl, _mm256_loadu_ps(rh + (len - 1) * N + 8 * q),
+                                              _mm256_loadu_ps(G + (i0 + r) * N + 8 * q));
+                dsaNext[r] = 0.0f;
+            }
+            for (int64_t u = len - 1; u >= 0; --u) {
+                __m256 dsaB[RB];
+                _Pragma("GCC unroll 16") for (int r = 0; r < RB; ++r) {
+                    const __m128 d = hsum2(dotRow<NV>(g[r], kh + u * N), dotRow<NV>(g[r], bh + u * N));
+                    const __m256 dn = _mm256_set1_ps(dsaNext[r]);
+                    const float* ahn = ah + (u + 1) * N;
+                    _Pragma("GCC unroll 16") for (int q = 0; q < NV; ++q) g[r][q] = _mm256_fmadd_ps(dn, _mm256_loadu_ps(ahn + 8 * q), g[r][q]);
+                    p.dv[(t0 + u) * p.step + i0 + r] = _mm_cvtss_f32(d) + dsaNext[r] * gam[u + 1];
+                    const float dsaU = _mm_cvtss_f32(_mm_shuffle_ps(d, d, 1)) + dsaNext[r] * del[u + 1];
+                    dsaNext[r] = dsaU;
+                    dsaB[r] = _mm256_set1_ps(dsaU);
+                }
+                float* au = acc + u * 5 * N;
+                _Pragma("GCC unroll 16") for (int q = 0; q < NV; ++q) {
+                    float* a0 = au + 8 * q;
+                    __m256 aK = _mm256_loadu_ps(a0), aB = _mm256_loadu_ps(a0 + N), aW = _mm256_loadu_ps(a0 + 2 * N),
+                           aR = _mm256_loadu_ps(a0 + 3 * N), aA = _mm256_loadu_ps(a0 + 4 * N);
+                    _Pragma("GCC unroll 16") for (int r = 0; r < RB; ++r) {
+                        const float* rp = rows + (r * (L + 1) + u) * N + 8 * q;   // R_{u-1}, then R_u
+                        const __m256 rpq = _mm256_loadu_ps(rp);
+                        aK = _mm256_fmadd_ps(g[r][q], _mm256_broadcast_ss(vp + u * p.step + r), aK);
+                        aB = _mm256_fmadd_ps(g[r][q], _mm256_broadcast_ss(saRow + r * L + u), aB);
+                        aW = _mm256_fmadd_ps(g[r][q], rpq, aW);
+                        aR = _mm256_fmadd_ps(_mm256_loadu_ps(rp + N), _mm256_broadcast_ss(dyp + u * p.step + r), aR);
+                        aA = _mm256_fmadd_ps(rpq, dsaB[r], aA);
+                    }
+                    _mm256_storeu_ps(a0, aK);
+                    _mm256_storeu_ps(a0 + N, aB);
+                    _mm256_storeu_ps(a0 + 2 * N, aW);
+                    _mm256_storeu_ps(a0 + 3 * N, aR);
+                    _mm256_storeu_ps(a0 + 4 * N, aA);
+                }
+                if (u > 0)
+                    _Pragma("GCC unroll 16") for (int r = 0; r < RB; ++r) {
+                        const __m256 dyp1 = _mm256_broadcast_ss(dyp + (u - 1) * p.step + r);
+                        _Pragma("GCC unroll 16") for (int q = 0; q < NV; ++q)
+                            g[r][q] = _mm256_fmadd_ps(dyp1, _mm256_loadu_ps(rh + (u - 1) * N + 8 * q), g[r][q]);
+                    }
+            }
+            _Pragma("GCC unroll 16") for (int r = 0; r < RB; ++r) {
+                const __m256 dn = _mm256_set1_ps(dsaNext[r]);
+                _Pragma("GCC unroll 16") for (int q = 0; q < NV; ++q) {
+                    g[r][q] = _mm256_fmadd_ps(dn, _mm256_loadu_ps(ah + 8 * q), g[r][q]);
+                    _mm256_storeu_ps(G + (i0 + r) * N + 8 * q, _mm256_mul_ps(g[r][q], _mm256_loadu_ps(c.WL + 8 * q)));
+                }
+            }
+        }
+        // Column sums → gradients: per-key scales, and dz from w·dw.
+        for (int64_t j = 0; j < N; j += 8) {
+            const __m256 E = _mm256_loadu_ps(c.WL + j);
+            for (int64_t u = 0; u < len; ++u) {
+                const int64_t o = (t0 + u) * p.step + j;
+                const float* au = acc + u * 5 * N + j;
+                const __m256 Wprev = _mm256_loadu_ps(c.W + u * N + j), Wu = _mm256_loadu_ps(c.W + (u + 1) * N + j);
+                const __m256 EoW = _mm256_mul_ps(E, _mm256_loadu_ps(c.invW + u * N + j));
+                _mm256_storeu_ps(p.dk + o, _mm256_mul_ps(EoW, _mm256_loadu_ps(au)));
+                _mm256_storeu_ps(p.db + o, _mm256_mul_ps(EoW, _mm256_loadu_ps(au + N)));
+                // dz = dw · w · (-e^{-1/2}) σ(1-σ), and w·dw = E ⊙ Σ Ĝ ⊙ R_{u-1}.
+                const __m256 wdw = _mm256_mul_ps(E, _mm256_loadu_ps(au + 2 * N));
+                _mm256_storeu_ps(p.dz + o, _mm256_mul_ps(wdw, _mm256_loadu_ps(c.dzf + u * N + j)));
+                _mm256_storeu_ps(p.dr + o, _mm256_mul_ps(Wu, _mm256_loadu_ps(au + 3 * N)));
+                _mm256_storeu_ps(p.da + o, _mm256_mul_ps(Wprev, _mm256_loadu_ps(au + 4 * N)));
+            }
+        }
+    }
+    if (p.ds0) std::memcpy(p.ds0, G, sizeof(float) * size_t(nn));
+}
+
 }  // namespace
 
 PM_AVX2 void forwardSliceAvx2(const SliceArgs& p, float* scratch) {
+    switch (p.N) {
+        case 16: return forwardRows<2>(p, scratch);
+        case 32: return forwardRows<4>(p, scratch);
+        case 64: return forwardRows<8>(p, scratch);
+        default: break;
+    }
     const int64_t N = p.N, nn = N * N;
     float* ST = scratch;       // key-major state
     float* w = ST + nn;
@@ -167,6 +540,12 @@ PM_AVX2 void forwardSliceAvx2(const SliceArgs& p, float* scratch) {
 }
 
 PM_AVX2 void backwardSliceAvx2(const SliceArgs& p, float* scratch) {
+    switch (p.N) {
+        case 16: return backwardRows<2, PM_WKV7_RB>(p, scratch);
+        case 32: return backwardRows<4, PM_WKV7_RB>(p, scratch);
+        case 64: return backwardRows<8, PM_WKV7_RB>(p, scratch);
+        default: break;
+    }
     const int64_t N = p.N, nn = N * N, L = kWkv7CheckpointEvery;
     float* GT = scratch;                 // key-major ∂L/∂S
     float* dvAcc = GT + nn;

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <memory>
 #include <vector>
 
 namespace pm::kernels {
@@ -119,7 +120,7 @@ PM_ALWAYS_INLINE void backwardSlice(const BackwardArgs<F>& p, int64_t slice, Scr
 PM_WKV7_CLONES void backwardRange(const BackwardArgs<float>& p, int64_t begin, int64_t end) {
     const int64_t N = p.s.N;
     if (detail::avx2Usable(N) && p.g.dr && p.g.dz && p.g.dk && p.g.dv && p.g.da && p.g.db) {
-        std::vector<float> scratch(static_cast<size_t>(detail::avx2ScratchFloats(N)));
+        std::unique_ptr<float[]> scratch(new float[static_cast<size_t>(detail::avx2ScratchFloats(N))]);   // no zero fill
         const int64_t nn = N * N, nCkpt = wkv7CheckpointCount(p.s);
         for (int64_t slice = begin; slice < end; ++slice) {
             detail::SliceArgs a;
@@ -130,7 +131,7 @@ PM_WKV7_CLONES void backwardRange(const BackwardArgs<float>& p, int64_t begin, i
             a.dr = p.g.dr + o; a.dz = p.g.dz + o; a.dk = p.g.dk + o; a.dv = p.g.dv + o; a.da = p.g.da + o;
             a.db = p.g.db + o;
             a.ds0 = p.g.ds0 ? p.g.ds0 + slice * nn : nullptr;
-            detail::backwardSliceAvx2(a, scratch.data());
+            detail::backwardSliceAvx2(a, scratch.get());
         }
         return;
     }

@@ -116,6 +116,111 @@ INSTANTIATE_TEST_SUITE_P(Shapes, Wkv7CpuTest,
                                            std::make_tuple(Wkv7Shape{2, 17, 3, 8}, true),
                                            std::make_tuple(Wkv7Shape{1, 40, 2, 64}, true)));
 
+// The fp32 kernels (the AVX2 row-register loops for N = 16/32/64 on a capable CPU, the plain loops
+// otherwise) against the float64 kernels (checked against LibTorch autograd in wkv7_op_test):
+// forward, final state, checkpoints and every gradient, over chunk tails (T not a multiple of 16),
+// T = 0 and 1, with and without s0 / dsT, B > 1.
+struct GradCase {
+    Wkv7Shape shape;
+    bool useS0, useDsT;
+};
+
+class Wkv7CpuGradTest : public ::testing::TestWithParam<GradCase> {};
+
+template <typename T>
+std::vector<T> cast(const std::vector<float>& x) { return std::vector<T>(x.begin(), x.end()); }
+
+double maxRelErrD(const std::vector<float>& got, const std::vector<double>& want) {
+    if (got.empty()) return 0.0;
+    return maxRelError(got, want);
+}
+
+TEST_P(Wkv7CpuGradTest, Fp32MatchesFloat64Kernel) {
+    const auto [s, useS0, useDsT] = GetParam();
+    Inputs in = randomInputs(s, 99);
+    std::mt19937 rng(5);
+    std::normal_distribution<float> normal(0.0f, 1.0f);
+    const size_t n = size_t(s.B * s.T * s.H * s.N), ns = size_t(s.B * s.H * s.N * s.N);
+    std::vector<float> dy(n), dsT(ns);
+    for (float& x : dy) x = normal(rng);
+    for (float& x : dsT) x = normal(rng);
+    const size_t nc = size_t(s.B * s.H * pm::kernels::wkv7CheckpointCount(s) * s.N * s.N);
+    // float64 run
+    const auto rD = cast<double>(in.r), zD = cast<double>(in.z), kD = cast<double>(in.k), vD = cast<double>(in.v),
+               aD = cast<double>(in.a), bD = cast<double>(in.b), s0D = cast<double>(in.s0), dyD = cast<double>(dy),
+               dsTD = cast<double>(dsT);
+    std::vector<double> yD(n), sTD(ns), ckD(nc), gD[7];
+    for (auto& g : gD) g.assign(n, 0.0);
+    gD[6].assign(ns, 0.0);
+    pm::kernels::wkv7ForwardCpu(s, rD.data(), zD.data(), kD.data(), vD.data(), aD.data(), bD.data(),
+                                useS0 ? s0D.data() : nullptr, yD.data(), sTD.data(), ckD.data());
+    pm::kernels::wkv7BackwardCpu(s, rD.data(), zD.data(), kD.data(), vD.data(), aD.data(), bD.data(), ckD.data(),
+                                 dyD.data(), useDsT ? dsTD.data() : nullptr,
+                                 {gD[0].data(), gD[1].data(), gD[2].data(), gD[3].data(), gD[4].data(),
+                                  gD[5].data(), gD[6].data()});
+    // fp32 run (NaN-poisoned outputs: every element must be written)
+    const float nan = std::nanf("");
+    std::vector<float> y(n, nan), sT(ns, nan), ck(nc, nan), g[7];
+    for (auto& x : g) x.assign(n, nan);
+    g[6].assign(ns, nan);
+    pm::kernels::wkv7ForwardCpu(s, in.r.data(), in.z.data(), in.k.data(), in.v.data(), in.a.data(), in.b.data(),
+                                useS0 ? in.s0.data() : nullptr, y.data(), sT.data(), ck.data());
+    pm::kernels::wkv7BackwardCpu(s, in.r.data(), in.z.data(), in.k.data(), in.v.data(), in.a.data(), in.b.data(),
+                                 ck.data(), dy.data(), useDsT ? dsT.data() : nullptr,
+                                 {g[0].data(), g[1].data(), g[2].data(), g[3].data(), g[4].data(), g[5].data(),
+                                  g[6].data()});
+    EXPECT_LT(maxRelErrD(y, yD), 2e-6) << "y";
+    EXPECT_LT(maxRelErrD(sT, sTD), 2e-6) << "sT";
+    EXPECT_LT(maxRelErrD(ck, ckD), 2e-6) << "checkpoints";
+    const char* names[] = {"dr", "dz", "dk", "dv", "da", "db", "ds0"};
+    for (int i = 0; i < 7; ++i) EXPECT_LT(maxRelErrD(g[i], gD[i]), 1e-5) << names[i];
+    if (s.T == 0) {   // nothing to run: sT = s0 (or 0), ds0 = dsT (or 0)
+        for (size_t i = 0; i < ns; ++i) {
+            ASSERT_EQ(sT[i], useS0 ? in.s0[i] : 0.0f);
+            ASSERT_EQ(g[6][i], useDsT ? dsT[i] : 0.0f);
+        }
+    }
+}
+
+std::vector<GradCase> gradCases() {
+    std::vector<GradCase> cases;
+    for (int64_t N : {16, 32, 64})
+        for (int64_t T : {0, 1, 15, 16, 17, 40}) cases.push_back({Wkv7Shape{2, T, 2, N}, T % 2 == 1, T != 16});
+    cases.push_back({Wkv7Shape{1, 33, 1, 64}, true, true});
+    cases.push_back({Wkv7Shape{3, 50, 3, 64}, false, false});
+    return cases;
+}
+
+INSTANTIATE_TEST_SUITE_P(Shapes, Wkv7CpuGradTest, ::testing::ValuesIn(gradCases()));
+
+TEST(Wkv7CpuGrad, SimdAndPlainAgree) {
+    // The same checks through the plain fp32 loops, so both paths stay covered on AVX2 machines.
+    const Wkv7Shape s{2, 37, 2, 64};
+    const Inputs in = randomInputs(s, 3);
+    const size_t n = size_t(s.B * s.T * s.H * s.N), ns = size_t(s.B * s.H * s.N * s.N);
+    const size_t nc = size_t(s.B * s.H * pm::kernels::wkv7CheckpointCount(s) * s.N * s.N);
+    std::vector<float> dy(in.r.begin(), in.r.end());
+    std::vector<float> out[2][9];
+    for (int simd = 0; simd < 2; ++simd) {
+        pm::kernels::wkv7SetSimdEnabled(simd == 1);
+        auto& o = out[simd];
+        o[0].resize(n); o[1].resize(ns); o[2].resize(nc);
+        for (int i = 3; i < 9; ++i) o[i].resize(n);
+        std::vector<float> ds0(ns);
+        pm::kernels::wkv7ForwardCpu(s, in.r.data(), in.z.data(), in.k.data(), in.v.data(), in.a.data(),
+                                    in.b.data(), in.s0.data(), o[0].data(), o[1].data(), o[2].data());
+        pm::kernels::wkv7BackwardCpu(s, in.r.data(), in.z.data(), in.k.data(), in.v.data(), in.a.data(),
+                                     in.b.data(), o[2].data(), dy.data(), nullptr,
+                                     {o[3].data(), o[4].data(), o[5].data(), o[6].data(), o[7].data(),
+                                      o[8].data(), ds0.data()});
+    }
+    pm::kernels::wkv7SetSimdEnabled(true);
+    for (int i = 0; i < 9; ++i) {
+        const std::vector<double> ref(out[0][i].begin(), out[0][i].end());
+        EXPECT_LT(maxRelError(out[1][i], ref), 1e-5) << i;
+    }
+}
+
 TEST(Wkv7Decay, StaysInsideTheOpenInterval) {
     // w = exp(-e^{-1/2} σ(z)) ∈ (e^{-e^{-1/2}}, 1) ≈ (0.5453, 1).
     for (float z : {-30.0f, -1.0f, 0.0f, 1.0f, 30.0f}) {
