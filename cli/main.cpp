@@ -114,6 +114,11 @@ int main(int argc, char** argv) {
     }
 
     // LibTorch's default intra-op thread count differs between versions and builds; be explicit.
+    // generate uses LibTorch only for the prompt's prefill (≈ 15 ms for 200 tokens on one thread);
+    // a second OpenMP thread there cost 30–450 ms on a busy 2-core machine (its team waits for a
+    // descheduled thread) and then spins beside the fused step's own worker. So generate runs
+    // LibTorch on one thread unless --threads says otherwise (issue 15: docs/generation.md).
+    if (threads == 0 && commandOf(argc, argv) == "generate") threads = 1;
     pm::configureThreads(threads);
 
     for (const Command& c : commands) {
