@@ -103,3 +103,25 @@ TEST_F(GenerateCli, PlayRendersWavAndExplainsMissingPorts) {
         EXPECT_NE(noPort.err.find("built-in piano"), std::string::npos) << noPort.err;
     }
 }
+
+// --weights and --step-threads reach the fused step (the summary line names what ran); int8 runs
+// repeat exactly for a seed; a mode that does not exist is a usage error.
+TEST_F(GenerateCli, WeightModesAndStepThreads) {
+    const auto run = [&](const std::string& weights, const std::string& threads, const std::string& out) {
+        return cli({"generate", "--model", path("tiny.safetensors"), "--bars", "2", "--seed", "3", "--max-tokens", "200",
+                    "--weights", weights, "--step-threads", threads, "-o", path(out)});
+    };
+    const auto a = run("int8", "2", "w1.mid"), b = run("int8", "1", "w2.mid"), c = run("fp32", "2", "w3.mid");
+    ASSERT_EQ(a.exitCode, 0) << a.err;
+    ASSERT_EQ(b.exitCode, 0) << b.err;
+    ASSERT_EQ(c.exitCode, 0) << c.err;
+    EXPECT_NE(a.out.find("fused step, int8 weights, 2 threads"), std::string::npos) << a.out;
+    EXPECT_NE(b.out.find("fused step, int8 weights, 1 thread"), std::string::npos) << b.out;
+    // fp32 keeps the model's values (its zero-initialised matrices are held as exact bf16).
+    EXPECT_NE(c.out.find("weights, 2 threads"), std::string::npos) << c.out;
+    EXPECT_EQ(c.out.find("int8"), std::string::npos) << c.out;
+    EXPECT_EQ(slurp(path("w1.mid")), slurp(path("w2.mid")));   // threads never change the numbers
+    const auto bad = run("int4", "1", "w4.mid");
+    EXPECT_EQ(bad.exitCode, 1);
+    EXPECT_NE(bad.err.find("--weights"), std::string::npos) << bad.err;
+}
