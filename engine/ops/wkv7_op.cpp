@@ -49,11 +49,11 @@ F* mptr(Tensor& t) { return t.defined() ? t.data_ptr<F>() : nullptr; }
 // y, sT (and the checkpoints when wanted) from contiguous compute-type inputs.
 template <typename F>
 void runForward(const Tensor& r, const Tensor& z, const Tensor& k, const Tensor& v, const Tensor& a,
-                const Tensor& b, const Tensor& s0, Tensor& y, Tensor& sT, Tensor& ckpt) {
+                const Tensor& b, const Tensor& s0, Tensor& y, Tensor& sT, Tensor& ckpt, Tensor& sa) {
     const kernels::Wkv7Shape s = shapeOf(r);
     at::parallel_for(0, s.B * s.H, 1, [&](int64_t begin, int64_t end) {
         kernels::wkv7ForwardCpu(s, ptr<F>(r), ptr<F>(z), ptr<F>(k), ptr<F>(v), ptr<F>(a), ptr<F>(b),
-                                ptr<F>(s0), mptr<F>(y), mptr<F>(sT), mptr<F>(ckpt), {begin, end});
+                                ptr<F>(s0), mptr<F>(y), mptr<F>(sT), mptr<F>(ckpt), {begin, end}, mptr<F>(sa));
     });
 }
 
@@ -72,9 +72,10 @@ struct Wkv7Function : public torch::autograd::Function<Wkv7Function> {
         Tensor sT = torch::empty({s.B, s.H, s.N, s.N}, rc.options());                 // [B, H, N, N]
         Tensor ckpt = torch::empty({s.B, s.H, kernels::wkv7CheckpointCount(s), s.N, s.N},
                                    rc.options());                                      // [B, H, C, N, N]
-        if (ct == torch::kDouble) runForward<double>(rc, zc, kc, vc, ac, bc, s0c, y, sT, ckpt);
-        else runForward<float>(rc, zc, kc, vc, ac, bc, s0c, y, sT, ckpt);
-        ctx->save_for_backward({rc, zc, kc, vc, ac, bc, ckpt});
+        Tensor sa = torch::empty_like(rc);   // S_{t-1} a_t: spares the backward's recompute a mat-vec
+        if (ct == torch::kDouble) runForward<double>(rc, zc, kc, vc, ac, bc, s0c, y, sT, ckpt, sa);
+        else runForward<float>(rc, zc, kc, vc, ac, bc, s0c, y, sT, ckpt, sa);
+        ctx->save_for_backward({rc, zc, kc, vc, ac, bc, ckpt, sa});
         ctx->saved_data["has_s0"] = s0.defined();
         ctx->saved_data["in_dtype"] = static_cast<int64_t>(r.scalar_type());
         ctx->saved_data["s0_dtype"] = static_cast<int64_t>(s0.defined() ? s0.scalar_type() : ct);
@@ -84,7 +85,7 @@ struct Wkv7Function : public torch::autograd::Function<Wkv7Function> {
     static variable_list backward(AutogradContext* ctx, variable_list grads) {
         const variable_list saved = ctx->get_saved_variables();
         const Tensor &r = saved[0], &z = saved[1], &k = saved[2], &v = saved[3], &a = saved[4], &b = saved[5],
-                     &ckpt = saved[6];
+                     &ckpt = saved[6], &sa = saved[7];
         const auto ct = r.scalar_type();
         const kernels::Wkv7Shape s = shapeOf(r);
         Tensor dy = grads[0].defined() ? grads[0].to(ct).contiguous() : torch::zeros_like(r);
@@ -99,7 +100,7 @@ struct Wkv7Function : public torch::autograd::Function<Wkv7Function> {
                                           mptr<F>(da), mptr<F>(db), mptr<F>(ds0)};
             at::parallel_for(0, s.B * s.H, 1, [&](int64_t begin, int64_t end) {
                 kernels::wkv7BackwardCpu(s, ptr<F>(r), ptr<F>(z), ptr<F>(k), ptr<F>(v), ptr<F>(a), ptr<F>(b),
-                                         ptr<F>(ckpt), ptr<F>(dy), ptr<F>(dsT), g, {begin, end});
+                                         ptr<F>(ckpt), ptr<F>(dy), ptr<F>(dsT), g, {begin, end}, ptr<F>(sa));
             });
         };
         if (ct == torch::kDouble) run(0.0);
@@ -134,9 +135,9 @@ Wkv7Result wkv7(const Tensor& r, const Tensor& z, const Tensor& k, const Tensor&
     Tensor rc = in(r), zc = in(z), kc = in(k), vc = in(v), ac = in(a), bc = in(b);
     Tensor s0c = s0.defined() ? in(s0) : Tensor();
     const kernels::Wkv7Shape s = shapeOf(rc);
-    Tensor y = torch::empty_like(rc), sT = torch::empty({s.B, s.H, s.N, s.N}, rc.options()), none;
-    if (ct == torch::kDouble) runForward<double>(rc, zc, kc, vc, ac, bc, s0c, y, sT, none);
-    else runForward<float>(rc, zc, kc, vc, ac, bc, s0c, y, sT, none);
+    Tensor y = torch::empty_like(rc), sT = torch::empty({s.B, s.H, s.N, s.N}, rc.options()), none, noSa;
+    if (ct == torch::kDouble) runForward<double>(rc, zc, kc, vc, ac, bc, s0c, y, sT, none, noSa);
+    else runForward<float>(rc, zc, kc, vc, ac, bc, s0c, y, sT, none, noSa);
     return {y.to(r.scalar_type()), sT};
 }
 

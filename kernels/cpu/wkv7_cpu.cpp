@@ -24,7 +24,7 @@ template <typename F>
 struct ForwardArgs {
     Wkv7Shape s;
     const F *r, *z, *k, *v, *a, *b, *s0;
-    F *y, *sT, *ckpt;
+    F *y, *sT, *ckpt, *sa;
 };
 
 // One slice from s0 (or zero) through all T steps. S (N·N), w and sa (N each) are scratch.
@@ -44,7 +44,7 @@ PM_ALWAYS_INLINE void forwardSlice(const ForwardArgs<F>& p, int64_t slice, F* S,
         }
         const int64_t o = ((bi * T + t) * H + h) * N;   // this step's N-vector in [B, T, H, N]
         for (int64_t j = 0; j < N; ++j) w[j] = detail::decay(p.z[o + j]);
-        detail::stepForward(N, S, w, p.r + o, p.k + o, p.v + o, p.a + o, p.b + o, sa, p.y + o);
+        detail::stepForward(N, S, w, p.r + o, p.k + o, p.v + o, p.a + o, p.b + o, p.sa ? p.sa + o : sa, p.y + o);
     }
     if (p.sT) std::memcpy(p.sT + slice * nn, S, sizeof(F) * size_t(nn));
 }
@@ -62,6 +62,7 @@ PM_WKV7_CLONES void forwardRange(const ForwardArgs<float>& p, int64_t begin, int
             a.y = p.y + o;
             a.sT = p.sT ? p.sT + slice * nn : nullptr;
             a.ckpt = p.ckpt ? p.ckpt + slice * nCkpt * nn : nullptr;
+            a.saOut = p.sa ? p.sa + o : nullptr;
             detail::forwardSliceAvx2(a, scratch.get());
         }
         return;
@@ -88,14 +89,14 @@ void forwardEntry(const ForwardArgs<F>& p, Wkv7Slices slices) {
 
 void wkv7ForwardCpu(const Wkv7Shape& shape, const float* r, const float* z, const float* k,
                     const float* v, const float* a, const float* b, const float* s0, float* y,
-                    float* sT, float* checkpoints, Wkv7Slices slices) {
-    forwardEntry(ForwardArgs<float>{shape, r, z, k, v, a, b, s0, y, sT, checkpoints}, slices);
+                    float* sT, float* checkpoints, Wkv7Slices slices, float* sa) {
+    forwardEntry(ForwardArgs<float>{shape, r, z, k, v, a, b, s0, y, sT, checkpoints, sa}, slices);
 }
 
 void wkv7ForwardCpu(const Wkv7Shape& shape, const double* r, const double* z, const double* k,
                     const double* v, const double* a, const double* b, const double* s0, double* y,
-                    double* sT, double* checkpoints, Wkv7Slices slices) {
-    forwardEntry(ForwardArgs<double>{shape, r, z, k, v, a, b, s0, y, sT, checkpoints}, slices);
+                    double* sT, double* checkpoints, Wkv7Slices slices, double* sa) {
+    forwardEntry(ForwardArgs<double>{shape, r, z, k, v, a, b, s0, y, sT, checkpoints, sa}, slices);
 }
 
 }  // namespace pm::kernels

@@ -32,7 +32,7 @@ int64_t avx2ScratchFloats(int64_t N) {
     // The row-register loops (N ≤ 64) need less: 2 N² + ≈ (16·chunk + 4·(chunk + 1)) N; the
     // extra term keeps that true for small N too.
     return N * N + 2 * N + 2 * kWkv7CheckpointEvery * N + (kWkv7CheckpointEvery + 1) * N * N + 64 +
-           32 * kWkv7CheckpointEvery * N + 256;
+           3 * N * N + 32 * kWkv7CheckpointEvery * N + 1024;
 }
 
 #if PM_WKV7_HAVE_AVX2_PATH
@@ -201,31 +201,55 @@ PM_AVX2 inline __m128 hsum2(__m256 x, __m256 y) {
     return _mm_hadd_ps(s, s);                // Σx Σy Σx Σy
 }
 
-// Fills the chunk's vectors for steps t0 … t0+len-1 of one slice.
-PM_AVX2 void chunkVectors(const SliceArgs& p, int64_t t0, int64_t len, const ChunkVecs& c) {
-    const int64_t N = p.N;
-    const __m256 one = _mm256_set1_ps(1.0f);
-    for (int64_t j = 0; j < N; j += 8) {
-        __m256 W = one;
-        for (int64_t u = 0; u < len; ++u) {
-            const int64_t o = (t0 + u) * p.step + j;
-            _mm256_storeu_ps(c.at + u * N + j, _mm256_mul_ps(W, _mm256_loadu_ps(p.a + o)));
-            const __m256 sig = sigmoid8Fast(_mm256_loadu_ps(p.z + o));
-            W = _mm256_mul_ps(W, exp8(_mm256_mul_ps(_mm256_set1_ps(-kC), sig)));
-            const __m256 inv = rcp8(W);
+// Fills the chunk's vectors for steps t0 … t0+len-1 of one slice (N ≤ 64). Step by step, so each
+// input row is read whole. It also prefetches the chunk that runs next (steps tNext …, and `extra`
+// floats at `extraPtr`, e.g. its checkpoint): the inputs are [B, T, H, N], so a slice's steps lie
+// H·N floats apart and the hardware prefetchers do not run ahead of these strided rows.
+PM_AVX2 void chunkVectors(const SliceArgs& p, int64_t t0, int64_t len, const ChunkVecs& c, int64_t tNext = -1,
+                          const float* extraPtr = nullptr, int64_t extra = 0) {
+    const int64_t N = p.N, nv = N / 8;
+    const __m256 one = _mm256_set1_ps(1.0f), negC = _mm256_set1_ps(-kC);
+    __m256 W[8];
+    for (int64_t q = 0; q < nv; ++q) W[q] = one;
+    const bool pf = tNext >= 0 && tNext < p.T;
+    const int64_t extraPerStep = (extra + 16 * len - 1) / (16 * len);   // cache lines of `extra` per step
+    for (int64_t u = 0; u < len; ++u) {
+        if (pf && tNext + u < p.T) {
+            const int64_t on = (tNext + u) * p.step;
+            for (int64_t j = 0; j < N; j += 16) {
+                _mm_prefetch(reinterpret_cast<const char*>(p.r + on + j), _MM_HINT_T0);
+                _mm_prefetch(reinterpret_cast<const char*>(p.z + on + j), _MM_HINT_T0);
+                _mm_prefetch(reinterpret_cast<const char*>(p.k + on + j), _MM_HINT_T0);
+                _mm_prefetch(reinterpret_cast<const char*>(p.v + on + j), _MM_HINT_T0);
+                _mm_prefetch(reinterpret_cast<const char*>(p.a + on + j), _MM_HINT_T0);
+                _mm_prefetch(reinterpret_cast<const char*>(p.b + on + j), _MM_HINT_T0);
+                if (p.dy) _mm_prefetch(reinterpret_cast<const char*>(p.dy + on + j), _MM_HINT_T0);
+            }
+        }
+        if (extraPtr)
+            for (int64_t l = u * extraPerStep; l < (u + 1) * extraPerStep && 16 * l < extra; ++l)
+                _mm_prefetch(reinterpret_cast<const char*>(extraPtr + 16 * l), _MM_HINT_T1);
+        const int64_t o = (t0 + u) * p.step;
+        for (int64_t q = 0; q < nv; ++q) {
+            const int64_t j = 8 * q;
+            _mm256_storeu_ps(c.at + u * N + j, _mm256_mul_ps(W[q], _mm256_loadu_ps(p.a + o + j)));
+            const __m256 sig = sigmoid8Fast(_mm256_loadu_ps(p.z + o + j));
+            W[q] = _mm256_mul_ps(W[q], exp8(_mm256_mul_ps(negC, sig)));
+            const __m256 inv = rcp8(W[q]);
             if (c.W) {
                 if (u == 0) _mm256_storeu_ps(c.W + j, one);
-                _mm256_storeu_ps(c.W + (u + 1) * N + j, W);
+                _mm256_storeu_ps(c.W + (u + 1) * N + j, W[q]);
                 _mm256_storeu_ps(c.invW + u * N + j, inv);
-                _mm256_storeu_ps(c.dzf + u * N + j,
-                                 _mm256_mul_ps(_mm256_set1_ps(-kC), _mm256_mul_ps(sig, _mm256_sub_ps(one, sig))));
+                _mm256_storeu_ps(c.dzf + u * N + j, _mm256_mul_ps(negC, _mm256_mul_ps(sig, _mm256_sub_ps(one, sig))));
             }
-            _mm256_storeu_ps(c.kt + u * N + j, _mm256_mul_ps(inv, _mm256_loadu_ps(p.k + o)));
-            _mm256_storeu_ps(c.bt + u * N + j, _mm256_mul_ps(inv, _mm256_loadu_ps(p.b + o)));
-            _mm256_storeu_ps(c.rt + u * N + j, _mm256_mul_ps(W, _mm256_loadu_ps(p.r + o)));
+            _mm256_storeu_ps(c.kt + u * N + j, _mm256_mul_ps(inv, _mm256_loadu_ps(p.k + o + j)));
+            _mm256_storeu_ps(c.bt + u * N + j, _mm256_mul_ps(inv, _mm256_loadu_ps(p.b + o + j)));
+            _mm256_storeu_ps(c.rt + u * N + j, _mm256_mul_ps(W[q], _mm256_loadu_ps(p.r + o + j)));
         }
-        _mm256_storeu_ps(c.at + len * N + j, _mm256_setzero_ps());
-        _mm256_storeu_ps(c.WL + j, W);
+    }
+    for (int64_t q = 0; q < nv; ++q) {
+        _mm256_storeu_ps(c.at + len * N + 8 * q, _mm256_setzero_ps());
+        _mm256_storeu_ps(c.WL + 8 * q, W[q]);
     }
     for (int64_t u = 0; u < len; ++u) {
         __m256 e = _mm256_setzero_ps(), f = _mm256_setzero_ps();
@@ -259,9 +283,10 @@ PM_AVX2 inline __m256 dotRow(const __m256* R, const float* x) {
 
 // Runs rows [0, N) of the value-major state S through the chunk (len steps from t0), in place,
 // RB rows at a time (independent dependency chains for the out-of-order core). y (this slice's)
-// gets y_u.
+// gets y_u, saOut (may be null) sa_u.
 template <int NV, int RB>
-PM_AVX2 void chunkRows(const SliceArgs& p, int64_t t0, int64_t len, const ChunkVecs& c, float* S, float* y) {
+PM_AVX2 void chunkRows(const SliceArgs& p, int64_t t0, int64_t len, const ChunkVecs& c, float* S, float* y,
+                       float* saOut) {
     constexpr int64_t N = 8 * NV;
     for (int64_t i0 = 0; i0 < N; i0 += RB) {
         __m256 R[RB][NV];
@@ -281,6 +306,7 @@ PM_AVX2 void chunkRows(const SliceArgs& p, int64_t t0, int64_t len, const ChunkV
                 const __m128 d = hsum2(dotRow<NV>(R[r], c.rt + u * N), dotRow<NV>(R[r], c.at + (u + 1) * N));
                 const float saU = sa[r];
                 yp[u * p.step + r] = _mm_cvtss_f32(d) + saU * c.eta[u];
+                if (saOut) saOut[(t0 + u) * p.step + i0 + r] = saU;
                 sa[r] = _mm_cvtss_f32(_mm_shuffle_ps(d, d, 1)) + saU * c.beta[u];
                 const __m256 sv = _mm256_set1_ps(saU);
                 _Pragma("GCC unroll 16") for (int q = 0; q < NV; ++q) R[r][q] = _mm256_fmadd_ps(sv, _mm256_loadu_ps(bt + 8 * q), R[r][q]);
@@ -337,8 +363,8 @@ PM_AVX2 void forwardRows(const SliceArgs& p, float* scratch) {
     for (int64_t t0 = 0; t0 < p.T; t0 += kChunk) {
         const int64_t len = std::min(kChunk, p.T - t0);
         if (p.ckpt) transpose8(N, S, p.ckpt + (t0 / kChunk) * nn);
-        chunkVectors(p, t0, len, c);
-        chunkRows<NV, PM_WKV7_FRB>(p, t0, len, c, S, p.y);
+        chunkVectors(p, t0, len, c, t0 + kChunk);
+        chunkRows<NV, PM_WKV7_FRB>(p, t0, len, c, S, p.y, p.saOut);
     }
     if (p.sT) std::memcpy(p.sT, S, sizeof(float) * size_t(nn));
 }
@@ -346,40 +372,45 @@ PM_AVX2 void forwardRows(const SliceArgs& p, float* scratch) {
 // Backward in the same organisation. Within a chunk (E = W_{len-1}, the chunk's whole decay),
 // G_u = ∂L/∂S_u is kept as Ĝ_u diag(E/W_u), which turns G ← G diag(w) + dsa aᵀ + dy rᵀ into
 //     Ĝ_{u-1} = Ĝ_u + dsa_u (a_u W_{u-1}/E)ᵀ + dy_{u-1} (r_{u-1} W_{u-1}/E)ᵀ      (2 FMAs),
-// and rows of G are as independent as rows of S. Per row i: recompute its states R_{-1} … R_{len-1}
-// (into a 17-row buffer), then walk u = len-1 … 0 with Ĝ's row in registers:
-//     dv_u[i] = Ĝ·(E k̃_u),  dsa_u[i] = Ĝ·(E b̃_u)                       (row dots, one hsum)
-// and add the row's share of the column sums (over i), scaled per key once per chunk:
-//     dk_u = E/W_u ⊙ Σ Ĝ v_i,  db_u = E/W_u ⊙ Σ Ĝ sa_i,  w_u dw_u = E ⊙ Σ Ĝ ⊙ R_{u-1},
-//     dr_u = W_u ⊙ Σ R_u dy_i,  da_u = W_{u-1} ⊙ Σ R_{u-1} dsa_i.
+// and rows of G are as independent as rows of S. Per chunk:
+//  1. recompute the chunk's states R_{-1} … R_{len-1} from the checkpoint, RB rows at a time in
+//     registers (as the forward), into hist [len + 1][N][N] (272 KiB at N = 64: L2) and sa [len][N];
+//  2. walk u = len-1 … 0 over all rows in lockstep: row dots dv_u[i] = Ĝ[i]·(E k̃_u),
+//     dsa_u[i] = Ĝ[i]·(E b̃_u); then per 16 keys, the column sums over the rows in registers
+//         dk_u = E/W_u ⊙ Σ Ĝ v_i,  db_u = E/W_u ⊙ Σ Ĝ sa_i,  w_u dw_u = E ⊙ Σ Ĝ ⊙ R_{u-1},
+//         dr_u = W_u ⊙ Σ R_u dy_i,  da_u = W_{u-1} ⊙ Σ R_{u-1} dsa_i,
+//     fused with Ĝ's update (Ĝ stays in L1, 16 KiB). No accumulator goes through memory.
 template <int NV, int RB>
 PM_AVX2 void backwardRows(const SliceArgs& p, float* scratch) {
     constexpr int64_t N = 8 * NV, nn = N * N, L = kChunk;
     float* G = scratch;            // value-major ∂L/∂S at the current chunk's end
     float* S0 = G + nn;            // value-major chunk-start state
-    ChunkVecs c = chunkVecsIn(S0 + nn, N);
-    c.W = S0 + nn + chunkVecsFloats(N);   // [L + 1][N]
+    // Ĝ and the states are offset from each other by 128 and 64 bytes modulo 4 KiB: with N = 64 rows
+    // 256 bytes apart, same-offset buffers made loads of R alias earlier stores of Ĝ (4K aliasing).
+    constexpr int64_t hs = nn + 16;   // stride of hist
+    float* Gh = S0 + nn + 32;      // value-major Ĝ_u
+    float* hist = Gh + nn + 32;    // [L + 1][N][N] (stride hs): R_{u-1} at index u
+    ChunkVecs c = chunkVecsIn(hist + (L + 1) * hs, N);
+    c.W = hist + (L + 1) * hs + chunkVecsFloats(N);   // [L + 1][N]
     c.invW = c.W + (L + 1) * N;
     c.dzf = c.invW + L * N;
     float* kh = c.dzf + L * N;     // [L][N] each
     float* bh = kh + L * N;
     float* ah = bh + L * N;
-    float* rh = ah + (L + 1) * N;
-    float* acc = rh + L * N;       // [L][5][N]: Σ Ĝ v, Σ Ĝ sa, Σ Ĝ⊙R_{u-1}, Σ R_u dy, Σ R_{u-1} dsa
-    float* rows = acc + 5 * L * N; // [RB][L + 1][N]: R_{-1} … R_{len-1} of the current rows
-    float* saRow = rows + RB * (L + 1) * N;   // [RB][L]
-    float* gam = saRow + RB * L;        // [L + 1]: γ_u = ah_u·kh_{u-1}, δ_u = ah_u·bh_{u-1} (u ≥ 1)
-    float* del = gam + L + 1;
+    float* rh = ah + L * N;
+    float* saH = rh + L * N;       // [L][N]
+    float* dsaV = saH + L * N;     // [N]
+    float* colAcc = dsaV + N;      // [5][N]
+    constexpr int64_t kRowBlock = 16;
     if (p.dsT) std::memcpy(G, p.dsT, sizeof(float) * size_t(nn));
     else std::fill(G, G + nn, 0.0f);
     const int64_t nC = (p.T + L - 1) / L;
-    const __m256 one = _mm256_set1_ps(1.0f);
     for (int64_t ci = nC - 1; ci >= 0; --ci) {
         const int64_t t0 = ci * L, len = std::min(L, p.T - t0);
         transpose8(N, p.savedCkpt + ci * nn, S0);
-        chunkVectors(p, t0, len, c);
+        chunkVectors(p, t0, len, c, t0 - L, ci > 0 ? p.savedCkpt + (ci - 1) * nn : nullptr, ci > 0 ? nn : 0);
         for (int64_t j = 0; j < N; j += 8) {
-            const __m256 E = _mm256_loadu_ps(c.WL + j), invE = _mm256_div_ps(one, E);
+            const __m256 E = _mm256_loadu_ps(c.WL + j), invE = rcp8(E);
             for (int64_t u = 0; u < len; ++u) {
                 _mm256_storeu_ps(kh + u * N + j, _mm256_mul_ps(E, _mm256_loadu_ps(c.kt + u * N + j)));
                 _mm256_storeu_ps(bh + u * N + j, _mm256_mul_ps(E, _mm256_loadu_ps(c.bt + u * N + j)));
@@ -387,27 +418,37 @@ PM_AVX2 void backwardRows(const SliceArgs& p, float* scratch) {
                 _mm256_storeu_ps(rh + u * N + j, _mm256_mul_ps(invE, _mm256_loadu_ps(c.rt + u * N + j)));
             }
         }
-        std::fill(ah + len * N, ah + (len + 1) * N, 0.0f);
-        gam[len] = del[len] = 0.0f;
-        for (int64_t u = 1; u < len; ++u) {
-            __m256 e = _mm256_setzero_ps(), f = _mm256_setzero_ps();
-            for (int64_t j = 0; j < N; j += 8) {
-                const __m256 x = _mm256_loadu_ps(ah + u * N + j);
-                e = _mm256_fmadd_ps(x, _mm256_loadu_ps(kh + (u - 1) * N + j), e);
-                f = _mm256_fmadd_ps(x, _mm256_loadu_ps(bh + (u - 1) * N + j), f);
+        // 1. Recompute the chunk's states, RB rows at a time: with the forward's sa, two FMAs per
+        //    element and no dot; without it, as the forward computes sa.
+        if (p.saSaved) {
+            for (int64_t u = 0; u < len; ++u)
+                std::memcpy(saH + u * N, p.saSaved + (t0 + u) * p.step, sizeof(float) * size_t(N));
+            for (int64_t i0 = 0; i0 < N; i0 += RB) {
+                const float* vp = p.v + t0 * p.step + i0;
+                __m256 R[RB][NV];
+                _Pragma("GCC unroll 16") for (int r = 0; r < RB; ++r)
+                    _Pragma("GCC unroll 16") for (int q = 0; q < NV; ++q) R[r][q] = _mm256_loadu_ps(S0 + (i0 + r) * N + 8 * q);
+                for (int64_t u = 0; u < len; ++u) {
+                    const float* kt = c.kt + u * N;
+                    const float* bt = c.bt + u * N;
+                    _Pragma("GCC unroll 16") for (int r = 0; r < RB; ++r) {
+                        float* h = hist + u * hs + (i0 + r) * N;
+                        const __m256 vi = _mm256_broadcast_ss(vp + u * p.step + r);
+                        const __m256 sv = _mm256_broadcast_ss(saH + u * N + i0 + r);
+                        _Pragma("GCC unroll 16") for (int q = 0; q < NV; ++q) {
+                            _mm256_storeu_ps(h + 8 * q, R[r][q]);
+                            R[r][q] = _mm256_fmadd_ps(sv, _mm256_loadu_ps(bt + 8 * q),
+                                                      _mm256_fmadd_ps(vi, _mm256_loadu_ps(kt + 8 * q), R[r][q]));
+                        }
+                    }
+                }
+                _Pragma("GCC unroll 16") for (int r = 0; r < RB; ++r)
+                    _Pragma("GCC unroll 16") for (int q = 0; q < NV; ++q)
+                        _mm256_storeu_ps(hist + len * hs + (i0 + r) * N + 8 * q, R[r][q]);
             }
-            alignas(16) float sum[4];
-            _mm_store_ps(sum, hsum2(e, f));
-            gam[u] = sum[0];
-            del[u] = sum[1];
-        }
-        std::fill(acc, acc + 5 * len * N, 0.0f);
+        } else
         for (int64_t i0 = 0; i0 < N; i0 += RB) {
-            // RB rows at a time: independent dependency chains for the out-of-order core, and the
-            // column sums' accumulators are loaded and stored once per RB rows.
             const float* vp = p.v + t0 * p.step + i0;
-            const float* dyp = p.dy + t0 * p.step + i0;
-            {
             __m256 R[RB][NV];
             float sa[RB];
             _Pragma("GCC unroll 16") for (int r = 0; r < RB; ++r) {
@@ -418,97 +459,119 @@ PM_AVX2 void backwardRows(const SliceArgs& p, float* scratch) {
                 const float* kt = c.kt + u * N;
                 const float* bt = c.bt + u * N;
                 _Pragma("GCC unroll 16") for (int r = 0; r < RB; ++r) {
-                    float* rowu = rows + (r * (L + 1) + u) * N;
-                    _Pragma("GCC unroll 16") for (int q = 0; q < NV; ++q) _mm256_storeu_ps(rowu + 8 * q, R[r][q]);
+                    float* h = hist + u * hs + (i0 + r) * N;
+                    _Pragma("GCC unroll 16") for (int q = 0; q < NV; ++q) _mm256_storeu_ps(h + 8 * q, R[r][q]);
                     const __m256 vi = _mm256_broadcast_ss(vp + u * p.step + r);
                     _Pragma("GCC unroll 16") for (int q = 0; q < NV; ++q) R[r][q] = _mm256_fmadd_ps(vi, _mm256_loadu_ps(kt + 8 * q), R[r][q]);
                     const float d = hsum1(dotRow<NV>(R[r], c.at + (u + 1) * N));
                     const float saU = sa[r];
-                    saRow[r * L + u] = saU;
+                    saH[u * N + i0 + r] = saU;
                     sa[r] = d + saU * c.beta[u];
                     const __m256 sv = _mm256_set1_ps(saU);
                     _Pragma("GCC unroll 16") for (int q = 0; q < NV; ++q) R[r][q] = _mm256_fmadd_ps(sv, _mm256_loadu_ps(bt + 8 * q), R[r][q]);
                 }
             }
             _Pragma("GCC unroll 16") for (int r = 0; r < RB; ++r)
-                _Pragma("GCC unroll 16") for (int q = 0; q < NV; ++q) _mm256_storeu_ps(rows + (r * (L + 1) + len) * N + 8 * q, R[r][q]);
-            }
-            // Walk back with Ĝ's rows in registers. g holds P_u = Ĝ_u - dsa_{u+1} ah_{u+1} (everything
-            // but the last step's dsa term), so the dots for dv_u, dsa_u start before dsa_{u+1} is known:
-            //     dv_u = P_u·kh_u + dsa_{u+1} γ_{u+1},   dsa_u = P_u·bh_u + dsa_{u+1} δ_{u+1}.
-            __m256 g[RB][NV];
-            float dsaNext[RB];   // dsa_{u+1}; ah_{len} = 0
-            _Pragma("GCC unroll 16") for (int r = 0; r < RB; ++r) {
-                const __m256 dyl = _mm256_broadcast_ss(dyp + (len - 1) * p.step + r);
                 _Pragma("GCC unroll 16") for (int q = 0; q < NV; ++q)
-                    g[r][q] = _mm256_fmadd_ps(dyl, _mm256_loadu_ps(rh + (len - 1) * N + 8 * q),
-                                              _mm256_loadu_ps(G + (i0 + r) * N + 8 * q));
-                dsaNext[r] = 0.0f;
-            }
-            for (int64_t u = len - 1; u >= 0; --u) {
-                __m256 dsaB[RB];
-                _Pragma("GCC unroll 16") for (int r = 0; r < RB; ++r) {
-                    const __m128 d = hsum2(dotRow<NV>(g[r], kh + u * N), dotRow<NV>(g[r], bh + u * N));
-                    const __m256 dn = _mm256_set1_ps(dsaNext[r]);
-                    const float* ahn = ah + (u + 1) * N;
-                    _Pragma("GCC unroll 16") for (int q = 0; q < NV; ++q) g[r][q] = _mm256_fmadd_ps(dn, _mm256_loadu_ps(ahn + 8 * q), g[r][q]);
-                    p.dv[(t0 + u) * p.step + i0 + r] = _mm_cvtss_f32(d) + dsaNext[r] * gam[u + 1];
-                    const float dsaU = _mm_cvtss_f32(_mm_shuffle_ps(d, d, 1)) + dsaNext[r] * del[u + 1];
-                    dsaNext[r] = dsaU;
-                    dsaB[r] = _mm256_set1_ps(dsaU);
-                }
-                float* au = acc + u * 5 * N;
-                _Pragma("GCC unroll 16") for (int q = 0; q < NV; ++q) {
-                    float* a0 = au + 8 * q;
-                    __m256 aK = _mm256_loadu_ps(a0), aB = _mm256_loadu_ps(a0 + N), aW = _mm256_loadu_ps(a0 + 2 * N),
-                           aR = _mm256_loadu_ps(a0 + 3 * N), aA = _mm256_loadu_ps(a0 + 4 * N);
-                    _Pragma("GCC unroll 16") for (int r = 0; r < RB; ++r) {
-                        const float* rp = rows + (r * (L + 1) + u) * N + 8 * q;   // R_{u-1}, then R_u
-                        const __m256 rpq = _mm256_loadu_ps(rp);
-                        aK = _mm256_fmadd_ps(g[r][q], _mm256_broadcast_ss(vp + u * p.step + r), aK);
-                        aB = _mm256_fmadd_ps(g[r][q], _mm256_broadcast_ss(saRow + r * L + u), aB);
-                        aW = _mm256_fmadd_ps(g[r][q], rpq, aW);
-                        aR = _mm256_fmadd_ps(_mm256_loadu_ps(rp + N), _mm256_broadcast_ss(dyp + u * p.step + r), aR);
-                        aA = _mm256_fmadd_ps(rpq, dsaB[r], aA);
-                    }
-                    _mm256_storeu_ps(a0, aK);
-                    _mm256_storeu_ps(a0 + N, aB);
-                    _mm256_storeu_ps(a0 + 2 * N, aW);
-                    _mm256_storeu_ps(a0 + 3 * N, aR);
-                    _mm256_storeu_ps(a0 + 4 * N, aA);
-                }
-                if (u > 0)
-                    _Pragma("GCC unroll 16") for (int r = 0; r < RB; ++r) {
-                        const __m256 dyp1 = _mm256_broadcast_ss(dyp + (u - 1) * p.step + r);
-                        _Pragma("GCC unroll 16") for (int q = 0; q < NV; ++q)
-                            g[r][q] = _mm256_fmadd_ps(dyp1, _mm256_loadu_ps(rh + (u - 1) * N + 8 * q), g[r][q]);
-                    }
-            }
-            _Pragma("GCC unroll 16") for (int r = 0; r < RB; ++r) {
-                const __m256 dn = _mm256_set1_ps(dsaNext[r]);
-                _Pragma("GCC unroll 16") for (int q = 0; q < NV; ++q) {
-                    g[r][q] = _mm256_fmadd_ps(dn, _mm256_loadu_ps(ah + 8 * q), g[r][q]);
-                    _mm256_storeu_ps(G + (i0 + r) * N + 8 * q, _mm256_mul_ps(g[r][q], _mm256_loadu_ps(c.WL + 8 * q)));
-                }
+                    _mm256_storeu_ps(hist + len * hs + (i0 + r) * N + 8 * q, R[r][q]);
+        }
+        // 2. Walk back over all rows in lockstep. Ĝ_{len-1} = G + dy_{len-1} r_{len-1}ᵀ (E/W_{len-1} = 1).
+        {
+            const float* dyl = p.dy + (t0 + len - 1) * p.step;
+            for (int64_t i = 0; i < N; ++i) {
+                const __m256 d = _mm256_broadcast_ss(dyl + i);
+                _Pragma("GCC unroll 16") for (int q = 0; q < NV; ++q)
+                    _mm256_storeu_ps(Gh + i * N + 8 * q, _mm256_fmadd_ps(d, _mm256_loadu_ps(rh + (len - 1) * N + 8 * q),
+                                                                       _mm256_loadu_ps(G + i * N + 8 * q)));
             }
         }
-        // Column sums → gradients: per-key scales, and dz from w·dw.
-        for (int64_t j = 0; j < N; j += 8) {
-            const __m256 E = _mm256_loadu_ps(c.WL + j);
-            for (int64_t u = 0; u < len; ++u) {
-                const int64_t o = (t0 + u) * p.step + j;
-                const float* au = acc + u * 5 * N + j;
-                const __m256 Wprev = _mm256_loadu_ps(c.W + u * N + j), Wu = _mm256_loadu_ps(c.W + (u + 1) * N + j);
+        for (int64_t u = len - 1; u >= 0; --u) {
+            const int64_t o = (t0 + u) * p.step;
+            // Row dots: dv_u, dsa_u, four rows at a time (eight independent chains).
+            {
+                const float* khu = kh + u * N;
+                const float* bhu = bh + u * N;
+                for (int64_t i = 0; i < N; i += 4) {
+                    __m256 ak[4], ab[4];
+                    _Pragma("GCC unroll 4") for (int r = 0; r < 4; ++r) ak[r] = ab[r] = _mm256_setzero_ps();
+                    _Pragma("GCC unroll 16") for (int q = 0; q < NV; ++q) {
+                        const __m256 kq = _mm256_loadu_ps(khu + 8 * q), bq = _mm256_loadu_ps(bhu + 8 * q);
+                        _Pragma("GCC unroll 4") for (int r = 0; r < 4; ++r) {
+                            const __m256 g = _mm256_loadu_ps(Gh + (i + r) * N + 8 * q);
+                            ak[r] = _mm256_fmadd_ps(g, kq, ak[r]);
+                            ab[r] = _mm256_fmadd_ps(g, bq, ab[r]);
+                        }
+                    }
+                    alignas(16) float s0[4], s1[4];
+                    _mm_store_ps(s0, hsum4(ak[0], ak[1], ak[2], ak[3]));
+                    _mm_store_ps(s1, hsum4(ab[0], ab[1], ab[2], ab[3]));
+                    _Pragma("GCC unroll 4") for (int r = 0; r < 4; ++r) {
+                        p.dv[o + i + r] = s0[r];
+                        dsaV[i + r] = s1[r];
+                    }
+                }
+            }
+            // Column sums over the rows, 16 keys at a time, fused with Ĝ ← Ĝ + dsa ah_u + dy_{u-1} rh_{u-1}.
+            const float* vU = p.v + o;
+            const float* dyU = p.dy + o;
+            const float* dyPrev = u > 0 ? p.dy + o - p.step : nullptr;
+            const float* saU = saH + u * N;
+            const float* Rp = hist + u * hs;         // R_{u-1}
+            const float* Rc = Rp + hs;               // R_u
+            // Rows in blocks of 16 (Ĝ, R_{u-1}, R_u of a block: 12 KiB, stays in L1 across the key blocks);
+            // the block's sums are added into colAcc [5][N].
+            for (int64_t i0 = 0; i0 < N; i0 += kRowBlock) {
+                const int64_t iEnd = std::min(N, i0 + kRowBlock);
+                for (int64_t j = 0; j < N; j += 16) {
+                    __m256 aK0 = _mm256_setzero_ps(), aK1 = aK0, aB0 = aK0, aB1 = aK0, aW0 = aK0, aW1 = aK0, aR0 = aK0,
+                           aR1 = aK0, aA0 = aK0, aA1 = aK0;
+                    const __m256 ah0 = _mm256_loadu_ps(ah + u * N + j), ah1 = _mm256_loadu_ps(ah + u * N + j + 8);
+                    const __m256 rh0 = u > 0 ? _mm256_loadu_ps(rh + (u - 1) * N + j) : _mm256_setzero_ps();
+                    const __m256 rh1 = u > 0 ? _mm256_loadu_ps(rh + (u - 1) * N + j + 8) : _mm256_setzero_ps();
+                    for (int64_t i = i0; i < iEnd; ++i) {
+                        float* g = Gh + i * N + j;
+                        const __m256 g0 = _mm256_loadu_ps(g), g1 = _mm256_loadu_ps(g + 8);
+                        const __m256 p0 = _mm256_loadu_ps(Rp + i * N + j), p1 = _mm256_loadu_ps(Rp + i * N + j + 8);
+                        const __m256 vi = _mm256_broadcast_ss(vU + i), si = _mm256_broadcast_ss(saU + i);
+                        const __m256 di = _mm256_broadcast_ss(dyU + i), dsi = _mm256_broadcast_ss(dsaV + i);
+                        aK0 = _mm256_fmadd_ps(g0, vi, aK0);
+                        aK1 = _mm256_fmadd_ps(g1, vi, aK1);
+                        aB0 = _mm256_fmadd_ps(g0, si, aB0);
+                        aB1 = _mm256_fmadd_ps(g1, si, aB1);
+                        aW0 = _mm256_fmadd_ps(g0, p0, aW0);
+                        aW1 = _mm256_fmadd_ps(g1, p1, aW1);
+                        aR0 = _mm256_fmadd_ps(_mm256_loadu_ps(Rc + i * N + j), di, aR0);
+                        aR1 = _mm256_fmadd_ps(_mm256_loadu_ps(Rc + i * N + j + 8), di, aR1);
+                        aA0 = _mm256_fmadd_ps(p0, dsi, aA0);
+                        aA1 = _mm256_fmadd_ps(p1, dsi, aA1);
+                        const __m256 dp = dyPrev ? _mm256_broadcast_ss(dyPrev + i) : _mm256_setzero_ps();
+                        _mm256_storeu_ps(g, _mm256_fmadd_ps(dp, rh0, _mm256_fmadd_ps(dsi, ah0, g0)));
+                        _mm256_storeu_ps(g + 8, _mm256_fmadd_ps(dp, rh1, _mm256_fmadd_ps(dsi, ah1, g1)));
+                    }
+                    const __m256 sums[5][2] = {{aK0, aK1}, {aB0, aB1}, {aW0, aW1}, {aR0, aR1}, {aA0, aA1}};
+                    for (int k = 0; k < 5; ++k)
+                        for (int h = 0; h < 2; ++h) {
+                            float* dst = colAcc + k * N + j + 8 * h;
+                            _mm256_storeu_ps(dst, i0 == 0 ? sums[k][h] : _mm256_add_ps(_mm256_loadu_ps(dst), sums[k][h]));
+                        }
+                }
+            }
+            // Gradients of step u (per-key scales; dz from w·dw).
+            for (int64_t j = 0; j < N; j += 8) {
+                const __m256 E = _mm256_loadu_ps(c.WL + j);
                 const __m256 EoW = _mm256_mul_ps(E, _mm256_loadu_ps(c.invW + u * N + j));
-                _mm256_storeu_ps(p.dk + o, _mm256_mul_ps(EoW, _mm256_loadu_ps(au)));
-                _mm256_storeu_ps(p.db + o, _mm256_mul_ps(EoW, _mm256_loadu_ps(au + N)));
-                // dz = dw · w · (-e^{-1/2}) σ(1-σ), and w·dw = E ⊙ Σ Ĝ ⊙ R_{u-1}.
-                const __m256 wdw = _mm256_mul_ps(E, _mm256_loadu_ps(au + 2 * N));
-                _mm256_storeu_ps(p.dz + o, _mm256_mul_ps(wdw, _mm256_loadu_ps(c.dzf + u * N + j)));
-                _mm256_storeu_ps(p.dr + o, _mm256_mul_ps(Wu, _mm256_loadu_ps(au + 3 * N)));
-                _mm256_storeu_ps(p.da + o, _mm256_mul_ps(Wprev, _mm256_loadu_ps(au + 4 * N)));
+                _mm256_storeu_ps(p.dk + o + j, _mm256_mul_ps(EoW, _mm256_loadu_ps(colAcc + j)));
+                _mm256_storeu_ps(p.db + o + j, _mm256_mul_ps(EoW, _mm256_loadu_ps(colAcc + N + j)));
+                _mm256_storeu_ps(p.dz + o + j, _mm256_mul_ps(_mm256_mul_ps(E, _mm256_loadu_ps(colAcc + 2 * N + j)),
+                                                             _mm256_loadu_ps(c.dzf + u * N + j)));
+                _mm256_storeu_ps(p.dr + o + j, _mm256_mul_ps(_mm256_loadu_ps(c.W + (u + 1) * N + j), _mm256_loadu_ps(colAcc + 3 * N + j)));
+                _mm256_storeu_ps(p.da + o + j, _mm256_mul_ps(_mm256_loadu_ps(c.W + u * N + j), _mm256_loadu_ps(colAcc + 4 * N + j)));
             }
         }
+        // G_{-1} = Ĝ_{-1} diag(E): the gradient w.r.t. this chunk's start state.
+        for (int64_t i = 0; i < N; ++i)
+            _Pragma("GCC unroll 16") for (int q = 0; q < NV; ++q)
+                _mm256_storeu_ps(G + i * N + 8 * q, _mm256_mul_ps(_mm256_loadu_ps(Gh + i * N + 8 * q), _mm256_loadu_ps(c.WL + 8 * q)));
     }
     if (p.ds0) std::memcpy(p.ds0, G, sizeof(float) * size_t(nn));
 }
@@ -534,6 +597,7 @@ PM_AVX2 void forwardSliceAvx2(const SliceArgs& p, float* scratch) {
         const int64_t o = t * p.step;
         decayRow(N, p.z + o, w);
         stateTimesA(N, ST, p.a + o, sa);
+        if (p.saOut) std::memcpy(p.saOut + o, sa, sizeof(float) * size_t(N));
         updateState(N, ST, w, sa, p.b + o, p.k + o, p.v + o, p.r + o, p.y + o);
     }
     if (p.sT) transposeInto(N, ST, p.sT);   // key-major → value-major is the same transpose

@@ -16,6 +16,8 @@ struct SliceArgs {
     const float *r = nullptr, *z = nullptr, *k = nullptr, *v = nullptr, *a = nullptr, *b = nullptr;
     const float* s0 = nullptr;
     float *y = nullptr, *sT = nullptr, *ckpt = nullptr;   // forward outputs
+    float* saOut = nullptr;                              // forward: sa_t = S_{t-1} a_t (optional)
+    const float* saSaved = nullptr;                      // backward: the forward's sa (optional)
     const float* savedCkpt = nullptr;                    // backward: the forward's checkpoints
     const float *dy = nullptr, *dsT = nullptr;            // backward inputs
     float *dr = nullptr, *dz = nullptr, *dk = nullptr, *dv = nullptr, *da = nullptr, *db = nullptr, *ds0 = nullptr;

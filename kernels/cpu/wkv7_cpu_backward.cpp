@@ -19,6 +19,7 @@ struct BackwardArgs {
     Wkv7Shape s;
     const F *r, *z, *k, *v, *a, *b, *ckpt, *dy, *dsT;
     Wkv7Grads<F> g;
+    const F* sa;   // the forward's sa, or null (the AVX2 path uses it; the plain path recomputes)
 };
 
 // Scratch for one slice: the chunk's states S_{t0..t0+L} ((L+1)·N·N), its sa and w (L·N each),
@@ -131,6 +132,7 @@ PM_WKV7_CLONES void backwardRange(const BackwardArgs<float>& p, int64_t begin, i
             a.dr = p.g.dr + o; a.dz = p.g.dz + o; a.dk = p.g.dk + o; a.dv = p.g.dv + o; a.da = p.g.da + o;
             a.db = p.g.db + o;
             a.ds0 = p.g.ds0 ? p.g.ds0 + slice * nn : nullptr;
+            a.saSaved = p.sa ? p.sa + o : nullptr;
             detail::backwardSliceAvx2(a, scratch.get());
         }
         return;
@@ -156,15 +158,16 @@ void backwardEntry(const BackwardArgs<F>& p, Wkv7Slices slices) {
 
 void wkv7BackwardCpu(const Wkv7Shape& shape, const float* r, const float* z, const float* k,
                      const float* v, const float* a, const float* b, const float* checkpoints,
-                     const float* dy, const float* dsT, const Wkv7Grads<float>& grads, Wkv7Slices slices) {
-    backwardEntry(BackwardArgs<float>{shape, r, z, k, v, a, b, checkpoints, dy, dsT, grads}, slices);
+                     const float* dy, const float* dsT, const Wkv7Grads<float>& grads, Wkv7Slices slices,
+                     const float* sa) {
+    backwardEntry(BackwardArgs<float>{shape, r, z, k, v, a, b, checkpoints, dy, dsT, grads, sa}, slices);
 }
 
 void wkv7BackwardCpu(const Wkv7Shape& shape, const double* r, const double* z, const double* k,
                      const double* v, const double* a, const double* b, const double* checkpoints,
                      const double* dy, const double* dsT, const Wkv7Grads<double>& grads,
-                     Wkv7Slices slices) {
-    backwardEntry(BackwardArgs<double>{shape, r, z, k, v, a, b, checkpoints, dy, dsT, grads}, slices);
+                     Wkv7Slices slices, const double* sa) {
+    backwardEntry(BackwardArgs<double>{shape, r, z, k, v, a, b, checkpoints, dy, dsT, grads, sa}, slices);
 }
 
 }  // namespace pm::kernels

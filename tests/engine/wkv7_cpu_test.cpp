@@ -158,26 +158,54 @@ TEST_P(Wkv7CpuGradTest, Fp32MatchesFloat64Kernel) {
                                  dyD.data(), useDsT ? dsTD.data() : nullptr,
                                  {gD[0].data(), gD[1].data(), gD[2].data(), gD[3].data(), gD[4].data(),
                                   gD[5].data(), gD[6].data()});
-    // fp32 run (NaN-poisoned outputs: every element must be written)
+    // fp32 runs (NaN-poisoned outputs: every element must be written), with the forward's sa handed
+    // to the backward (the training path) and without (the backward recomputes it).
     const float nan = std::nanf("");
-    std::vector<float> y(n, nan), sT(ns, nan), ck(nc, nan), g[7];
-    for (auto& x : g) x.assign(n, nan);
-    g[6].assign(ns, nan);
-    pm::kernels::wkv7ForwardCpu(s, in.r.data(), in.z.data(), in.k.data(), in.v.data(), in.a.data(), in.b.data(),
-                                useS0 ? in.s0.data() : nullptr, y.data(), sT.data(), ck.data());
-    pm::kernels::wkv7BackwardCpu(s, in.r.data(), in.z.data(), in.k.data(), in.v.data(), in.a.data(), in.b.data(),
-                                 ck.data(), dy.data(), useDsT ? dsT.data() : nullptr,
-                                 {g[0].data(), g[1].data(), g[2].data(), g[3].data(), g[4].data(), g[5].data(),
-                                  g[6].data()});
-    EXPECT_LT(maxRelErrD(y, yD), 2e-6) << "y";
-    EXPECT_LT(maxRelErrD(sT, sTD), 2e-6) << "sT";
-    EXPECT_LT(maxRelErrD(ck, ckD), 2e-6) << "checkpoints";
-    const char* names[] = {"dr", "dz", "dk", "dv", "da", "db", "ds0"};
-    for (int i = 0; i < 7; ++i) EXPECT_LT(maxRelErrD(g[i], gD[i]), 1e-5) << names[i];
-    if (s.T == 0) {   // nothing to run: sT = s0 (or 0), ds0 = dsT (or 0)
-        for (size_t i = 0; i < ns; ++i) {
-            ASSERT_EQ(sT[i], useS0 ? in.s0[i] : 0.0f);
-            ASSERT_EQ(g[6][i], useDsT ? dsT[i] : 0.0f);
+    for (const bool withSa : {true, false}) {
+        std::vector<float> y(n, nan), sT(ns, nan), ck(nc, nan), sa(n, nan), g[7];
+        for (auto& x : g) x.assign(n, nan);
+        g[6].assign(ns, nan);
+        pm::kernels::wkv7ForwardCpu(s, in.r.data(), in.z.data(), in.k.data(), in.v.data(), in.a.data(), in.b.data(),
+                                    useS0 ? in.s0.data() : nullptr, y.data(), sT.data(), ck.data(), {},
+                                    withSa ? sa.data() : nullptr);
+        pm::kernels::wkv7BackwardCpu(s, in.r.data(), in.z.data(), in.k.data(), in.v.data(), in.a.data(), in.b.data(),
+                                     ck.data(), dy.data(), useDsT ? dsT.data() : nullptr,
+                                     {g[0].data(), g[1].data(), g[2].data(), g[3].data(), g[4].data(), g[5].data(),
+                                      g[6].data()},
+                                     {}, withSa ? sa.data() : nullptr);
+        SCOPED_TRACE(withSa ? "with the forward's sa" : "sa recomputed");
+        EXPECT_LT(maxRelErrD(y, yD), 2e-6) << "y";
+        EXPECT_LT(maxRelErrD(sT, sTD), 2e-6) << "sT";
+        EXPECT_LT(maxRelErrD(ck, ckD), 2e-6) << "checkpoints";
+        if (withSa) {   // sa_t = S_{t-1} a_t against the float64 states
+            std::vector<double> saD(n, 0.0);
+            for (int64_t bi = 0; bi < s.B; ++bi)
+                for (int64_t h = 0; h < s.H; ++h) {
+                    std::vector<double> S(size_t(s.N * s.N), 0.0);
+                    if (useS0)
+                        for (int64_t e = 0; e < s.N * s.N; ++e) S[size_t(e)] = s0D[size_t((bi * s.H + h) * s.N * s.N + e)];
+                    for (int64_t t = 0; t < s.T; ++t) {
+                        const int64_t o = ((bi * s.T + t) * s.H + h) * s.N;
+                        std::vector<double> sav(size_t(s.N), 0.0);
+                        for (int64_t i = 0; i < s.N; ++i)
+                            for (int64_t j = 0; j < s.N; ++j) sav[size_t(i)] += S[size_t(i * s.N + j)] * aD[size_t(o + j)];
+                        for (int64_t i = 0; i < s.N; ++i) {
+                            saD[size_t(o + i)] = sav[size_t(i)];
+                            for (int64_t j = 0; j < s.N; ++j)
+                                S[size_t(i * s.N + j)] = S[size_t(i * s.N + j)] * pm::kernels::wkv7Decay(zD[size_t(o + j)]) +
+                                                         sav[size_t(i)] * bD[size_t(o + j)] + vD[size_t(o + i)] * kD[size_t(o + j)];
+                        }
+                    }
+                }
+            EXPECT_LT(maxRelErrD(sa, saD), 2e-6) << "sa";
+        }
+        const char* names[] = {"dr", "dz", "dk", "dv", "da", "db", "ds0"};
+        for (int i = 0; i < 7; ++i) EXPECT_LT(maxRelErrD(g[i], gD[i]), 1e-5) << names[i];
+        if (s.T == 0) {   // nothing to run: sT = s0 (or 0), ds0 = dsT (or 0)
+            for (size_t i = 0; i < ns; ++i) {
+                ASSERT_EQ(sT[i], useS0 ? in.s0[i] : 0.0f);
+                ASSERT_EQ(g[6][i], useDsT ? dsT[i] : 0.0f);
+            }
         }
     }
 }

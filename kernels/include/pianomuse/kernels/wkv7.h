@@ -43,14 +43,16 @@ constexpr int64_t kWkv7CheckpointEvery = 16;
 int64_t wkv7CheckpointCount(const Wkv7Shape& shape);
 
 // Forward. s0 may be null (zero initial state); sT and checkpoints may be null (not wanted).
+// sa (optional, [B, T, H, N]) receives sa_t = S_{t-1} a_t; handing it to the backward spares the
+// backward that matrix-vector product when it recomputes a chunk's states (training saves it).
 // Float is the production path; double exists so whole-model gradient checks in float64 run
 // through this same code.
 void wkv7ForwardCpu(const Wkv7Shape& shape, const float* r, const float* z, const float* k,
                     const float* v, const float* a, const float* b, const float* s0, float* y,
-                    float* sT, float* checkpoints = nullptr, Wkv7Slices slices = {});
+                    float* sT, float* checkpoints = nullptr, Wkv7Slices slices = {}, float* sa = nullptr);
 void wkv7ForwardCpu(const Wkv7Shape& shape, const double* r, const double* z, const double* k,
                     const double* v, const double* a, const double* b, const double* s0, double* y,
-                    double* sT, double* checkpoints = nullptr, Wkv7Slices slices = {});
+                    double* sT, double* checkpoints = nullptr, Wkv7Slices slices = {}, double* sa = nullptr);
 
 // Gradients of everything the forward read.
 template <typename T>
@@ -64,16 +66,16 @@ struct Wkv7Grads {
     T* ds0 = nullptr;  // [B, H, N, N]; may be null when the initial state needs no gradient
 };
 
-// Backward. checkpoints come from the forward with the same inputs; dy is required, dsT
-// (gradient w.r.t. the final state) may be null.
+// Backward. checkpoints (and sa, when not null) come from the forward with the same inputs; dy is
+// required, dsT (gradient w.r.t. the final state) may be null.
 void wkv7BackwardCpu(const Wkv7Shape& shape, const float* r, const float* z, const float* k,
                      const float* v, const float* a, const float* b, const float* checkpoints,
                      const float* dy, const float* dsT, const Wkv7Grads<float>& grads,
-                     Wkv7Slices slices = {});
+                     Wkv7Slices slices = {}, const float* sa = nullptr);
 void wkv7BackwardCpu(const Wkv7Shape& shape, const double* r, const double* z, const double* k,
                      const double* v, const double* a, const double* b, const double* checkpoints,
                      const double* dy, const double* dsT, const Wkv7Grads<double>& grads,
-                     Wkv7Slices slices = {});
+                     Wkv7Slices slices = {}, const double* sa = nullptr);
 
 // Float inputs with N a multiple of 16 run AVX2+FMA loops when the CPU has them (decided at run
 // time; the build stays x86-64 baseline). Their exp is a ~2-ulp polynomial, so results differ from
