@@ -2,12 +2,12 @@
 // per-timestep LibTorch implementation with autograd, same shapes, same run; forward alone
 // (inference: no checkpoints), training forward, and forward+backward; 1 and 2 threads.
 //
-//   pianomuse-bench-wkv7 [--reps N] [--naive-reps N] [--no-naive]
+//   pianomuse-bench-wkv7 [--reps N] [--naive-reps N] [--no-naive] [--shapes 0,1,2] [--threads 1,2]
 //
 // GFLOP/s use the flop convention in kernels/include/pianomuse/kernels/wkv7.h (forward 9N²,
-// backward 26N² per (b, t, h)). Anchors (ggml's optimised CPU WKV7, forward only, this machine
-// class): N=64 H=4 T=512 B=1: 1.27 ms (2 threads), 1.96 ms (1 thread); N=64 H=8 T=1024 B=4:
-// 17.8 ms (2 threads).
+// backward 26N² per (b, t, h)). Compare with ggml's CPU WKV7 forward in the same minute
+// (../shared/anchors/ggml/run.sh N H T B THREADS; see docs/kernels.md, "WKV7 on the CPU"):
+// shapes 0 and 1 are its two anchor shapes. Times: min and median over --reps calls.
 #include "ops/wkv7_op.h"
 
 #include "pianomuse/kernels/wkv7.h"
@@ -56,6 +56,7 @@ double threadCpuMs() {
 }
 
 double gLastCpuMs = 0;   // median thread CPU time of the last medianMs call
+double gLastMinMs = 0;   // fastest wall time of the last medianMs call
 
 double medianMs(const std::function<void()>& fn, int reps) {
     fn();   // warm-up
@@ -70,6 +71,7 @@ double medianMs(const std::function<void()>& fn, int reps) {
     std::sort(ms.begin(), ms.end());
     std::sort(cpu.begin(), cpu.end());
     gLastCpuMs = cpu[cpu.size() / 2];
+    gLastMinMs = ms.front();
     return ms[ms.size() / 2];
 }
 
@@ -92,30 +94,42 @@ double fwdBwdMs(Op op, const Inputs& in, const Tensor& dy, int reps) {
 int main(int argc, char** argv) {
     int reps = 20, naiveReps = 3;
     bool naive = true;
+    std::string shapeList = "0,1,2", threadList = "1,2";
     for (int i = 1; i < argc; ++i) {
         if (!std::strcmp(argv[i], "--reps") && i + 1 < argc) reps = std::atoi(argv[++i]);
         else if (!std::strcmp(argv[i], "--naive-reps") && i + 1 < argc) naiveReps = std::atoi(argv[++i]);
         else if (!std::strcmp(argv[i], "--no-naive")) naive = false;
+        else if (!std::strcmp(argv[i], "--shapes") && i + 1 < argc) shapeList = argv[++i];
+        else if (!std::strcmp(argv[i], "--threads") && i + 1 < argc) threadList = argv[++i];
         else {
-            std::fprintf(stderr, "usage: %s [--reps N] [--naive-reps N] [--no-naive]\n", argv[0]);
+            std::fprintf(stderr, "usage: %s [--reps N] [--naive-reps N] [--no-naive] [--shapes 0,1,2] [--threads 1,2]\n",
+                         argv[0]);
             return 1;
         }
     }
     const Shape shapes[] = {
-        {1, 512, 4, 64, "ggml anchor: fwd 1.96 ms @1t, 1.27 ms @2t"},
-        {4, 1024, 8, 64, "ggml anchor: fwd 17.8 ms @2t"},
+        {1, 512, 4, 64, "ggml anchor shape (run.sh 64 4 512 1 THREADS)"},
+        {4, 1024, 8, 64, "ggml anchor shape (run.sh 64 8 1024 4 THREADS)"},
         {8, 256, 2, 64, "issue 7 tiny-model layer (B8 x T256, C128)"},
     };
-    std::printf("Times are medians (wall clock); 'cpu' = thread CPU time, meaningful with 1 thread.\n");
-    std::printf("%-16s %3s | %8s %8s %8s %8s | %8s %8s %8s | %9s %7s | %s\n", "B,T,H,N", "thr", "fwd ms", "cpu ms",
-                "GF/s", "fwdtr ms", "f+b ms", "cpu ms", "GF/s", "naive f+b", "speedup", "note");
-    for (const Shape& s : shapes) {
+    std::printf("Times are wall clock, min and median of the reps; 'cpu' = median thread CPU time (meaningful with 1\n"
+                "thread); fwd = inference forward, fwdtr = training forward (checkpoints, sa), f+b = fwdtr + backward.\n");
+    std::printf("%-16s %3s | %8s %8s %8s %8s %8s | %8s %8s %8s %8s | %9s %7s | %s\n", "B,T,H,N", "thr", "fwd min",
+                "fwd med", "cpu ms", "GF/s", "fwdtr ms", "f+b min", "f+b med", "cpu ms", "GF/s", "naive f+b", "speedup",
+                "note");
+    const auto inList = [](const std::string& list, int x) {
+        return ("," + list + ",").find("," + std::to_string(x) + ",") != std::string::npos;
+    };
+    for (int si = 0; si < 3; ++si) {
+        if (!inList(shapeList, si)) continue;
+        const Shape& s = shapes[si];
         const Inputs in = makeInputs(s);
         const Tensor dy = torch::randn({s.B, s.T, s.H, s.N});
         const double steps = double(s.B * s.T * s.H);
         const double fwdFlops = steps * pm::kernels::wkv7ForwardFlopsPerStep(s.N);
         const double bwdFlops = steps * pm::kernels::wkv7BackwardFlopsPerStep(s.N);
         for (int threads : {1, 2}) {
+            if (!inList(threadList, threads)) continue;
             torch::set_num_threads(threads);
             double fwdCpu = 0, fbCpu = 0;
             const double fwd = medianMs(
@@ -125,6 +139,7 @@ int main(int argc, char** argv) {
                 },
                 reps);
             fwdCpu = gLastCpuMs;
+            const double fwdMin = gLastMinMs;
             // Training forward: saves the 16-step checkpoints for the backward.
             const double fwdTrain = medianMs(
                 [&] {
@@ -134,15 +149,16 @@ int main(int argc, char** argv) {
                 reps);
             const double fb = fwdBwdMs(&pm::ops::wkv7, in, dy, reps);
             fbCpu = gLastCpuMs;
+            const double fbMin = gLastMinMs;
             const double nfb = naive ? fwdBwdMs(&pm::ops::wkv7Naive, in, dy, naiveReps) : 0.0;
             char shape[32];
             std::snprintf(shape, sizeof shape, "%lld,%lld,%lld,%lld", (long long)s.B, (long long)s.T, (long long)s.H,
                           (long long)s.N);
             // GF/s from the CPU time with one thread, from wall time with two.
             const double fwdT = threads == 1 ? fwdCpu : fwd, fbT = threads == 1 ? fbCpu : fb;
-            std::printf("%-16s %3d | %8.3f %8.3f %8.1f %8.3f | %8.3f %8.3f %8.1f | %9.1f %6.0fx | %s\n", shape, threads,
-                        fwd, fwdCpu, fwdFlops / fwdT / 1e6, fwdTrain, fb, fbCpu, (fwdFlops + bwdFlops) / fbT / 1e6, nfb,
-                        naive ? nfb / fb : 0.0, s.note);
+            std::printf("%-16s %3d | %8.3f %8.3f %8.3f %8.1f %8.3f | %8.3f %8.3f %8.3f %8.1f | %9.1f %6.0fx | %s\n", shape,
+                        threads, fwdMin, fwd, fwdCpu, fwdFlops / fwdT / 1e6, fwdTrain, fbMin, fb, fbCpu,
+                        (fwdFlops + bwdFlops) / fbT / 1e6, nfb, naive ? nfb / fb : 0.0, s.note);
             std::fflush(stdout);
         }
     }
