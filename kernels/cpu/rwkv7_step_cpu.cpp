@@ -244,11 +244,12 @@ public:
     }
     int size() const { return n_; }
 
+    // Returns how long the caller waited for workers' chunks (ns; 0 when it did not wait).
     template <typename Fn>
-    void run(Fn& fn) {
+    int64_t run(Fn& fn) {
         if (n_ == 1) {
             fn(0);
-            return;
+            return 0;
         }
         call_ = [](void* ctx, int t) { (*static_cast<Fn*>(ctx))(t); };
         ctx_ = &fn;
@@ -260,10 +261,13 @@ public:
             cv_.notify_all();
         }
         claim(epoch_);
+        if (done_.load(std::memory_order_acquire) == n_) return 0;
+        const auto w0 = std::chrono::steady_clock::now();
         for (int spins = 0; done_.load(std::memory_order_acquire) != n_; ++spins) {
             if (spins < 4096) PM_STEP_PAUSE();
             else std::this_thread::yield();   // a worker was descheduled inside its chunk
         }
+        return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - w0).count();
     }
 
 private:
@@ -384,14 +388,19 @@ const float* Rwkv7StepCpu::step(int64_t token, Rwkv7StepState& st) {
     // A product region: body(t, n) for each of the pool's threads, or body(0, 1) on this thread
     // when the region reads fewer bytes than a hand-over costs (the tiny preset's vectors).
     Pool& pool = *pool_;
+    const bool split = pool.size() > 1 && soloTokens_ == 0;
+    const auto t0 = split ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
+    int64_t waitedNs = 0;
     const auto region = [&](int64_t bytes, auto&& body) {
-        if (pool.size() == 1 || bytes < minParallelBytes_) {
-            body(0, 1);
+        if (!split || bytes < minParallelBytes_) {
+            // One thread, the same chunks in order: the same results as a split region.
+            const int n = split ? pool.size() : 1;
+            for (int t = 0; t < n; ++t) body(t, n);
             return;
         }
         const int n = pool.size();
         auto fn = [&](int t) { body(t, n); };
-        pool.run(fn);
+        waitedNs += pool.run(fn);
     };
     // Rows [b, e) of a plain fp32 factor (LoRA): op.matvec on this thread's share.
     const auto loraRows = [&](const std::vector<float>& M, int64_t rows, int64_t cols, const float* in, float* o, int t,
@@ -526,6 +535,21 @@ const float* Rwkv7StepCpu::step(int64_t token, Rwkv7StepState& st) {
     }
     layerNorm(C, x, w_.lnOutW.data(), w_.lnOutB.data(), kLayerNormEps, u);
     region(w_.head.bytes(), [&](int t, int n) { bigRows(w_.head, u, s.logits.data(), t, n); });
+    // Back-off: when the caller keeps waiting for workers that were descheduled inside their chunk
+    // (a busy machine: another process holds the other core), the split costs more than it gives.
+    // Then the next kSoloTokens tokens run on the caller alone (workers fall asleep), and the
+    // split is tried again. The share of waiting is smoothed over ~10 tokens.
+    if (split) {
+        const double total = double(
+            std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0).count());
+        waitShare_ = 0.9 * waitShare_ + 0.1 * (total > 0 ? double(waitedNs) / total : 0.0);
+        if (waitShare_ > kBackOffShare) {
+            soloTokens_ = kSoloTokens;
+            waitShare_ = 0;
+        }
+    } else if (soloTokens_ > 0) {
+        --soloTokens_;
+    }
     return s.logits.data();
 }
 

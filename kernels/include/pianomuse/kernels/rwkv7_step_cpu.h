@@ -34,7 +34,9 @@
 // columns) over a small persistent pool owned by the step object. Splits fall on the boundaries
 // the single-threaded loops already use (4 rows, 64 columns), so every output is computed by the
 // same instructions in the same order: results are bit-identical for any thread count. Workers
-// spin briefly (kSpinMicros) for the next product and then sleep on a condition variable.
+// spin briefly (kSpinMicros) for the next product and then sleep on a condition variable; when the
+// caller keeps waiting for descheduled workers (a busy machine), it backs off to running alone for
+// a while (kBackOffShare, kSoloTokens).
 //
 // AVX2+FMA code is chosen at run time (CPU check); rwkv7StepSetSimdEnabled(false) forces the
 // plain loops (tests compare the two).
@@ -149,6 +151,10 @@ public:
 
     // How long an idle worker spins for the next product before it sleeps.
     static constexpr int kSpinMicros = 50;
+    // Back-off on a busy machine: when the caller spends more than this share of a token (smoothed)
+    // waiting for descheduled workers, the next kSoloTokens tokens run on the caller alone.
+    static constexpr double kBackOffShare = 0.15;
+    static constexpr int kSoloTokens = 256;
 
 private:
     struct Scratch;
@@ -157,6 +163,8 @@ private:
     std::unique_ptr<Scratch> s_;
     std::unique_ptr<Pool> pool_;
     int64_t minParallelBytes_ = 0;
+    double waitShare_ = 0;   // smoothed share of a token spent waiting for workers
+    int soloTokens_ = 0;     // tokens left to run on the caller alone (back-off)
 };
 
 // Process-wide switch for the AVX2 path (default on where the CPU has AVX2 and FMA). Read when
