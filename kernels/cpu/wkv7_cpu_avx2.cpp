@@ -488,34 +488,47 @@ PM_AVX2 void backwardRows(const SliceArgs& p, float* scratch) {
         }
         for (int64_t u = len - 1; u >= 0; --u) {
             const int64_t o = (t0 + u) * p.step;
-            // Row dots: dv_u, dsa_u, four rows at a time (eight independent chains).
+            // Ĝ_u = Ĝ_{u+1} + dsa_{u+1} ah_{u+1} + dy_u rh_u (rows just read), then the row dots dv_u, dsa_u,
+            // two rows at a time.
             {
                 const float* khu = kh + u * N;
                 const float* bhu = bh + u * N;
-                for (int64_t i = 0; i < N; i += 4) {
-                    __m256 ak[4], ab[4];
-                    _Pragma("GCC unroll 4") for (int r = 0; r < 4; ++r) ak[r] = ab[r] = _mm256_setzero_ps();
+                const bool update = u < len - 1;
+                const float* ahn = ah + (u + 1) * N;   // ah has len + 1 rows
+                const float* rhu = rh + u * N;
+                const float* dyU = p.dy + o;
+                for (int64_t i = 0; i < N; i += 2) {
+                    __m256 ak[2], ab[2], ds[2], dyv[2];
+                    _Pragma("GCC unroll 2") for (int r = 0; r < 2; ++r) {
+                        ak[r] = ab[r] = _mm256_setzero_ps();
+                        ds[r] = _mm256_broadcast_ss(dsaV + i + r);
+                        dyv[r] = _mm256_broadcast_ss(dyU + i + r);
+                    }
                     _Pragma("GCC unroll 16") for (int q = 0; q < NV; ++q) {
                         const __m256 kq = _mm256_loadu_ps(khu + 8 * q), bq = _mm256_loadu_ps(bhu + 8 * q);
-                        _Pragma("GCC unroll 4") for (int r = 0; r < 4; ++r) {
-                            const __m256 g = _mm256_loadu_ps(Gh + (i + r) * N + 8 * q);
+                        _Pragma("GCC unroll 2") for (int r = 0; r < 2; ++r) {
+                            float* gp = Gh + (i + r) * N + 8 * q;
+                            __m256 g = _mm256_loadu_ps(gp);
+                            if (update) {
+                                g = _mm256_fmadd_ps(dyv[r], _mm256_loadu_ps(rhu + 8 * q),
+                                                    _mm256_fmadd_ps(ds[r], _mm256_loadu_ps(ahn + 8 * q), g));
+                                _mm256_storeu_ps(gp, g);
+                            }
                             ak[r] = _mm256_fmadd_ps(g, kq, ak[r]);
                             ab[r] = _mm256_fmadd_ps(g, bq, ab[r]);
                         }
                     }
-                    alignas(16) float s0[4], s1[4];
-                    _mm_store_ps(s0, hsum4(ak[0], ak[1], ak[2], ak[3]));
-                    _mm_store_ps(s1, hsum4(ab[0], ab[1], ab[2], ab[3]));
-                    _Pragma("GCC unroll 4") for (int r = 0; r < 4; ++r) {
-                        p.dv[o + i + r] = s0[r];
-                        dsaV[i + r] = s1[r];
-                    }
+                    alignas(16) float sm[4];
+                    _mm_store_ps(sm, hsum4(ak[0], ab[0], ak[1], ab[1]));
+                    p.dv[o + i] = sm[0];
+                    dsaV[i] = sm[1];
+                    p.dv[o + i + 1] = sm[2];
+                    dsaV[i + 1] = sm[3];
                 }
             }
-            // Column sums over the rows, 16 keys at a time, fused with Ĝ ← Ĝ + dsa ah_u + dy_{u-1} rh_{u-1}.
+            // Column sums over the rows, 16 keys at a time (Ĝ only read here).
             const float* vU = p.v + o;
             const float* dyU = p.dy + o;
-            const float* dyPrev = u > 0 ? p.dy + o - p.step : nullptr;
             const float* saU = saH + u * N;
             const float* Rp = hist + u * hs;         // R_{u-1}
             const float* Rc = Rp + hs;               // R_u
@@ -526,11 +539,8 @@ PM_AVX2 void backwardRows(const SliceArgs& p, float* scratch) {
                 for (int64_t j = 0; j < N; j += 16) {
                     __m256 aK0 = _mm256_setzero_ps(), aK1 = aK0, aB0 = aK0, aB1 = aK0, aW0 = aK0, aW1 = aK0, aR0 = aK0,
                            aR1 = aK0, aA0 = aK0, aA1 = aK0;
-                    const __m256 ah0 = _mm256_loadu_ps(ah + u * N + j), ah1 = _mm256_loadu_ps(ah + u * N + j + 8);
-                    const __m256 rh0 = u > 0 ? _mm256_loadu_ps(rh + (u - 1) * N + j) : _mm256_setzero_ps();
-                    const __m256 rh1 = u > 0 ? _mm256_loadu_ps(rh + (u - 1) * N + j + 8) : _mm256_setzero_ps();
                     for (int64_t i = i0; i < iEnd; ++i) {
-                        float* g = Gh + i * N + j;
+                        const float* g = Gh + i * N + j;
                         const __m256 g0 = _mm256_loadu_ps(g), g1 = _mm256_loadu_ps(g + 8);
                         const __m256 p0 = _mm256_loadu_ps(Rp + i * N + j), p1 = _mm256_loadu_ps(Rp + i * N + j + 8);
                         const __m256 vi = _mm256_broadcast_ss(vU + i), si = _mm256_broadcast_ss(saU + i);
@@ -545,9 +555,6 @@ PM_AVX2 void backwardRows(const SliceArgs& p, float* scratch) {
                         aR1 = _mm256_fmadd_ps(_mm256_loadu_ps(Rc + i * N + j + 8), di, aR1);
                         aA0 = _mm256_fmadd_ps(p0, dsi, aA0);
                         aA1 = _mm256_fmadd_ps(p1, dsi, aA1);
-                        const __m256 dp = dyPrev ? _mm256_broadcast_ss(dyPrev + i) : _mm256_setzero_ps();
-                        _mm256_storeu_ps(g, _mm256_fmadd_ps(dp, rh0, _mm256_fmadd_ps(dsi, ah0, g0)));
-                        _mm256_storeu_ps(g + 8, _mm256_fmadd_ps(dp, rh1, _mm256_fmadd_ps(dsi, ah1, g1)));
                     }
                     const __m256 sums[5][2] = {{aK0, aK1}, {aB0, aB1}, {aW0, aW1}, {aR0, aR1}, {aA0, aA1}};
                     for (int k = 0; k < 5; ++k)
@@ -569,10 +576,14 @@ PM_AVX2 void backwardRows(const SliceArgs& p, float* scratch) {
                 _mm256_storeu_ps(p.da + o + j, _mm256_mul_ps(_mm256_loadu_ps(c.W + u * N + j), _mm256_loadu_ps(colAcc + 4 * N + j)));
             }
         }
-        // G_{-1} = Ĝ_{-1} diag(E): the gradient w.r.t. this chunk's start state.
-        for (int64_t i = 0; i < N; ++i)
+        // G_{-1} = (Ĝ_0 + dsa_0 ah_0ᵀ) diag(E): the gradient w.r.t. this chunk's start state.
+        for (int64_t i = 0; i < N; ++i) {
+            const __m256 d = _mm256_broadcast_ss(dsaV + i);
             _Pragma("GCC unroll 16") for (int q = 0; q < NV; ++q)
-                _mm256_storeu_ps(G + i * N + 8 * q, _mm256_mul_ps(_mm256_loadu_ps(Gh + i * N + 8 * q), _mm256_loadu_ps(c.WL + 8 * q)));
+                _mm256_storeu_ps(G + i * N + 8 * q,
+                                 _mm256_mul_ps(_mm256_fmadd_ps(d, _mm256_loadu_ps(ah + 8 * q), _mm256_loadu_ps(Gh + i * N + 8 * q)),
+                                               _mm256_loadu_ps(c.WL + 8 * q)));
+        }
     }
     if (p.ds0) std::memcpy(p.ds0, G, sizeof(float) * size_t(nn));
 }
