@@ -177,7 +177,7 @@ void transposeInto(int64_t N, const float* src, float* dst) {
 constexpr int64_t kChunk = kWkv7CheckpointEvery;
 // Rows run together: the forward's chunk loop (independent dependency chains for the out-of-order
 // core; more only spill registers), the backward's recompute, and the backward's column-sum blocks
-// (16 rows of Ĝ, R_{u-1}, R_u = 12 KiB stay in L1 across the key blocks). Measured best of
+// (16 rows of Ĝ and R_{u-1} = 8 KiB stay in L1 across the key blocks). Measured best of
 // 1/2/4/8 and 8/16/32/64 on the 2-core Zen 3 dev machine.
 constexpr int kForwardRows = 2;
 constexpr int kRecomputeRows = 4;
@@ -531,8 +531,7 @@ PM_AVX2 void backwardRows(const SliceArgs& p, float* scratch) {
             const float* dyU = p.dy + o;
             const float* saU = saH + u * N;
             const float* Rp = hist + u * hs;         // R_{u-1}
-            const float* Rc = Rp + hs;               // R_u
-            // Rows in blocks of 16 (Ĝ, R_{u-1}, R_u of a block: 12 KiB, stays in L1 across the key blocks);
+            // Rows in blocks of 16 (Ĝ and R_{u-1} of a block: 8 KiB, stays in L1 across the key blocks);
             // the block's sums are added into colAcc [5][N].
             for (int64_t i0 = 0; i0 < N; i0 += kRowBlock) {
                 const int64_t iEnd = std::min(N, i0 + kRowBlock);
@@ -551,8 +550,8 @@ PM_AVX2 void backwardRows(const SliceArgs& p, float* scratch) {
                         aB1 = _mm256_fmadd_ps(g1, si, aB1);
                         aW0 = _mm256_fmadd_ps(g0, p0, aW0);
                         aW1 = _mm256_fmadd_ps(g1, p1, aW1);
-                        aR0 = _mm256_fmadd_ps(_mm256_loadu_ps(Rc + i * N + j), di, aR0);
-                        aR1 = _mm256_fmadd_ps(_mm256_loadu_ps(Rc + i * N + j + 8), di, aR1);
+                        aR0 = _mm256_fmadd_ps(p0, di, aR0);   // Σ R_{u-1} dy; R_u's extra terms are added below
+                        aR1 = _mm256_fmadd_ps(p1, di, aR1);
                         aA0 = _mm256_fmadd_ps(p0, dsi, aA0);
                         aA1 = _mm256_fmadd_ps(p1, dsi, aA1);
                     }
@@ -564,7 +563,22 @@ PM_AVX2 void backwardRows(const SliceArgs& p, float* scratch) {
                         }
                 }
             }
-            // Gradients of step u (per-key scales; dz from w·dw).
+            // Gradients of step u (per-key scales; dz from w·dw). Σ_i R_u[i] dy_i = Σ_i R_{u-1}[i] dy_i
+            // + k̃_u (v·dy) + b̃_u (sa·dy), since R_u = R_{u-1} + v k̃_uᵀ + sa b̃_uᵀ.
+            float vdy = 0.0f, sdy = 0.0f;
+            {
+                __m256 e = _mm256_setzero_ps(), f = _mm256_setzero_ps();
+                for (int64_t i = 0; i < N; i += 8) {
+                    const __m256 d = _mm256_loadu_ps(dyU + i);
+                    e = _mm256_fmadd_ps(d, _mm256_loadu_ps(vU + i), e);
+                    f = _mm256_fmadd_ps(d, _mm256_loadu_ps(saU + i), f);
+                }
+                alignas(16) float sm[4];
+                _mm_store_ps(sm, hsum2(e, f));
+                vdy = sm[0];
+                sdy = sm[1];
+            }
+            const __m256 vdyB = _mm256_set1_ps(vdy), sdyB = _mm256_set1_ps(sdy);
             for (int64_t j = 0; j < N; j += 8) {
                 const __m256 E = _mm256_loadu_ps(c.WL + j);
                 const __m256 EoW = _mm256_mul_ps(E, _mm256_loadu_ps(c.invW + u * N + j));
@@ -572,7 +586,10 @@ PM_AVX2 void backwardRows(const SliceArgs& p, float* scratch) {
                 _mm256_storeu_ps(p.db + o + j, _mm256_mul_ps(EoW, _mm256_loadu_ps(colAcc + N + j)));
                 _mm256_storeu_ps(p.dz + o + j, _mm256_mul_ps(_mm256_mul_ps(E, _mm256_loadu_ps(colAcc + 2 * N + j)),
                                                              _mm256_loadu_ps(c.dzf + u * N + j)));
-                _mm256_storeu_ps(p.dr + o + j, _mm256_mul_ps(_mm256_loadu_ps(c.W + (u + 1) * N + j), _mm256_loadu_ps(colAcc + 3 * N + j)));
+                const __m256 rdy = _mm256_fmadd_ps(sdyB, _mm256_loadu_ps(c.bt + u * N + j),
+                                                   _mm256_fmadd_ps(vdyB, _mm256_loadu_ps(c.kt + u * N + j),
+                                                                   _mm256_loadu_ps(colAcc + 3 * N + j)));
+                _mm256_storeu_ps(p.dr + o + j, _mm256_mul_ps(_mm256_loadu_ps(c.W + (u + 1) * N + j), rdy));
                 _mm256_storeu_ps(p.da + o + j, _mm256_mul_ps(_mm256_loadu_ps(c.W + u * N + j), _mm256_loadu_ps(colAcc + 4 * N + j)));
             }
         }
