@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <functional>
 #include <string>
@@ -67,6 +68,10 @@ double medianMs(const std::function<void()>& fn, int reps) {
         fn();
         ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
         cpu.push_back(threadCpuMs() - c0);
+    }
+    if (std::getenv("PM_BENCH_VERBOSE")) {   // every call's time, in order (to see bimodal runs)
+        for (double x : ms) std::fprintf(stderr, "%.2f ", x);
+        std::fprintf(stderr, "\n");
     }
     std::sort(ms.begin(), ms.end());
     std::sort(cpu.begin(), cpu.end());

@@ -116,8 +116,8 @@ INSTANTIATE_TEST_SUITE_P(Shapes, Wkv7CpuTest,
                                            std::make_tuple(Wkv7Shape{2, 17, 3, 8}, true),
                                            std::make_tuple(Wkv7Shape{1, 40, 2, 64}, true)));
 
-// The fp32 kernels (the AVX2 row-register loops for N = 16/32/64 on a capable CPU, the plain loops
-// otherwise) against the float64 kernels (checked against LibTorch autograd in wkv7_op_test):
+// The fp32 kernels (the AVX2 row-register loops for N = 16/32/64 on a capable CPU, the general AVX2
+// loops for other multiples of 16, the plain loops otherwise) against the float64 kernels (checked against LibTorch autograd in wkv7_op_test):
 // forward, final state, checkpoints and every gradient, over chunk tails (T not a multiple of 16),
 // T = 0 and 1, with and without s0 / dsT, B > 1.
 struct GradCase {
@@ -216,6 +216,9 @@ std::vector<GradCase> gradCases() {
         for (int64_t T : {0, 1, 15, 16, 17, 40}) cases.push_back({Wkv7Shape{2, T, 2, N}, T % 2 == 1, T != 16});
     cases.push_back({Wkv7Shape{1, 33, 1, 64}, true, true});
     cases.push_back({Wkv7Shape{3, 50, 3, 64}, false, false});
+    // N a multiple of 16 outside 16/32/64: the general AVX2 loops (state in memory).
+    cases.push_back({Wkv7Shape{2, 17, 1, 48}, true, true});
+    cases.push_back({Wkv7Shape{1, 20, 2, 128}, true, false});
     return cases;
 }
 
