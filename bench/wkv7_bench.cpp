@@ -94,6 +94,28 @@ double fwdBwdMs(Op op, const Inputs& in, const Tensor& dy, int reps) {
         reps);
 }
 
+// The kernels alone (1 thread, buffers allocated once): training forward (checkpoints, sa) + backward.
+// The difference to the op's f+b is what the op and the allocator add (fresh tensors every call).
+double kernelFwdBwdMs(const Inputs& in, const Tensor& dyT, int reps) {
+    namespace K = pm::kernels;
+    const K::Wkv7Shape s{in.r.size(0), in.r.size(1), in.r.size(2), in.r.size(3)};
+    const size_t n = size_t(in.r.numel()), ns = size_t(s.B * s.H * s.N * s.N);
+    std::vector<float> y(n), sa(n), sT(ns), ck(size_t(s.B * s.H * K::wkv7CheckpointCount(s)) * size_t(s.N * s.N));
+    std::vector<float> g[6];
+    for (auto& x : g) x.resize(n);
+    const float *r = in.r.data_ptr<float>(), *z = in.z.data_ptr<float>(), *k = in.k.data_ptr<float>(),
+                *v = in.v.data_ptr<float>(), *a = in.a.data_ptr<float>(), *b = in.b.data_ptr<float>(),
+                *dy = dyT.data_ptr<float>();
+    return medianMs(
+        [&] {
+            K::wkv7ForwardCpu(s, r, z, k, v, a, b, nullptr, y.data(), sT.data(), ck.data(), {}, sa.data());
+            K::wkv7BackwardCpu(s, r, z, k, v, a, b, ck.data(), dy, nullptr,
+                               {g[0].data(), g[1].data(), g[2].data(), g[3].data(), g[4].data(), g[5].data(), nullptr},
+                               {}, sa.data());
+        },
+        reps);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -118,10 +140,11 @@ int main(int argc, char** argv) {
         {8, 256, 2, 64, "issue 7 tiny-model layer (B8 x T256, C128)"},
     };
     std::printf("Times are wall clock, min and median of the reps; 'cpu' = median thread CPU time (meaningful with 1\n"
-                "thread); fwd = inference forward, fwdtr = training forward (checkpoints, sa), f+b = fwdtr + backward.\n");
-    std::printf("%-16s %3s | %8s %8s %8s %8s %8s | %8s %8s %8s %8s | %9s %7s | %s\n", "B,T,H,N", "thr", "fwd min",
-                "fwd med", "cpu ms", "GF/s", "fwdtr ms", "f+b min", "f+b med", "cpu ms", "GF/s", "naive f+b", "speedup",
-                "note");
+                "thread); fwd = inference forward, fwdtr = training forward (checkpoints, sa), f+b = fwdtr + backward;\n"
+                "kfb = the kernels' f+b alone (1 thread, buffers allocated once, no LibTorch).\n");
+    std::printf("%-16s %3s | %8s %8s %8s %8s %8s | %8s %8s %8s %8s | %8s %8s | %9s %7s | %s\n", "B,T,H,N", "thr",
+                "fwd min", "fwd med", "cpu ms", "GF/s", "fwdtr ms", "f+b min", "f+b med", "cpu ms", "GF/s", "kfb min",
+                "kfb med", "naive f+b", "speedup", "note");
     const auto inList = [](const std::string& list, int x) {
         return ("," + list + ",").find("," + std::to_string(x) + ",") != std::string::npos;
     };
@@ -155,15 +178,20 @@ int main(int argc, char** argv) {
             const double fb = fwdBwdMs(&pm::ops::wkv7, in, dy, reps);
             fbCpu = gLastCpuMs;
             const double fbMin = gLastMinMs;
+            double kfbMin = 0, kfb = 0;
+            if (threads == 1) {
+                kfb = kernelFwdBwdMs(in, dy, reps);
+                kfbMin = gLastMinMs;
+            }
             const double nfb = naive ? fwdBwdMs(&pm::ops::wkv7Naive, in, dy, naiveReps) : 0.0;
             char shape[32];
             std::snprintf(shape, sizeof shape, "%lld,%lld,%lld,%lld", (long long)s.B, (long long)s.T, (long long)s.H,
                           (long long)s.N);
             // GF/s from the CPU time with one thread, from wall time with two.
             const double fwdT = threads == 1 ? fwdCpu : fwd, fbT = threads == 1 ? fbCpu : fb;
-            std::printf("%-16s %3d | %8.3f %8.3f %8.3f %8.1f %8.3f | %8.3f %8.3f %8.3f %8.1f | %9.1f %6.0fx | %s\n", shape,
-                        threads, fwdMin, fwd, fwdCpu, fwdFlops / fwdT / 1e6, fwdTrain, fbMin, fb, fbCpu,
-                        (fwdFlops + bwdFlops) / fbT / 1e6, nfb, naive ? nfb / fb : 0.0, s.note);
+            std::printf("%-16s %3d | %8.3f %8.3f %8.3f %8.1f %8.3f | %8.3f %8.3f %8.3f %8.1f | %8.3f %8.3f | %9.1f %6.0fx | %s\n",
+                        shape, threads, fwdMin, fwd, fwdCpu, fwdFlops / fwdT / 1e6, fwdTrain, fbMin, fb, fbCpu,
+                        (fwdFlops + bwdFlops) / fbT / 1e6, kfbMin, kfb, nfb, naive ? nfb / fb : 0.0, s.note);
             std::fflush(stdout);
         }
     }
