@@ -5,7 +5,15 @@
 find_package(Threads REQUIRED)
 
 # --- LibTorch (Debian's 1.13.1 CPU build, or the pip torch's on GPU machines) ---------------
-# Torch's config module probes for CUDA and cuDNN when its build had them; that is its business.
+# Torch's config module probes for CUDA and cuDNN when its build had them; that is its business,
+# with one exception: pip torch 2.5's config links CUDA::nvToolsExt, which CUDA toolkits from 12.9
+# on no longer ship (NVTX is the header-only nvtx3 there), and configuring stops. The header-only
+# target stands in for it (scripts/check-libtorch2.sh found this against CUDA 13).
+find_package(CUDAToolkit QUIET)
+if(TARGET CUDA::nvtx3 AND NOT TARGET CUDA::nvToolsExt)
+    add_library(CUDA::nvToolsExt INTERFACE IMPORTED)
+    target_link_libraries(CUDA::nvToolsExt INTERFACE CUDA::nvtx3)
+endif()
 find_package(Torch REQUIRED)
 # TORCH_CXX_FLAGS carries -D_GLIBCXX_USE_CXX11_ABI=...; every TU that touches torch needs it.
 separate_arguments(PIANOMUSE_TORCH_CXX_FLAGS UNIX_COMMAND "${TORCH_CXX_FLAGS}")

@@ -1,0 +1,210 @@
+#!/usr/bin/env bash
+# Every CPU speed goal of issue 15 in one run, beside its anchor, as one table (docs/performance.md
+# holds the latest). Not a test: these machines are noisy, so ours and the anchor run in the same
+# minute, each repeated; min and median are printed with the load before and after each row.
+#
+#   scripts/bench-all.sh [--quick] [--only train,wkv7,generate,midi,dataset]
+#
+# Settings: "user" rows run what a user runs (pianomuse-cli with its defaults: all cores, the
+# passive OpenMP re-exec, no environment tweaks); anchors run at their best settings (their
+# scripts set OMP_WAIT_POLICY=PASSIVE; the official code's best training is 1 thread).
+# Needs: a build (build/ or $PIANOMUSE_BUILD_DIR, made when missing), ../shared/anchors and
+# ../shared/data/midi (rows whose anchor or data is missing say so), /usr/bin/python3 with
+# python3-torch and python3-mido (scripts/install-deps.sh installs them), and for symusic a venv
+# (~/.cache/pianomuse-bench-venv, made on first use from PyPI).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build="${PIANOMUSE_BUILD_DIR:-$root/build}"
+shared="${PIANOMUSE_SHARED:-$root/../shared}"
+quick=0
+only="train,wkv7,generate,midi,dataset"
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --quick) quick=1 ;;
+        --only) only="$2"; shift ;;
+        *) echo "usage: scripts/bench-all.sh [--quick] [--only train,wkv7,generate,midi,dataset]" >&2; exit 1 ;;
+    esac
+    shift
+done
+for t in cli/pianomuse-cli bench/pianomuse-bench-wkv7 bench/pianomuse-bench-generate bench/pianomuse-bench-midi bench/pianomuse-bench-dataset; do
+    if [ ! -x "$build/$t" ]; then "$root/scripts/build.sh"; break; fi
+done
+
+exec /usr/bin/python3 - "$root" "$build" "$shared" "$quick" "$only" <<'PY'
+import json, os, re, shutil, statistics, subprocess, sys, tempfile, time
+
+root, build, shared, quick, only = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4] == '1', sys.argv[5].split(',')
+cli = os.path.join(build, 'cli', 'pianomuse-cli')
+repeats = 2 if quick else 3
+rows = []   # (group, what, ours, anchor, ratio, note)
+
+def load():
+    return open('/proc/loadavg').read().split()[0]
+
+def run(cmd, env=None, cwd=None, timeout=1800):
+    e = dict(os.environ)
+    if env:
+        for k, v in env.items():
+            if v is None: e.pop(k, None)
+            else: e[k] = v
+    p = subprocess.run(cmd, env=e, cwd=cwd, capture_output=True, text=True, timeout=timeout)
+    if p.returncode != 0:
+        raise RuntimeError('%s failed (%d): %s' % (' '.join(cmd[:3]), p.returncode, (p.stderr or p.stdout)[-400:]))
+    return p.stdout
+
+def mm(values, fmt='%.0f'):
+    return (fmt + ' / ' + fmt) % (min(values), statistics.median(values)) if values else 'n/a'
+
+def add(group, what, ours, anchor, ratio, note=''):
+    rows.append((group, what, ours, anchor, ratio, note))
+    print('  %-9s %-52s %-22s %-22s %-10s %s' % (group, what, ours, anchor, ratio, note), flush=True)
+
+tmp = tempfile.mkdtemp(prefix='pianomuse-bench-all-')
+print('bench-all: build %s, %d repeats, load %s at start' % (build, repeats, load()), flush=True)
+
+# ---- training ---------------------------------------------------------------------------------
+def dataset_dir():
+    d = os.path.join(tmp, 'ds')
+    if os.path.isdir(d): return d
+    src = os.path.join(shared, 'data', 'midi')
+    if not os.path.isdir(src): src = os.path.join(root, 'resources', 'corpus')
+    run([cli, 'dataset', 'build', src, '-o', d])
+    return d
+
+def train_rate(extra, steps, threads=None):
+    out = os.path.join(tmp, 'run-%d' % time.monotonic_ns())
+    cmd = [cli] + (['--threads', str(threads)] if threads else []) + [
+        'train', '--data', dataset_dir(), '-o', out, '--steps', str(steps), '--validate-every', '0',
+        '--sample-bars', '0', '--checkpoint-seconds', '100000'] + extra
+    run(cmd)
+    last = None
+    for line in open(os.path.join(out, 'metrics.jsonl')):
+        j = json.loads(line)
+        if 'tokens_per_s' in j: last = j
+    shutil.rmtree(out, ignore_errors=True)
+    return last['tokens_per_s']
+
+def official_train(preset, threads):
+    script = os.path.join(shared, 'anchors', 'rwkv_official', 'run_train.sh')
+    if not os.path.exists(script): return None
+    args = [script, preset] + (['--threads', str(threads)] if threads else [])
+    m = re.search(r'tok_s=([0-9.]+)', run(args, cwd=os.path.dirname(script)))
+    return float(m.group(1)) if m else None
+
+if 'train' in only:
+    print('training (pianomuse-cli train, batch 8 x 256, fp32; anchor: official x070 PyTorch, 1 thread):', flush=True)
+    steps = 12 if quick else 20
+    for preset in ('tiny', 'small'):
+        l0 = load()
+        two = [train_rate(['--preset', preset], steps) for _ in range(repeats)]
+        one = [train_rate(['--preset', preset], steps, threads=1) for _ in range(repeats)]
+        anchor = [x for x in (official_train(preset, 1) for _ in range(2 if quick else 3)) if x]
+        ratio = '%.1fx' % (statistics.median(two) / statistics.median(anchor)) if anchor else 'n/a'
+        add('train', 'new %s, user settings (all cores)' % preset, mm(two), mm(anchor) if anchor else 'no anchor', ratio,
+            'load %s-%s' % (l0, load()))
+        add('train', 'new %s, --threads 1 (2 cores / 1 core = %.2fx)' % (preset, statistics.median(two) / statistics.median(one)),
+            mm(one), '', '', '')
+    l0 = load()
+    ft = [train_rate([], steps) for _ in range(repeats)]
+    add('train', 'default fine-tune of the shipped base model (small)', mm(ft), '', '', 'load %s-%s' % (l0, load()))
+
+# ---- WKV7 -------------------------------------------------------------------------------------
+if 'wkv7' in only:
+    print('WKV7 CPU forward and forward+backward (ms; anchor: ggml forward, OMP passive):', flush=True)
+    ggml = os.path.join(shared, 'anchors', 'ggml', 'run.sh')
+    shapes = [(64, 4, 512, 1, '0'), (64, 8, 1024, 4, '1')]
+    bench = os.path.join(build, 'bench', 'pianomuse-bench-wkv7')
+    for (N, H, T, B, idx) in shapes:
+        for thr in (1, 2):
+            l0 = load()
+            out = run([bench, '--no-naive', '--shapes', idx, '--threads', str(thr), '--reps', '10' if quick else '30'],
+                      env={'OMP_WAIT_POLICY': 'PASSIVE'})
+            line = [l for l in out.splitlines() if l.startswith('%d,%d,%d,%d' % (B, T, H, N))]
+            nums = [float(x) for x in re.findall(r'[0-9]+\.[0-9]+', line[0].split('|')[1])] if line else []
+            bwd = [float(x) for x in re.findall(r'[0-9]+\.[0-9]+', line[0].split('|')[2])] if line else []
+            anchor_line = run([ggml, str(N), str(H), str(T), str(B), str(thr), '20' if quick else '40', '4' if quick else '8'],
+                              env={'OMP_WAIT_POLICY': 'PASSIVE'}) if os.path.exists(ggml) else ''
+            am = re.search(r'min_ms=([0-9.]+) median_ms=([0-9.]+)', anchor_line)
+            amin, amed = (float(am.group(1)), float(am.group(2))) if am else (None, None)
+            if nums:
+                add('wkv7', 'fwd N%d H%d T%d B%d thr%d' % (N, H, T, B, thr), '%.2f / %.2f' % (nums[0], nums[1]),
+                    '%.2f / %.2f' % (amin, amed) if am else 'no anchor', '%.2fx' % (nums[1] / amed) if am else '', 'load %s-%s' % (l0, load()))
+            if bwd:
+                add('wkv7', 'fwd+bwd N%d H%d T%d B%d thr%d (goal <= 3x ggml fwd)' % (N, H, T, B, thr), '%.2f / %.2f' % (bwd[0], bwd[1]),
+                    '%.2f / %.2f' % (amin, amed) if am else '', '%.2fx' % (bwd[1] / amed) if am else '', '')
+
+# ---- generation -------------------------------------------------------------------------------
+if 'generate' in only:
+    print('generation (pianomuse-bench-generate; anchor: official RNN step, TorchScript):', flush=True)
+    l0 = load()
+    out = run([os.path.join(build, 'bench', 'pianomuse-bench-generate'), '--repeats', '3' if quick else '5'])
+    for line in out.splitlines():
+        if 'tok/s' in line and ('int8' in line or 'bf16' in line or 'fp32' in line):
+            add('generate', line.strip()[:52], '', '', '', '')
+    script = os.path.join(shared, 'anchors', 'rwkv_official', 'run_generate.sh')
+    if os.path.exists(script):
+        for preset in ('tiny', 'small'):
+            m = re.search(r'tok_s=([0-9.]+)', run([script, preset], cwd=os.path.dirname(script)))
+            add('generate', 'official RNN step %s' % preset, '', m.group(1) if m else 'n/a', '', 'load %s-%s' % (l0, load()))
+    # Start-up: the whole command, prompt to file, one bar of the shipped model.
+    prompt = os.path.join(root, 'resources', 'corpus', sorted(f for f in os.listdir(os.path.join(root, 'resources', 'corpus')) if f.endswith('.mid'))[0])
+    times = []
+    for _ in range(repeats + 2):
+        t0 = time.perf_counter()
+        run([cli, 'generate', '--prompt', prompt, '--bars', '1', '-o', os.path.join(tmp, 'g.mid')])
+        times.append(time.perf_counter() - t0)
+    add('generate', 'pianomuse-cli generate, 1 bar, whole command (s)', mm(times, '%.2f'), '', '', 'goal: first token < 1 s')
+
+# ---- MIDI reading -----------------------------------------------------------------------------
+if 'midi' in only:
+    print('MIDI reading (anchor: mido in Debian python3; symusic from PyPI):', flush=True)
+    folder = os.path.join(shared, 'data', 'midi')
+    if os.path.isdir(folder):
+        ours = [json.loads(run([os.path.join(build, 'bench', 'pianomuse-bench-midi'), folder, '--runs', '20', '--json']))['mb_per_s']
+                for _ in range(repeats)]
+        out = run([os.path.join(root, 'scripts', 'bench-midi.sh'), folder], env={'PIANOMUSE_BUILD_DIR': build})
+        m = re.search(r'mido:\s+([0-9.]+) MB/s', out)
+        mido = float(m.group(1)) if m else None
+        add('midi', 'parse + notes, %s (MB/s)' % os.path.basename(folder), mm(ours, '%.0f'), '%.2f' % mido if mido else 'n/a',
+            '%.0fx' % (statistics.median(ours) / mido) if mido else '', 'goal >= 300x mido')
+        venv = os.path.expanduser('~/.cache/pianomuse-bench-venv')
+        try:
+            if not os.path.exists(os.path.join(venv, 'bin', 'python')):
+                run(['python3', '-m', 'venv', venv])
+            if subprocess.run([os.path.join(venv, 'bin', 'python'), '-c', 'import symusic']).returncode != 0:
+                run([os.path.join(venv, 'bin', 'pip'), 'install', '--quiet', 'symusic'])
+            code = ('import os,sys,time,symusic\nfs=[os.path.join(d,f) for d,_,x in os.walk(sys.argv[1]) for f in x if f.lower().endswith((".mid",".midi"))]\n'
+                    'bs=[open(f,"rb").read() for f in fs]\nbest=9e9\nfor _ in range(5):\n t=time.thread_time()\n'
+                    ' for b in bs:\n  try: symusic.Score.from_midi(b)\n  except Exception: pass\n best=min(best,time.thread_time()-t)\n'
+                    'print(sum(map(len,bs))/1e6/best)')
+            sym = float(run([os.path.join(venv, 'bin', 'python'), '-c', code, folder]).strip())
+            add('midi', 'symusic Score.from_midi, same files (MB/s)', '', '%.0f' % sym, '%.2fx' % (statistics.median(ours) / sym), '')
+        except Exception as ex:
+            add('midi', 'symusic', '', 'unavailable', '', str(ex)[:60])
+    else:
+        add('midi', 'no ../shared/data/midi', '', '', '', '')
+
+# ---- dataset build ----------------------------------------------------------------------------
+if 'dataset' in only:
+    print('dataset build (pianomuse-bench-dataset, best of N per thread count):', flush=True)
+    folder = os.path.join(shared, 'data', 'midi')
+    ones, twos = [], []
+    for _ in range(repeats):
+        out = run([os.path.join(build, 'bench', 'pianomuse-bench-dataset'), folder, '5'])
+        one = re.search(r'threads=1 .*= ([0-9.]+) ms/file', out)
+        two = re.search(r'threads=2 .*= ([0-9.]+) ms/file', out)
+        ones.append(float(one.group(1)))
+        twos.append(float(two.group(1)))
+    add('dataset', '1 thread (ms/file)', mm(ones, '%.3f'), '', '', '')
+    add('dataset', '2 threads (ms/file), speed-up %.2fx (goal >= 1.8x)' % (statistics.median(ones) / statistics.median(twos)),
+        mm(twos, '%.3f'), '', '', 'load %s' % load())
+
+shutil.rmtree(tmp, ignore_errors=True)
+print()
+commit = subprocess.run(['git', '-C', root, 'rev-parse', '--short', 'HEAD'], capture_output=True, text=True).stdout.strip()
+print('| group | what | ours (min / median) | anchor (min / median) | ours vs anchor | note |')
+print('|---|---|---|---|---|---|')
+for r in rows:
+    print('| ' + ' | '.join(r) + ' |')
+print('\ncommit %s, %s, %d cores, load %s at the end' % (commit, time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime()), os.cpu_count(), load()))
+PY
