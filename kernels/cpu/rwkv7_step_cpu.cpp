@@ -17,6 +17,8 @@
 #include <string>
 #include <thread>
 
+#include <time.h>
+
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
 #define PM_STEP_PAUSE() _mm_pause()
@@ -82,6 +84,17 @@ void sparseRowsSumCols(const step::Ops& op, const int32_t* idx, int64_t count, c
     if (!m.f32.empty()) op.sparseRowsSum(idx, count, n, m.cols, m.f32.data() + c0, h, y + c0);
     else if (!m.bf16.empty()) op.sparseRowsSumBf16(idx, count, n, m.cols, m.bf16.data() + c0, h, y + c0);
     else op.sparseRowsSumI8(idx, count, n, m.cols, m.i8.data() + c0, h, y + c0);
+}
+
+// CPU seconds this thread has run (0 where there is no per-thread clock).
+double threadCpuSeconds() {
+#if defined(__unix__) || defined(__APPLE__)
+    timespec t{};
+    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t) != 0) return 0.0;
+    return double(t.tv_sec) + 1e-9 * double(t.tv_nsec);
+#else
+    return 0.0;
+#endif
 }
 
 // Thread t's share [begin, end) of n items in n-thread splits whose boundaries are multiples of
@@ -390,6 +403,7 @@ const float* Rwkv7StepCpu::step(int64_t token, Rwkv7StepState& st) {
     Pool& pool = *pool_;
     const bool split = pool.size() > 1 && soloTokens_ == 0;
     const auto t0 = split ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
+    const double cpu0 = split ? threadCpuSeconds() : 0.0;
     int64_t waitedNs = 0;
     const auto region = [&](int64_t bytes, auto&& body) {
         if (!split || bytes < minParallelBytes_) {
@@ -535,14 +549,19 @@ const float* Rwkv7StepCpu::step(int64_t token, Rwkv7StepState& st) {
     }
     layerNorm(C, x, w_.lnOutW.data(), w_.lnOutB.data(), kLayerNormEps, u);
     region(w_.head.bytes(), [&](int t, int n) { bigRows(w_.head, u, s.logits.data(), t, n); });
-    // Back-off: when the caller keeps waiting for workers that were descheduled inside their chunk
-    // (a busy machine: another process holds the other core), the split costs more than it gives.
-    // Then the next kSoloTokens tokens run on the caller alone (workers fall asleep), and the
-    // split is tried again. The share of waiting is smoothed over ~10 tokens.
+    // Back-off: on a busy machine (another process holds a core) the split costs more than it
+    // gives, in two ways: the caller waits for a worker descheduled inside its chunk, or the caller
+    // itself is descheduled while a worker spins for the next product (the spin spends the CPU
+    // share the caller needs). Either shows as wall time the caller did not compute: waiting plus
+    // (wall - the caller's CPU time). When that is more than kBackOffShare of a token (smoothed over
+    // ~10 tokens), the next kSoloTokens tokens run on the caller alone (workers fall asleep), and
+    // the split is tried again.
     if (split) {
         const double total = double(
             std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0).count());
-        waitShare_ = 0.9 * waitShare_ + 0.1 * (total > 0 ? double(waitedNs) / total : 0.0);
+        const double cpu = threadCpuSeconds() - cpu0;   // 0 where the platform has no thread clock
+        const double idle = cpu > 0 ? std::max(0.0, total - 1e9 * cpu) : 0.0;
+        waitShare_ = 0.9 * waitShare_ + 0.1 * (total > 0 ? std::min(1.0, (double(waitedNs) + idle) / total) : 0.0);
         if (waitShare_ > kBackOffShare) {
             soloTokens_ = kSoloTokens;
             waitShare_ = 0;

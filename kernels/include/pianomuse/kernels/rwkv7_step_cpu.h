@@ -152,8 +152,9 @@ public:
     // How long an idle worker spins for the next product before it sleeps.
     static constexpr int kSpinMicros = 50;
     // Back-off on a busy machine: when the caller spends more than this share of a token (smoothed)
-    // waiting for descheduled workers, the next kSoloTokens tokens run on the caller alone.
-    static constexpr double kBackOffShare = 0.15;
+    // not computing (waiting for a descheduled worker, or descheduled itself while a worker spins),
+    // the next kSoloTokens tokens run on the caller alone.
+    static constexpr double kBackOffShare = 0.2;
     static constexpr int kSoloTokens = 256;
 
 private:
