@@ -173,6 +173,7 @@ Rwkv7FastStep::Rwkv7FastStep(Rwkv7ModelImpl& model, bool bf16WhenExact, FastStep
         for (const auto* m : {&l.wr, &l.wk, &l.wv, &l.wo, &l.ffnKey, &l.ffnValueT}) bf16Weights_ |= !m->bf16.empty();
     pm::kernels::Rwkv7StepOptions ko;
     ko.threads = std::max(1, options.threads);
+    ko.loraBf16 = mode_ == Rwkv7WeightMode::Int8;   // int8 mode: LoRA factors as bf16 (docs/generation.md)
     kernel_ = std::make_unique<pm::kernels::Rwkv7StepCpu>(std::move(w), ko);
     state_ = kernel_->zeroState();
     initialWkv_.assign(state_.wkv.size(), 0.0f);

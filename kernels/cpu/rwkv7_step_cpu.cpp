@@ -6,6 +6,7 @@
 #include "rwkv7_step_ops.h"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -343,6 +344,8 @@ struct Rwkv7StepCpu::Scratch {
     std::vector<float> x, u, xr, xw, xk, xv, xa, xg, r, k, v, vFirst, z, decay, iclr, gate, vGate, kk, aIn, bIn, y,
         out, loraW, loraA, loraV, loraG, hidden, hiddenScaled, logits;
     std::vector<int32_t> nonZero;
+    // With Rwkv7StepOptions::loraBf16: per layer w1, a1, g1, v1, w2, a2, g2, v2 as bf16 matrices.
+    std::vector<std::array<Rwkv7StepMatrix, 8>> loraBf16;
 };
 
 Rwkv7StepCpu::Rwkv7StepCpu(Rwkv7StepWeights weights, Rwkv7StepOptions options)
@@ -365,6 +368,24 @@ Rwkv7StepCpu::Rwkv7StepCpu(Rwkv7StepWeights weights, Rwkv7StepOptions options)
     s_->hiddenScaled.assign(size_t(sh.ffn), 0.0f);
     s_->nonZero.assign(size_t(sh.ffn), 0);
     s_->logits.assign(size_t(sh.vocab), 0.0f);
+    if (options.loraBf16) {
+        for (auto& L : w_.layers) {
+            std::array<Rwkv7StepMatrix, 8> m;
+            const std::array<std::vector<float>*, 8> src = {&L.w1t, &L.a1t, &L.g1t, &L.v1t,
+                                                            &L.w2t, &L.a2t, &L.g2t, &L.v2t};
+            const std::array<int64_t, 8> rows = {sh.loraW, sh.loraA, sh.loraG, sh.loraV,
+                                                 sh.embd,  sh.embd,  sh.embd,  sh.embd};
+            for (size_t i = 0; i < 8; ++i) {
+                if (src[i]->empty()) continue;   // v1/v2 of layer 0
+                m[i].rows = rows[i];
+                m[i].cols = int64_t(src[i]->size()) / rows[i];
+                m[i].f32 = std::move(*src[i]);
+                src[i]->clear();
+                rwkv7RoundBf16(m[i]);
+            }
+            s_->loraBf16.push_back(std::move(m));
+        }
+    }
     pool_ = std::make_unique<Pool>(std::clamp(options.threads, 1, 64));
     minParallelBytes_ = options.minParallelBytes;
 }
@@ -417,10 +438,13 @@ const float* Rwkv7StepCpu::step(int64_t token, Rwkv7StepState& st) {
         waitedNs += pool.run(fn);
     };
     // Rows [b, e) of a plain fp32 factor (LoRA): op.matvec on this thread's share.
-    const auto loraRows = [&](const std::vector<float>& M, int64_t rows, int64_t cols, const float* in, float* o, int t,
-                              int n) {
+    // LoRA factor `which` (0-3: w1 a1 g1 v1, 4-7: w2 a2 g2 v2) of layer l, fp32 or bf16.
+    const auto loraRows = [&](int64_t l, int which, const std::vector<float>& M, int64_t rows, int64_t cols,
+                              const float* in, float* o, int t, int n) {
         const auto [b, e] = share(rows, t, n, 4);
-        if (e > b) op.matvec(e - b, cols, M.data() + b * cols, in, o + b);
+        if (e <= b) return;
+        if (s.loraBf16.empty()) op.matvec(e - b, cols, M.data() + b * cols, in, o + b);
+        else matvecRows(op, s.loraBf16[size_t(l)][size_t(which)], b, e, in, o);
     };
     const auto bigRows = [&](const Rwkv7StepMatrix& m, const float* in, float* o, int t, int n) {
         const auto [b, e] = share(m.rows, t, n, 4);
@@ -450,20 +474,20 @@ const float* Rwkv7StepCpu::step(int64_t token, Rwkv7StepState& st) {
             bigRows(L.wr, s.xr.data(), r, t, n);
             bigRows(L.wk, s.xk.data(), k, t, n);
             bigRows(L.wv, s.xv.data(), v, t, n);
-            loraRows(L.w1t, sh.loraW, C, s.xw.data(), lw, t, n);
-            loraRows(L.a1t, sh.loraA, C, s.xa.data(), la, t, n);
-            loraRows(L.g1t, sh.loraG, C, s.xg.data(), lg, t, n);
-            if (l > 0) loraRows(L.v1t, sh.loraV, C, s.xv.data(), lv, t, n);
+            loraRows(l, 0, L.w1t, sh.loraW, C, s.xw.data(), lw, t, n);
+            loraRows(l, 1, L.a1t, sh.loraA, C, s.xa.data(), la, t, n);
+            loraRows(l, 2, L.g1t, sh.loraG, C, s.xg.data(), lg, t, n);
+            if (l > 0) loraRows(l, 3, L.v1t, sh.loraV, C, s.xv.data(), lv, t, n);
         });
         op.tanh(sh.loraW, lw, lw);
         op.sigmoid(sh.loraG, lg, lg);
         // The second LoRA factors: z = w0 + tanh(xw w1) w2, a = a0 + (xa a1) a2, g = σ(xg g1) g2
         // (no sigmoid after g2), v's gate v0 + (xv v1) v2.
         region(loraInBytes, [&](int t, int n) {
-            loraRows(L.w2t, C, sh.loraW, lw, s.z.data(), t, n);
-            loraRows(L.a2t, C, sh.loraA, la, a, t, n);
-            loraRows(L.g2t, C, sh.loraG, lg, g, t, n);
-            if (l > 0) loraRows(L.v2t, C, sh.loraV, lv, vg, t, n);
+            loraRows(l, 4, L.w2t, C, sh.loraW, lw, s.z.data(), t, n);
+            loraRows(l, 5, L.a2t, C, sh.loraA, la, a, t, n);
+            loraRows(l, 6, L.g2t, C, sh.loraG, lg, g, t, n);
+            if (l > 0) loraRows(l, 7, L.v2t, C, sh.loraV, lv, vg, t, n);
         });
         for (int64_t c = 0; c < C; ++c) s.z[size_t(c)] += L.w0[size_t(c)];
         op.decay(C, s.z.data(), s.decay.data());

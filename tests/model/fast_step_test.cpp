@@ -17,6 +17,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -308,7 +309,8 @@ TEST(FastStep, GeneratorPiecesAreSeededAndMatchTheLibTorchStep) {
 
 // int8 weights. The reference is independent of the step's own quantiser: the LibTorch model with
 // every big matrix replaced by its dequantised copy, computed here with torch ops (per output row;
-// for ffn.value per input column, the row of the transposed layout the step keeps), so the fused
+// for ffn.value per input column, the row of the transposed layout the step keeps), and the LoRA
+// factors rounded to bf16 (int8 mode holds them so), so the fused
 // int8 step must give that model's logits within the fp32 tolerance above. Against the original
 // fp32 model the difference is the quantisation itself: each weight moves by at most s/2 =
 // max|row|/254 (0.39 % of its row's largest value), which the test measures through the whole
@@ -336,6 +338,10 @@ Rwkv7Model dequantisedCopy(Rwkv7Model& m) {
         const bool cols = k.find("ffn.value.weight") != std::string::npos;
         if (rows) item.value().copy_(dequantised(item.value(), 1));
         if (cols) item.value().copy_(dequantised(item.value(), 0));
+        // int8 mode holds the LoRA factors as bf16 (round to nearest even, as torch rounds).
+        for (const char* f : {"att.w1", "att.w2", "att.a1", "att.a2", "att.v1", "att.v2", "att.g1", "att.g2"})
+            if (k.size() >= std::strlen(f) && k.compare(k.size() - std::strlen(f), std::strlen(f), f) == 0)
+                item.value().copy_(item.value().to(torch::kBFloat16).to(torch::kFloat));
     }
     q->eval();
     return q;

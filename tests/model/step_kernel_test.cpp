@@ -246,10 +246,12 @@ TEST(StepThreads, ResultsAreBitIdenticalToOneThread) {
                 rwkv7StepSetSimdEnabled(simd);
                 Rwkv7StepWeights w = randomWeights(sh, 5);
                 ASSERT_EQ(rwkv7StepConvertWeights(w, mode), 0);
-                Rwkv7StepCpu one(w);
+                Rwkv7StepOptions o1;
+                o1.loraBf16 = mode == Rwkv7WeightMode::Int8;
+                Rwkv7StepCpu one(w, o1);
                 const auto ref = run(one, 40, 6);
                 for (const int threads : {2, 3}) {
-                    Rwkv7StepOptions o;
+                    Rwkv7StepOptions o = o1;
                     o.threads = threads;
                     o.minParallelBytes = 0;
                     Rwkv7StepCpu many(w, o);

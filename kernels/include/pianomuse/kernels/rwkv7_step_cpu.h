@@ -81,6 +81,10 @@ struct Rwkv7StepOptions {
     // A product that reads fewer bytes runs on the calling thread alone (a hand-over to the pool
     // costs about as much as streaming 48 KB from cache). Tests set 0 to split everything.
     int64_t minParallelBytes = 48 * 1024;
+    // Hold the LoRA factors (w/a/v/g, both factors) as bf16, rounded to nearest even. They are a
+    // quarter to a third of the bytes per token once the big matrices are int8; the adapter sets
+    // this with Rwkv7WeightMode::Int8 (docs/generation.md, quality measured there).
+    bool loraBf16 = false;
 };
 
 // One layer's weights in the layouts described above. Vectors are [C] unless noted.
