@@ -53,7 +53,7 @@ PM_ALWAYS_INLINE void forwardSlice(const ForwardArgs<F>& p, int64_t slice, F* S,
 PM_WKV7_CLONES void forwardRange(const ForwardArgs<float>& p, int64_t begin, int64_t end) {
     const int64_t N = p.s.N;
     if (detail::avx2Usable(N)) {
-        std::unique_ptr<float[]> scratch(new float[static_cast<size_t>(detail::avx2ScratchFloats(N))]);   // no zero fill
+        detail::Avx2Scratch scratch(N);
         const int64_t nn = N * N, nCkpt = wkv7CheckpointCount(p.s);
         for (int64_t slice = begin; slice < end; ++slice) {
             detail::SliceArgs a;

@@ -32,7 +32,7 @@ int64_t avx2ScratchFloats(int64_t N) {
     // The row-register loops (N ≤ 64) need less: 2 N² + ≈ (16·chunk + 4·(chunk + 1)) N; the
     // extra term keeps that true for small N too.
     return N * N + 2 * N + 2 * kWkv7CheckpointEvery * N + (kWkv7CheckpointEvery + 1) * N * N + 64 +
-           3 * N * N + 32 * kWkv7CheckpointEvery * N + 1024;
+           3 * N * N + 32 * kWkv7CheckpointEvery * N + 1024 + 40 * 1024;   // + padding of the Carver below
 }
 
 #if PM_WKV7_HAVE_AVX2_PATH
@@ -189,6 +189,10 @@ struct ChunkVecs {
     // Backward only (null in the forward): W_{u-1} as [len + 1][N] (row 0 = 1), 1/W_u and
     // ∂w/∂z / w = -e^{-1/2} σ(z)(1 - σ(z)) as [len][N].
     float *W = nullptr, *invW = nullptr, *dzf = nullptr;
+    // The chunk's v (and, backward, dy) rows copied contiguous [len][N], and [len][N] buffers for
+    // per-row outputs (y and sa, or dv) written out row by row at the chunk's end: scalar accesses at
+    // H·N-float strides into the caller's tensors, which are page-aligned alike, aliased each other.
+    float *vv = nullptr, *dyv = nullptr, *out0 = nullptr, *out1 = nullptr;
 };
 
 PM_AVX2 inline __m256 decay8(__m256 z) {
@@ -231,6 +235,8 @@ PM_AVX2 void chunkVectors(const SliceArgs& p, int64_t t0, int64_t len, const Chu
             for (int64_t l = u * extraPerStep; l < (u + 1) * extraPerStep && 16 * l < extra; ++l)
                 _mm_prefetch(reinterpret_cast<const char*>(extraPtr + 16 * l), _MM_HINT_T1);
         const int64_t o = (t0 + u) * p.step;
+        std::memcpy(c.vv + u * N, p.v + o, sizeof(float) * size_t(N));
+        if (c.dyv) std::memcpy(c.dyv + u * N, p.dy + o, sizeof(float) * size_t(N));
         for (int64_t q = 0; q < nv; ++q) {
             const int64_t j = 8 * q;
             _mm256_storeu_ps(c.at + u * N + j, _mm256_mul_ps(W[q], _mm256_loadu_ps(p.a + o + j)));
@@ -296,18 +302,19 @@ PM_AVX2 void chunkRows(const SliceArgs& p, int64_t t0, int64_t len, const ChunkV
             _Pragma("GCC unroll 16") for (int q = 0; q < NV; ++q) R[r][q] = _mm256_loadu_ps(S + (i0 + r) * N + 8 * q);
             sa[r] = hsum1(dotRow<NV>(R[r], c.at));
         }
-        const float* vp = p.v + t0 * p.step + i0;
-        float* yp = y + t0 * p.step + i0;
+        const float* vp = c.vv + i0;
+        float* yp = c.out0 + i0;
+        float* sp = c.out1 + i0;
         for (int64_t u = 0; u < len; ++u) {
             const float* kt = c.kt + u * N;
             const float* bt = c.bt + u * N;
             _Pragma("GCC unroll 16") for (int r = 0; r < RB; ++r) {
-                const __m256 vi = _mm256_broadcast_ss(vp + u * p.step + r);
+                const __m256 vi = _mm256_broadcast_ss(vp + u * N + r);
                 _Pragma("GCC unroll 16") for (int q = 0; q < NV; ++q) R[r][q] = _mm256_fmadd_ps(vi, _mm256_loadu_ps(kt + 8 * q), R[r][q]);
                 const __m128 d = hsum2(dotRow<NV>(R[r], c.rt + u * N), dotRow<NV>(R[r], c.at + (u + 1) * N));
                 const float saU = sa[r];
-                yp[u * p.step + r] = _mm_cvtss_f32(d) + saU * c.eta[u];
-                if (saOut) saOut[(t0 + u) * p.step + i0 + r] = saU;
+                yp[u * N + r] = _mm_cvtss_f32(d) + saU * c.eta[u];
+                sp[u * N + r] = saU;
                 sa[r] = _mm_cvtss_f32(_mm_shuffle_ps(d, d, 1)) + saU * c.beta[u];
                 const __m256 sv = _mm256_set1_ps(saU);
                 _Pragma("GCC unroll 16") for (int q = 0; q < NV; ++q) R[r][q] = _mm256_fmadd_ps(sv, _mm256_loadu_ps(bt + 8 * q), R[r][q]);
@@ -316,6 +323,10 @@ PM_AVX2 void chunkRows(const SliceArgs& p, int64_t t0, int64_t len, const ChunkV
         _Pragma("GCC unroll 16") for (int r = 0; r < RB; ++r)
             _Pragma("GCC unroll 16") for (int q = 0; q < NV; ++q)
                 _mm256_storeu_ps(S + (i0 + r) * N + 8 * q, _mm256_mul_ps(R[r][q], _mm256_loadu_ps(c.WL + 8 * q)));
+    }
+    for (int64_t u = 0; u < len; ++u) {
+        std::memcpy(y + (t0 + u) * p.step, c.out0 + u * N, sizeof(float) * size_t(N));
+        if (saOut) std::memcpy(saOut + (t0 + u) * p.step, c.out1 + u * N, sizeof(float) * size_t(N));
     }
 }
 
@@ -341,24 +352,45 @@ PM_AVX2 void transpose8(int64_t N, const float* src, float* dst) {
         }
 }
 
-ChunkVecs chunkVecsIn(float* base, int64_t N) {
+// Carves scratch arrays so that consecutive ones start at different offsets modulo 4 KiB (192 bytes
+// apart). The per-step rows of the chunk arrays are read together; arrays of 16·64 floats laid end to
+// end put row u of each in the same L1 sets (and make stores alias later loads, "4K aliasing"), which
+// cost 20-40 % when the caller's tensors were page-aligned too.
+struct Carver {
+    float* base;
+    int64_t used = 0;
+    int k = 0;
+    float* take(int64_t n) {
+        constexpr int64_t page = 1024;   // floats
+        const int64_t want = (k++ * 48) % page;
+        int64_t start = (used + page - 1) / page * page + want;
+        if (start - page >= used) start -= page;
+        used = start + n;
+        return base + start;
+    }
+};
+
+ChunkVecs chunkVecsIn(Carver& cv, int64_t N) {
     ChunkVecs c;
-    c.at = base;
-    c.kt = c.at + (kChunk + 1) * N;
-    c.bt = c.kt + kChunk * N;
-    c.rt = c.bt + kChunk * N;
-    c.WL = c.rt + kChunk * N;
-    c.eta = c.WL + N;
-    c.beta = c.eta + kChunk;
+    c.at = cv.take((kChunk + 1) * N);
+    c.kt = cv.take(kChunk * N);
+    c.bt = cv.take(kChunk * N);
+    c.rt = cv.take(kChunk * N);
+    c.WL = cv.take(N);
+    c.eta = cv.take(kChunk);
+    c.beta = cv.take(kChunk);
+    c.vv = cv.take(kChunk * N);
+    c.out0 = cv.take(kChunk * N);
+    c.out1 = cv.take(kChunk * N);
     return c;
 }
-constexpr int64_t chunkVecsFloats(int64_t N) { return (4 * kChunk + 2) * N + 2 * kChunk; }
 
 template <int NV>
 PM_AVX2 void forwardRows(const SliceArgs& p, float* scratch) {
     constexpr int64_t N = 8 * NV, nn = N * N;
     float* S = scratch;   // value-major
-    const ChunkVecs c = chunkVecsIn(S + nn, N);
+    Carver cv{S + nn};
+    const ChunkVecs c = chunkVecsIn(cv, N);
     if (p.s0) std::memcpy(S, p.s0, sizeof(float) * size_t(nn));
     else std::fill(S, S + nn, 0.0f);
     for (int64_t t0 = 0; t0 < p.T; t0 += kChunk) {
@@ -391,17 +423,19 @@ PM_AVX2 void backwardRows(const SliceArgs& p, float* scratch) {
     constexpr int64_t hs = nn + 16;   // stride of hist
     float* Gh = S0 + nn + 32;      // value-major Ĝ_u
     float* hist = Gh + nn + 32;    // [L + 1][N][N] (stride hs): R_{u-1} at index u
-    ChunkVecs c = chunkVecsIn(hist + (L + 1) * hs, N);
-    c.W = hist + (L + 1) * hs + chunkVecsFloats(N);   // [L + 1][N]
-    c.invW = c.W + (L + 1) * N;
-    c.dzf = c.invW + L * N;
-    float* kh = c.dzf + L * N;     // [L][N] each
-    float* bh = kh + L * N;
-    float* ah = bh + L * N;
-    float* rh = ah + L * N;
-    float* saH = rh + L * N;       // [L][N]
-    float* dsaV = saH + L * N;     // [N]
-    float* colAcc = dsaV + N;      // [5][N]
+    Carver cv{hist + (L + 1) * hs};
+    ChunkVecs c = chunkVecsIn(cv, N);
+    c.dyv = cv.take(L * N);
+    c.W = cv.take((L + 1) * N);    // [L + 1][N]
+    c.invW = cv.take(L * N);
+    c.dzf = cv.take(L * N);
+    float* kh = cv.take(L * N);    // [L][N] each
+    float* bh = cv.take(L * N);
+    float* ah = cv.take(L * N);
+    float* rh = cv.take(L * N);
+    float* saH = cv.take(L * N);
+    float* dsaV = cv.take(N);
+    float* colAcc = cv.take(5 * N);   // [5][N]
     constexpr int64_t kRowBlock = kColumnRowBlock;
     if (p.dsT) std::memcpy(G, p.dsT, sizeof(float) * size_t(nn));
     else std::fill(G, G + nn, 0.0f);
@@ -425,7 +459,7 @@ PM_AVX2 void backwardRows(const SliceArgs& p, float* scratch) {
             for (int64_t u = 0; u < len; ++u)
                 std::memcpy(saH + u * N, p.saSaved + (t0 + u) * p.step, sizeof(float) * size_t(N));
             for (int64_t i0 = 0; i0 < N; i0 += RB) {
-                const float* vp = p.v + t0 * p.step + i0;
+                const float* vp = c.vv + i0;
                 __m256 R[RB][NV];
                 _Pragma("GCC unroll 16") for (int r = 0; r < RB; ++r)
                     _Pragma("GCC unroll 16") for (int q = 0; q < NV; ++q) R[r][q] = _mm256_loadu_ps(S0 + (i0 + r) * N + 8 * q);
@@ -434,7 +468,7 @@ PM_AVX2 void backwardRows(const SliceArgs& p, float* scratch) {
                     const float* bt = c.bt + u * N;
                     _Pragma("GCC unroll 16") for (int r = 0; r < RB; ++r) {
                         float* h = hist + u * hs + (i0 + r) * N;
-                        const __m256 vi = _mm256_broadcast_ss(vp + u * p.step + r);
+                        const __m256 vi = _mm256_broadcast_ss(vp + u * N + r);
                         const __m256 sv = _mm256_broadcast_ss(saH + u * N + i0 + r);
                         _Pragma("GCC unroll 16") for (int q = 0; q < NV; ++q) {
                             _mm256_storeu_ps(h + 8 * q, R[r][q]);
@@ -449,7 +483,7 @@ PM_AVX2 void backwardRows(const SliceArgs& p, float* scratch) {
             }
         } else
         for (int64_t i0 = 0; i0 < N; i0 += RB) {
-            const float* vp = p.v + t0 * p.step + i0;
+            const float* vp = c.vv + i0;
             __m256 R[RB][NV];
             float sa[RB];
             _Pragma("GCC unroll 16") for (int r = 0; r < RB; ++r) {
@@ -462,7 +496,7 @@ PM_AVX2 void backwardRows(const SliceArgs& p, float* scratch) {
                 _Pragma("GCC unroll 16") for (int r = 0; r < RB; ++r) {
                     float* h = hist + u * hs + (i0 + r) * N;
                     _Pragma("GCC unroll 16") for (int q = 0; q < NV; ++q) _mm256_storeu_ps(h + 8 * q, R[r][q]);
-                    const __m256 vi = _mm256_broadcast_ss(vp + u * p.step + r);
+                    const __m256 vi = _mm256_broadcast_ss(vp + u * N + r);
                     _Pragma("GCC unroll 16") for (int q = 0; q < NV; ++q) R[r][q] = _mm256_fmadd_ps(vi, _mm256_loadu_ps(kt + 8 * q), R[r][q]);
                     const float d = hsum1(dotRow<NV>(R[r], c.at + (u + 1) * N));
                     const float saU = sa[r];
@@ -478,7 +512,7 @@ PM_AVX2 void backwardRows(const SliceArgs& p, float* scratch) {
         }
         // 2. Walk back over all rows in lockstep. Ĝ_{len-1} = G + dy_{len-1} r_{len-1}ᵀ (E/W_{len-1} = 1).
         {
-            const float* dyl = p.dy + (t0 + len - 1) * p.step;
+            const float* dyl = c.dyv + (len - 1) * N;
             for (int64_t i = 0; i < N; ++i) {
                 const __m256 d = _mm256_broadcast_ss(dyl + i);
                 _Pragma("GCC unroll 16") for (int q = 0; q < NV; ++q)
@@ -496,7 +530,7 @@ PM_AVX2 void backwardRows(const SliceArgs& p, float* scratch) {
                 const bool update = u < len - 1;
                 const float* ahn = ah + (u + 1) * N;   // ah has len + 1 rows
                 const float* rhu = rh + u * N;
-                const float* dyU = p.dy + o;
+                const float* dyU = c.dyv + u * N;
                 for (int64_t i = 0; i < N; i += 2) {
                     __m256 ak[2], ab[2], ds[2], dyv[2];
                     _Pragma("GCC unroll 2") for (int r = 0; r < 2; ++r) {
@@ -520,15 +554,15 @@ PM_AVX2 void backwardRows(const SliceArgs& p, float* scratch) {
                     }
                     alignas(16) float sm[4];
                     _mm_store_ps(sm, hsum4(ak[0], ab[0], ak[1], ab[1]));
-                    p.dv[o + i] = sm[0];
+                    c.out0[u * N + i] = sm[0];
                     dsaV[i] = sm[1];
-                    p.dv[o + i + 1] = sm[2];
+                    c.out0[u * N + i + 1] = sm[2];
                     dsaV[i + 1] = sm[3];
                 }
             }
             // Column sums over the rows, 16 keys at a time (Ĝ only read here).
-            const float* vU = p.v + o;
-            const float* dyU = p.dy + o;
+            const float* vU = c.vv + u * N;
+            const float* dyU = c.dyv + u * N;
             const float* saU = saH + u * N;
             const float* Rp = hist + u * hs;         // R_{u-1}
             // Rows in blocks of 16 (Ĝ and R_{u-1} of a block: 8 KiB, stays in L1 across the key blocks);
@@ -593,6 +627,8 @@ PM_AVX2 void backwardRows(const SliceArgs& p, float* scratch) {
                 _mm256_storeu_ps(p.da + o + j, _mm256_mul_ps(_mm256_loadu_ps(c.W + u * N + j), _mm256_loadu_ps(colAcc + 4 * N + j)));
             }
         }
+        for (int64_t u = 0; u < len; ++u)
+            std::memcpy(p.dv + (t0 + u) * p.step, c.out0 + u * N, sizeof(float) * size_t(N));
         // G_{-1} = (Ĝ_0 + dsa_0 ah_0ᵀ) diag(E): the gradient w.r.t. this chunk's start state.
         for (int64_t i = 0; i < N; ++i) {
             const __m256 d = _mm256_broadcast_ss(dsaV + i);

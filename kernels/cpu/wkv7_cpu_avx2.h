@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 
 namespace pm::kernels::detail {
 
@@ -39,5 +40,21 @@ bool avx2Usable(int64_t N);   // CPU has AVX2+FMA, N % 16 == 0, and SIMD not swi
 void forwardSliceAvx2(const SliceArgs& p, float* scratch);    // scratch: wkv7Avx2ScratchFloats(N)
 void backwardSliceAvx2(const SliceArgs& p, float* scratch);
 int64_t avx2ScratchFloats(int64_t N);
+
+// Scratch for the slice loops, 64-byte aligned and not zero-filled. The alignment matters: with
+// new[]'s 16-byte alignment half of the 32-byte loads from the chunk arrays split cache lines, which
+// cost ~20 % on the forward and the backward whenever the allocation happened to land that way.
+class Avx2Scratch {
+public:
+    explicit Avx2Scratch(int64_t N) : raw_(new float[static_cast<size_t>(avx2ScratchFloats(N) + 16)]) {
+        const auto addr = reinterpret_cast<std::uintptr_t>(raw_.get());
+        data_ = raw_.get() + ((64 - addr % 64) % 64) / sizeof(float);
+    }
+    float* get() const { return data_; }
+
+private:
+    std::unique_ptr<float[]> raw_;
+    float* data_ = nullptr;
+};
 
 }  // namespace pm::kernels::detail
