@@ -124,10 +124,12 @@ int main(int argc, char** argv) {
             std::sort(wall.begin(), wall.end());
             std::sort(cpu.begin(), cpu.end());
             if (sink == 12345.f) std::printf(" ");   // keeps the loop observable
-            std::printf("    %-34s %s %dT: %7.0f / %7.0f tok/s  (calling thread's CPU: median %.0f tok/CPU-s; %.1f MB of "
-                        "matrices; packing %.0f ms)\n",
-                        label, fast.usesSimd() ? "avx2 " : "plain", fast.threads(), wall.front(), wall[wall.size() / 2],
-                        cpu[cpu.size() / 2], fast.matrixBytes() / 1e6, packMs);
+            // Short enough that "preset mode path threads: min / median tok/s" fits in 52 characters
+            // (scripts/bench-all.sh keeps that much of each line).
+            std::printf("    %-5s %-11s %s %dT: %5.0f / %5.0f tok/s  (calling thread's CPU: median %.0f tok/CPU-s; %.1f "
+                        "MB of matrices; packing %.0f ms)\n",
+                        preset.c_str(), label, fast.usesSimd() ? "avx2 " : "plain", fast.threads(), wall.front(),
+                        wall[wall.size() / 2], cpu[cpu.size() / 2], fast.matrixBytes() / 1e6, packMs);
         };
         // The generator end to end: 60 s of continuation, and 8 bars, from nothing (4/4, 120 BPM).
         const auto generate = [&](bool fused, pm::gen::WeightMode wm, int nThreads, pm::gen::GenerationLength len) {
@@ -150,14 +152,14 @@ int main(int argc, char** argv) {
                         res.generatedTokens, res.generatedNotes, wall, res.prefillSeconds, res.tokensPerSecond());
         };
         const bool big = model->config().nEmbd >= 512;
-        timeFused(true, FastStepWeights::Exact, 1, "model's values (exact)");
-        if (!big) timeFused(false, FastStepWeights::Exact, 1, "model's values (exact)");
-        timeFused(true, FastStepWeights::Exact, 2, "model's values (exact)");
-        timeFused(true, FastStepWeights::Bf16, 1, "rounded to bf16");
-        timeFused(true, FastStepWeights::Bf16, 2, "rounded to bf16");
-        timeFused(true, FastStepWeights::Int8, 1, "int8 per-row");
-        if (!big) timeFused(false, FastStepWeights::Int8, 1, "int8 per-row");
-        timeFused(true, FastStepWeights::Int8, 2, "int8 per-row");
+        timeFused(true, FastStepWeights::Exact, 1, "fp32/exact");
+        if (!big) timeFused(false, FastStepWeights::Exact, 1, "fp32/exact");
+        timeFused(true, FastStepWeights::Exact, 2, "fp32/exact");
+        timeFused(true, FastStepWeights::Bf16, 1, "bf16-round");
+        timeFused(true, FastStepWeights::Bf16, 2, "bf16-round");
+        timeFused(true, FastStepWeights::Int8, 1, "int8");
+        if (!big) timeFused(false, FastStepWeights::Int8, 1, "int8");
+        timeFused(true, FastStepWeights::Int8, 2, "int8");
         if (!big) generate(false, pm::gen::WeightMode::Fp32, 1, {pm::gen::LengthUnit::Seconds, 60});
         for (const auto wm : {pm::gen::WeightMode::Fp32, pm::gen::WeightMode::Int8})
             for (const int nt : {1, 2})
@@ -173,10 +175,10 @@ int main(int argc, char** argv) {
             for (auto& p : model->parameters()) p.copy_(p.to(torch::kBFloat16).to(torch::kFloat));
         }
         std::printf("  bf16-valued weights (as official checkpoints and the shipped model):\n");
-        timeFused(true, FastStepWeights::Exact, 1, "exact bf16");
-        timeFused(true, FastStepWeights::Exact, 2, "exact bf16");
-        timeFused(true, FastStepWeights::Int8, 1, "int8 per-row");
-        timeFused(true, FastStepWeights::Int8, 2, "int8 per-row");
+        timeFused(true, FastStepWeights::Exact, 1, "bf16-exact");
+        timeFused(true, FastStepWeights::Exact, 2, "bf16-exact");
+        timeFused(true, FastStepWeights::Int8, 1, "int8");
+        timeFused(true, FastStepWeights::Int8, 2, "int8");
     }
     return 0;
 }
