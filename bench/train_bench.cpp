@@ -2,12 +2,20 @@
 // (forward, chunked loss + backward, AdamW) for the tiny (L4-D128) and small (L6-D256) presets,
 // batch 8 x 256 tokens, fp32, random tokens from the piano vocabulary. Not a test: run it by hand.
 //
-//   pianomuse-bench-train [--steps N] [--batch B] [--ctx T] [--preset NAME ...]
+//   pianomuse-bench-train [--steps N] [--batch B] [--ctx T] [--vocab V] [--preset NAME ...] [--profile TRACE.json]
+//
+// One thread (OMP_NUM_THREADS=1) is what each of the trainer's row shards runs (docs/training.md,
+// "Threads"). --profile records the timed steps with LibTorch's profiler into a Chrome trace
+// (scopes "forward", "loss+backward", "optimizer"); scripts/profile-train.sh sums it by kind.
 #include "model/rwkv7_model.h"
 #include "train/loss.h"
 #include "train/optimizer.h"
 
+#include <ATen/record_function.h>
+#include <torch/csrc/autograd/profiler_legacy.h>
+
 #include <chrono>
+#include <memory>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -15,7 +23,8 @@
 
 int main(int argc, char** argv) {
     int steps = 6, batch = 8, ctx = 256;
-    std::int64_t vocab = 300;   // about the piano tokenizer's size
+    std::int64_t vocab = 531;   // the piano tokenizer's size
+    std::string profile;
     std::vector<std::string> presets;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
@@ -23,8 +32,10 @@ int main(int argc, char** argv) {
         else if (a == "--batch" && i + 1 < argc) batch = std::atoi(argv[++i]);
         else if (a == "--ctx" && i + 1 < argc) ctx = std::atoi(argv[++i]);
         else if (a == "--preset" && i + 1 < argc) presets.push_back(argv[++i]);
+        else if (a == "--vocab" && i + 1 < argc) vocab = std::atoll(argv[++i]);
+        else if (a == "--profile" && i + 1 < argc) profile = argv[++i];
         else {
-            std::fprintf(stderr, "usage: %s [--steps N] [--batch B] [--ctx T] [--preset NAME]...\n", argv[0]);
+            std::fprintf(stderr, "usage: %s [--steps N] [--batch B] [--ctx T] [--vocab V] [--preset NAME]... [--profile TRACE.json]\n", argv[0]);
             return 1;
         }
     }
@@ -41,15 +52,30 @@ int main(int argc, char** argv) {
         const torch::Tensor mask = torch::ones({batch, ctx});
         pm::train::LossOptions lo;
         double seconds = 0, loss = 0;
+        std::unique_ptr<torch::autograd::profiler::RecordProfile> recording;
         for (int s = 0; s <= steps; ++s) {
+            if (s == 1 && !profile.empty())
+                recording = std::make_unique<torch::autograd::profiler::RecordProfile>(
+                    presets.size() > 1 ? name + "-" + profile : profile);
             const auto t0 = std::chrono::steady_clock::now();
             opt->zero_grad();
-            const torch::Tensor h = m->forwardHidden(in);
-            loss = pm::train::lossBackward(m, h, tgt, mask, 1.0, lo).mean();
-            opt->step();
+            torch::Tensor h;
+            {
+                RECORD_USER_SCOPE("forward");
+                h = m->forwardHidden(in);
+            }
+            {
+                RECORD_USER_SCOPE("loss+backward");
+                loss = pm::train::lossBackward(m, h, tgt, mask, 1.0, lo).mean();
+            }
+            {
+                RECORD_USER_SCOPE("optimizer");
+                opt->step();
+            }
             const double dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
             if (s > 0) seconds += dt;
         }
+        recording.reset();   // writes the trace
         std::printf("%-6s %s: %.0f tokens/s (%.3f s/step, loss %.3f)\n", name.c_str(), m->config().describe().c_str(),
                     double(steps) * batch * ctx / seconds, seconds / steps, loss);
     }

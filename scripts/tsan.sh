@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # ThreadSanitizer over what shares state between threads (issue 14): the engine's lanes, jobs
 # and cancel tokens (tst_engine_thread), training and generation side by side through the real
-# window (tst_concurrency), the playback scheduler and the dataset builder's thread pool.
+# window (tst_concurrency), the playback scheduler, the dataset builder's thread pool and the
+# trainer's row shards (train_tests: the shard pool, thread changes mid-run).
 #
 #   scripts/tsan.sh            build into build-tsan/ (or $PIANOMUSE_TSAN_BUILD_DIR) and run them
 #
@@ -18,7 +19,7 @@ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DCMAKE_CXX_FLAGS="-fsanitize=thread -fno-omit-frame-pointer" \
     -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=thread" -DCMAKE_SHARED_LINKER_FLAGS="-fsanitize=thread" \
     -DPIANOMUSE_BUILD_TESTS=ON -DPIANOMUSE_BUILD_APP=ON -DPIANOMUSE_BUILD_BENCHMARKS=OFF -DPIANOMUSE_CUDA=OFF >/dev/null
-targets=(tst_engine_thread tst_concurrency playback_tests dataset_tests)
+targets=(tst_engine_thread tst_concurrency playback_tests dataset_tests train_tests)
 cmake --build "$build" -j "${PIANOMUSE_JOBS:-$(nproc)}" --target "${targets[@]}"
 built=$(date +%s)
 
@@ -35,6 +36,8 @@ for t in "${targets[@]}"; do
     # A kill -9 of a saving process is about files, not threads, and its timing does not survive
     # TSan's slowdown; everything else in dataset_tests (the builder's thread pool) runs.
     [[ "$t" == dataset_tests ]] && args=(--gtest_filter=-DatasetStore.KillDuringSaveLeavesTheLastCompleteDataset)
+    # The trainer's threads: row shards, a thread count changed mid-run, sharded validation.
+    [[ "$t" == train_tests ]] && args=(--gtest_filter='TrainerTest.Threads*:TrainerTest.RowsSplit*:TrainerTest.AStopDuringAForward*:TrainerTest.LossFalls*')
     if "$exe" "${args[@]+"${args[@]}"}" >"$log" 2>&1; then
         echo "   clean ($(grep -c 'PASS\|OK\]' "$log" || true) passes)"
     else

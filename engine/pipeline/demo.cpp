@@ -160,6 +160,7 @@ bool runDemo(const DemoOptions& options, const std::function<void(const DemoStag
             p.progress = true;
             p.done = std::size_t(e.step);
             p.total = std::size_t(e.totalSteps);
+            p.threads = e.threads;
             report(p);
             // For the next step: the trainer reads its control before each step.
             if (options.trainingThreads) control.threads.store(options.trainingThreads->load());

@@ -24,6 +24,7 @@ struct DemoStageReport {
     // Progress inside a long stage (train, generate): not a result line. done of total units.
     bool progress = false;
     std::size_t done = 0, total = 0;
+    int threads = 0;       // train progress: the CPU threads that step ran on (TrainEvent::threads)
 };
 
 struct DemoOptions {
