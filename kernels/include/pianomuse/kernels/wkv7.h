@@ -78,8 +78,10 @@ void wkv7BackwardCpu(const Wkv7Shape& shape, const double* r, const double* z, c
                      Wkv7Slices slices = {}, const double* sa = nullptr);
 
 // Float inputs with N a multiple of 16 run AVX2+FMA loops when the CPU has them (decided at run
-// time; the build stays x86-64 baseline). Their exp is a ~2-ulp polynomial, so results differ from
-// the plain loops in the last bits. Tests and benchmarks switch them off to exercise the plain path.
+// time; the build stays x86-64 baseline); N = 16/32/64 keep state rows in registers through each
+// 16-step chunk (docs/kernels.md, "WKV7 on the CPU"). Their exp is a ~2-ulp polynomial and they
+// rescale the state within a chunk, so results differ from the plain loops in the last bits. Tests
+// and benchmarks switch them off to exercise the plain path.
 void wkv7SetSimdEnabled(bool enabled);
 bool wkv7SimdEnabled();
 
