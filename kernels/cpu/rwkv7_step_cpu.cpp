@@ -587,8 +587,14 @@ const float* Rwkv7StepCpu::step(int64_t token, Rwkv7StepState& st) {
         const double idle = cpu > 0 ? std::max(0.0, total - 1e9 * cpu) : 0.0;
         waitShare_ = 0.9 * waitShare_ + 0.1 * (total > 0 ? std::min(1.0, (double(waitedNs) + idle) / total) : 0.0);
         if (waitShare_ > kBackOffShare) {
-            soloTokens_ = kSoloTokens;
+            // Backs off for longer each time the retry fails at once (256, 512, … 8,192 tokens);
+            // a split that holds for 64 tokens starts the count again.
+            soloTokens_ = backOffTokens_;
+            backOffTokens_ = splitTokens_ < 64 ? std::min(backOffTokens_ * 2, 32 * kSoloTokens) : kSoloTokens;
+            splitTokens_ = 0;
             waitShare_ = 0;
+        } else if (++splitTokens_ >= 64) {
+            backOffTokens_ = kSoloTokens;
         }
     } else if (soloTokens_ > 0) {
         --soloTokens_;

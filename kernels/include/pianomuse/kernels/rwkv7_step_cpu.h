@@ -157,7 +157,7 @@ public:
     static constexpr int kSpinMicros = 50;
     // Back-off on a busy machine: when the caller spends more than this share of a token (smoothed)
     // not computing (waiting for a descheduled worker, or descheduled itself while a worker spins),
-    // the next kSoloTokens tokens run on the caller alone.
+    // the next kSoloTokens tokens run on the caller alone (doubling up to 32× while retries fail).
     static constexpr double kBackOffShare = 0.2;
     static constexpr int kSoloTokens = 256;
 
@@ -170,6 +170,8 @@ private:
     int64_t minParallelBytes_ = 0;
     double waitShare_ = 0;   // smoothed share of a token spent waiting for workers
     int soloTokens_ = 0;     // tokens left to run on the caller alone (back-off)
+    int backOffTokens_ = kSoloTokens;   // the next back-off's length (doubles while retries fail)
+    int splitTokens_ = 0;    // tokens split since the last back-off
 };
 
 // Process-wide switch for the AVX2 path (default on where the CPU has AVX2 and FMA). Read when
