@@ -1,4 +1,5 @@
 // pianomuse: the desktop application.
+#include "core/allocator_policy.h"
 #include "core/openmp_policy.h"
 #include "core/system_info.h"
 #include "core/thread_share.h"
@@ -23,6 +24,7 @@ int main(int argc, char** argv) {
     // Training runs beside generation and the GUI: OpenMP threads that spin would take their
     // cores (engine/core/openmp_policy.h). Before anything starts, so nothing runs twice.
     pm::preferPassiveOpenMp(argv);
+    pm::keepFreedTensorMemory();   // training's step buffers are reused (engine/core/allocator_policy.h)
     QApplication app(argc, argv);
     QCoreApplication::setOrganizationName(QString::fromLatin1(pm::kOrganizationName));
     QCoreApplication::setApplicationName(QStringLiteral("pianomuse"));

@@ -14,6 +14,8 @@
 #include <ATen/record_function.h>
 #include <torch/csrc/autograd/profiler_legacy.h>
 
+#include "core/allocator_policy.h"
+
 #include <chrono>
 #include <memory>
 #include <cstdio>
@@ -22,6 +24,7 @@
 #include <vector>
 
 int main(int argc, char** argv) {
+    pm::keepFreedTensorMemory();   // as pianomuse-cli does
     int steps = 6, batch = 8, ctx = 256;
     std::int64_t vocab = 531;   // the piano tokenizer's size
     std::string profile;

@@ -15,6 +15,8 @@
 #include <torch/torch.h>
 
 #include <algorithm>
+#include "core/allocator_policy.h"
+
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -119,6 +121,7 @@ double kernelFwdBwdMs(const Inputs& in, const Tensor& dyT, int reps) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    pm::keepFreedTensorMemory();   // as pianomuse-cli does
     int reps = 20, naiveReps = 3;
     bool naive = true;
     std::string shapeList = "0,1,2", threadList = "1,2";

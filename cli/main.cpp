@@ -1,6 +1,7 @@
 // pianomuse-cli: everything the GUI does, headless. `pianomuse-cli <command> [options]`.
 #include "command.h"
 
+#include "core/allocator_policy.h"
 #include "core/openmp_policy.h"
 #include "core/system_info.h"
 #include "core/version.h"
@@ -55,6 +56,7 @@ void preferPassiveOpenMp(int argc, char** argv) {
 int main(int argc, char** argv) {
     using namespace pm::cli;
     preferPassiveOpenMp(argc, argv);
+    pm::keepFreedTensorMemory();   // engine/core/allocator_policy.h
     CLI::App root{"PianoMuse — train an AI model of your own piano music, headless.", "pianomuse-cli"};
     root.set_version_flag("-V,--version", std::string("pianomuse-cli ") + pm::kVersion);
     root.require_subcommand(1);

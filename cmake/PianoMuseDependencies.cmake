@@ -20,6 +20,22 @@ separate_arguments(PIANOMUSE_TORCH_CXX_FLAGS UNIX_COMMAND "${TORCH_CXX_FLAGS}")
 if(NOT Torch_VERSION)
     set(Torch_VERSION "unknown")
 endif()
+# Pip torch before 2.7 is built with the old libstdc++ string ABI (_GLIBCXX_USE_CXX11_ABI=0).
+# Our torch-free libraries pass std::string across their interfaces too, so every translation
+# unit must agree (otherwise: undefined references such as pm::play::Player::error() at link
+# time, found by scripts/check-libtorch2.sh). Debian's Qt and RtMidi use the new ABI and cannot be
+# mixed in: with such a torch the app and RtMidi are left out (the CLI plays through FluidSynth).
+set(PIANOMUSE_TORCH_OLD_ABI OFF)
+if(TORCH_CXX_FLAGS MATCHES "_GLIBCXX_USE_CXX11_ABI=0")
+    set(PIANOMUSE_TORCH_OLD_ABI ON)
+    add_compile_definitions(_GLIBCXX_USE_CXX11_ABI=0)
+    if(PIANOMUSE_BUILD_APP)
+        message(WARNING "LibTorch ${Torch_VERSION} uses the old C++ string ABI, which Debian's Qt cannot link with: "
+                        "building without the app (use LibTorch >= 2.7 or Debian's for the app)")
+        set(PIANOMUSE_BUILD_APP OFF CACHE BOOL "" FORCE)
+    endif()
+    set(PIANOMUSE_RTMIDI OFF)
+endif()
 
 # --- Header-only libraries --------------------------------------------------------------------
 add_library(pianomuse_header_deps INTERFACE)

@@ -1,6 +1,10 @@
 # GoogleTest: Debian's package config when present; otherwise its sources (Debian ships them
 # under /usr/src/googletest; GPU servers get a copy in PIANOMUSE_DEPS_DIR/googletest).
-find_package(GTest CONFIG QUIET)
+# With an old-ABI LibTorch (PIANOMUSE_TORCH_OLD_ABI) Debian's prebuilt libgtest (new ABI) cannot
+# link with our tests: build googletest from source with the same ABI then.
+if(NOT PIANOMUSE_TORCH_OLD_ABI)
+    find_package(GTest CONFIG QUIET)
+endif()
 if(NOT GTest_FOUND)
     set(_gtest_src "")
     foreach(candidate "${PIANOMUSE_DEPS_DIR}/googletest" /usr/src/googletest)
@@ -14,9 +18,12 @@ if(NOT GTest_FOUND)
     endif()
     set(INSTALL_GTEST OFF CACHE BOOL "" FORCE)
     add_subdirectory("${_gtest_src}" "${CMAKE_BINARY_DIR}/googletest" EXCLUDE_FROM_ALL)
-    add_library(GTest::gtest ALIAS gtest)
-    add_library(GTest::gtest_main ALIAS gtest_main)
-    add_library(GTest::gmock ALIAS gmock)
+    # googletest >= 1.11 names its targets GTest::* itself.
+    foreach(_t gtest gtest_main gmock)
+        if(NOT TARGET GTest::${_t})
+            add_library(GTest::${_t} ALIAS ${_t})
+        endif()
+    endforeach()
 endif()
 include(GoogleTest)
 
