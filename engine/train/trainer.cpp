@@ -20,9 +20,6 @@
 #include <filesystem>
 #include <thread>
 
-#if defined(__linux__)
-#include <dlfcn.h>   // dlsym: OpenBLAS's thread setter, when OpenBLAS is the BLAS
-#endif
 
 namespace pm::train {
 
@@ -49,15 +46,8 @@ bool parseMethod(const std::string& s, Method* out) {
 void setTrainingThreads(int threads) {
     if (threads <= 0) return;
     if (threads != at::get_num_threads()) at::set_num_threads(threads);
-#if defined(__linux__)
-    // Debian's LibTorch multiplies matrices in whatever libblas.so.3 is; OpenBLAS (pthread) keeps
-    // its own pool sized to the cores, so with only at::set_num_threads(1) training still used two
-    // cores during every matrix product. Looked up at run time: other BLAS libraries have no such
-    // symbol, and then nothing happens.
-    using SetThreads = void (*)(int);
-    static const auto openblasSetThreads = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"));
-    if (openblasSetThreads) openblasSetThreads(threads);
-#endif
+    // OpenBLAS keeps its own pool, which at::set_num_threads leaves alone (docs/training.md).
+    setBlasThreads(threads);
 }
 
 std::string latestCheckpoint(const std::string& runDir) {
@@ -497,7 +487,9 @@ bool Run::shardedPasses(const std::vector<Batch>& micro, std::int64_t counted, d
         Tensor g;
         for (std::vector<Tensor>& s : sums)   // shard order, whatever order they finished in
             if (s[i].defined()) g = g.defined() ? g.add_(s[i]) : s[i];
-        if (g.defined()) const_cast<Tensor&>(params[i]).mutable_grad() = g;
+        if (!g.defined()) continue;
+        Tensor param = params[i];   // a handle to the same parameter
+        param.mutable_grad() = g;
     }
     for (double v : nlls) *nll += v;
     return true;
