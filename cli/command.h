@@ -38,6 +38,10 @@ void addTrainCommand(CLI::App& root, CommandList& commands);
 // "dataset build" for a nested command, as users type it.
 std::string fullName(const CLI::App* app);
 
+// The command line as typed (argv[1..]), for commands that start this program again
+// (`train --nproc N` starts its workers with the same arguments).
+const std::vector<std::string>& rawArguments();
+
 // "pianomuse-cli: error: <message>" on stderr, one line.
 void printError(const std::string& message);
 

@@ -14,6 +14,11 @@
 
 namespace pm::cli {
 
+namespace {
+std::vector<std::string> g_rawArguments;
+}
+const std::vector<std::string>& rawArguments() { return g_rawArguments; }
+
 void printError(const std::string& message) { std::fprintf(stderr, "pianomuse-cli: error: %s\n", message.c_str()); }
 
 CLI::Validator deviceSpecValidator() {
@@ -56,6 +61,7 @@ void preferPassiveOpenMp(int argc, char** argv) {
 int main(int argc, char** argv) {
     using namespace pm::cli;
     preferPassiveOpenMp(argc, argv);
+    g_rawArguments.assign(argv + 1, argv + argc);
     pm::keepFreedTensorMemory();   // engine/core/allocator_policy.h
     CLI::App root{"PianoMuse — train an AI model of your own piano music, headless.", "pianomuse-cli"};
     root.set_version_flag("-V,--version", std::string("pianomuse-cli ") + pm::kVersion);

@@ -99,3 +99,20 @@ if(PIANOMUSE_HAVE_CUDA AND (TORCH_CUDA_LIBRARIES OR CUDA_FOUND OR TARGET torch_c
     set(PIANOMUSE_TORCH_HAS_CUDA ON)
 endif()
 message(STATUS "PianoMuse: CUDA kernels=${PIANOMUSE_HAVE_CUDA}, LibTorch CUDA binding=${PIANOMUSE_TORCH_HAS_CUDA}")
+
+# --- Distributed training (issue 16): c10d's TCPStore and Gloo process group ---
+# LibTorch ships c10d (Debian's 1.13 and pip's 2.x alike) but declares ProcessGroupGloo only under
+# USE_C10D_GLOO and includes Gloo's headers, which pip wheels do not carry: Debian's libgloo-dev
+# provides them (scripts/install-deps.sh). Without them the engine still builds and says so when
+# asked for more than one process. NCCL: CUDA LibTorch builds (pip) have ProcessGroupNCCL.
+set(PIANOMUSE_HAVE_C10D OFF)
+set(PIANOMUSE_HAVE_NCCL OFF)
+find_path(PIANOMUSE_C10D_INCLUDE torch/csrc/distributed/c10d/ProcessGroupGloo.hpp HINTS ${TORCH_INCLUDE_DIRS})
+find_path(PIANOMUSE_GLOO_INCLUDE gloo/algorithm.h HINTS ${TORCH_INCLUDE_DIRS})
+if(PIANOMUSE_C10D_INCLUDE AND PIANOMUSE_GLOO_INCLUDE)
+    set(PIANOMUSE_HAVE_C10D ON)
+    if(PIANOMUSE_TORCH_HAS_CUDA AND EXISTS "${PIANOMUSE_C10D_INCLUDE}/torch/csrc/distributed/c10d/ProcessGroupNCCL.hpp")
+        set(PIANOMUSE_HAVE_NCCL ON)
+    endif()
+endif()
+message(STATUS "PianoMuse: distributed training (c10d Gloo)=${PIANOMUSE_HAVE_C10D}, NCCL=${PIANOMUSE_HAVE_NCCL}")

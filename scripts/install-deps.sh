@@ -12,6 +12,7 @@ PACKAGES=(
     cmake ninja-build g++ ccache pkg-config git
     qt6-base-dev qt6-tools-dev qt6-l10n-tools qt6-svg-dev libqt6svg6 qt6-translations-l10n
     libtorch-dev libopenblas0-pthread
+    libgloo-dev iproute2   # distributed training: Gloo's headers for c10d; network namespaces for the two-host test
     librtmidi-dev libjack-jackd2-dev jackd2
     libqcustomplot-dev
     libfluidsynth-dev fluid-soundfont-gm

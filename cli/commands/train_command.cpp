@@ -5,8 +5,12 @@
 #include "command.h"
 #include "progress_printer.h"
 
+#include "core/resource_paths.h"
 #include "core/system_info.h"
 #include "dataset/dataset_store.h"
+#include "dist/communicator.h"
+#include "dist/launch_env.h"
+#include "dist/local_launcher.h"
 #include "generate/training_sampler.h"
 #include "model/base_model.h"
 #include "model/checkpoint_io.h"
@@ -16,11 +20,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <thread>
 
 namespace pm::cli {
 namespace {
@@ -33,6 +39,12 @@ struct TrainOptions {
     bool noAugment = false, scratch = false;
     bool presetGiven = false;   // --preset on the command line: a new model of that size
     bool dryRun = false, json = false, probe = false;
+    // Distributed (docs/distributed.md).
+    int nproc = 0;                    // > 1: start that many local workers
+    std::string masterAddr;           // overrides MASTER_ADDR (Slurm has none)
+    int masterPort = 0;
+    double distTimeout = 60;          // seconds: rendezvous, collectives, a lost rank
+    std::int64_t checksumEvery = 50;
 };
 
 // The trainer polls this; a signal handler may only touch lock-free atomics.
@@ -43,6 +55,58 @@ extern "C" void onInterrupt(int) {
     // First Ctrl-C: stop after the current step and a checkpoint. Second: leave now.
     if (g_interrupts.fetch_add(1) >= 1) std::_Exit(130);
     if (g_stopFlag) g_stopFlag->store(true);
+}
+
+// The --nproc launcher only counts presses; runLocalWorkers forwards each one to the workers.
+extern "C" void onLauncherInterrupt(int) { g_interrupts.fetch_add(1); }
+
+// The workers' command line: ours without --nproc (they read their place from the environment).
+std::vector<std::string> workerArguments() {
+    std::vector<std::string> out;
+    const std::vector<std::string>& in = rawArguments();
+    for (std::size_t i = 0; i < in.size(); ++i) {
+        if (in[i] == "--nproc") {
+            ++i;
+            continue;
+        }
+        if (in[i].rfind("--nproc=", 0) == 0) continue;
+        out.push_back(in[i]);
+    }
+    return out;
+}
+
+int launchWorkers(const TrainOptions& o) {
+    dist::LaunchEnv here;
+    std::string error;
+    if (dist::readLaunchEnv({}, &here, &error) && here.distributed) {
+        printError("--nproc starts its own workers; under torchrun, Slurm or another launcher leave it out (this process is " +
+                   dist::describe(here) + ")");
+        return kExitUsage;
+    }
+    if (!dist::distributedAvailable(&error)) {
+        printError(error);
+        return kExitFailed;
+    }
+    dist::LocalLaunch l;
+    l.program = executablePath();
+    if (l.program.empty()) {
+        printError("cannot find this program's own path to start the workers");
+        return kExitFailed;
+    }
+    l.args = workerArguments();
+    l.nproc = o.nproc;
+    if (!o.masterAddr.empty()) l.masterAddr = o.masterAddr;
+    l.masterPort = o.masterPort;
+    l.timeoutSeconds = o.distTimeout;
+    l.log = [](const std::string& line) { std::fprintf(stderr, "pianomuse-cli: %s\n", line.c_str()); };
+    g_interrupts = 0;
+    auto previous = std::signal(SIGINT, onLauncherInterrupt);
+    std::signal(SIGTERM, onLauncherInterrupt);
+    std::fprintf(stderr, "starting %d worker processes on this machine\n", o.nproc);
+    const int code = dist::runLocalWorkers(l, &g_interrupts);
+    std::signal(SIGINT, previous);
+    std::signal(SIGTERM, SIG_DFL);
+    return code;
 }
 
 // The config as a person reads it (`--dry-run` without --json).
@@ -72,6 +136,7 @@ void printConfig(const train::TrainConfig& c) {
 }
 
 int runTrain(TrainOptions o, int threads) {
+    if (o.nproc > 1 && !o.dryRun) return launchWorkers(o);
     train::TrainChoices& ch = o.choices;
     // -o RUN_DIR, or -o MODEL.safetensors: the run directory sits beside it as MODEL-run/.
     namespace fs = std::filesystem;
@@ -126,7 +191,55 @@ int runTrain(TrainOptions o, int threads) {
         return kExitOk;
     }
 
-    if (planned) std::fprintf(stderr, "planning: measuring training speed on this machine ...\n");
+    // A worker of a distributed run (torchrun, Slurm, --nproc): join the others first.
+    dist::LaunchEnv env;
+    std::string envError;
+    dist::LaunchOverrides overrides;
+    overrides.masterAddr = o.masterAddr;
+    overrides.masterPort = o.masterPort;
+    if (!dist::readLaunchEnv(overrides, &env, &envError)) {
+        printError(envError);
+        return kExitFailed;
+    }
+    const bool quiet = env.distributed && env.rank != 0;   // rank 0 reports; the others only fail
+    auto rankError = [&](const std::string& message) {
+        printError(env.distributed && env.world > 1 ? "rank " + std::to_string(env.rank) + ": " + message : message);
+    };
+    if (env.distributed) {
+        if (std::string why; !dist::distributedAvailable(&why)) {
+            if (env.world > 1) {
+                printError(why);
+                return kExitFailed;
+            }
+        } else {
+            // One GPU per local rank, as torchrun expects (LOCAL_RANK -> cuda:LOCAL_RANK).
+            ComputeDevice dev;
+            std::string devError;
+            if ((c.device == "cuda" || c.device == "auto") && resolveDevice(c.device, &dev, &devError) &&
+                dev.kind == DeviceKind::Cuda)
+                c.device = "cuda:" + std::to_string(env.localRank);
+            // The machine's cores shared between its ranks, unless --threads said otherwise.
+            if (threads == 0 && env.localWorld > 1) {
+                const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+                threads = std::max(1, int(cores) / env.localWorld);
+            }
+            dist::CommOptions co;
+            co.timeoutSeconds = o.distTimeout;
+            co.cuda = c.device.rfind("cuda", 0) == 0;
+            co.cudaDevice = env.localRank;
+            try {
+                c.comm = dist::Communicator::connect(env, co);
+            } catch (const std::exception& ex) {
+                rankError(ex.what());
+                return kExitFailed;
+            }
+            c.checksumEvery = o.checksumEvery;
+            if (!quiet) std::fprintf(stderr, "distributed: %d processes over %s, master %s:%d\n", env.world, c.comm->backend().c_str(),
+                                     env.masterAddr.c_str(), env.masterPort);
+        }
+    }
+
+    if (planned && !quiet) std::fprintf(stderr, "planning: measuring training speed on this machine ...\n");
 
     train::TrainControl control;
     // The root's --threads: main() set LibTorch's count already; through the control the trainer
@@ -135,12 +248,16 @@ int runTrain(TrainOptions o, int threads) {
     g_stopFlag = &control.stop;
     auto previous = std::signal(SIGINT, onInterrupt);
     std::signal(SIGTERM, onInterrupt);
+#ifdef SIGBREAK
+    std::signal(SIGBREAK, onInterrupt);   // Windows: the --nproc launcher forwards Ctrl-C as Ctrl-Break
+#endif
 
     ProgressPrinter progress("train");
     double lastVal = -1;
     std::string endMessage;
     const train::TrainResult r = train::runTraining(c, &control, [&](const train::TrainEvent& e) {
         using K = train::TrainEvent::Kind;
+        if (quiet) return;
         char buf[200];
         switch (e.kind) {
         case K::Planned:
@@ -186,9 +303,10 @@ int runTrain(TrainOptions o, int threads) {
     g_stopFlag = nullptr;
     progress.finish();
     if (!r.ok) {
-        printError(r.error);
+        rankError(r.error);
         return kExitFailed;
     }
+    if (quiet) return kExitOk;
     std::printf("%s\nloss %.4f\nmodel: %s\n", endMessage.c_str(), r.lastLoss, r.finalModel.c_str());
     if (!r.bestModel.empty()) std::printf("best: %s\n", r.bestModel.c_str());
     std::printf("checkpoint: %s\n", r.lastCheckpoint.c_str());
@@ -310,6 +428,18 @@ void addTrainCommand(CLI::App& root, CommandList& commands) {
     app->add_option("--resume-from", ch.resumeFrom, "Continue from this checkpoint file")->check(CLI::ExistingFile);
     auto* dry = app->add_flag("--dry-run", o->dryRun, "Print the run's configuration and exit (nothing is measured or written)");
     app->add_flag("--json", o->json, "With --dry-run: the configuration as one JSON object on stdout")->needs(dry);
+    app->add_option("--nproc", o->nproc,
+                    "Start N worker processes on this machine (data parallel; --batch is per process). Under torchrun or "
+                    "Slurm leave it out: their RANK/WORLD_SIZE (SLURM_PROCID/SLURM_NTASKS) are read instead")
+        ->check(CLI::Range(1, 1024));
+    app->add_option("--master-addr", o->masterAddr, "Distributed: rank 0's host (default MASTER_ADDR; needed under Slurm)");
+    app->add_option("--master-port", o->masterPort, "Distributed: the rendezvous port (default MASTER_PORT, else 29500)")
+        ->check(CLI::Range(1, 65535));
+    app->add_option("--dist-timeout", o->distTimeout,
+                    "Distributed: seconds to wait for the other processes (joining, each all-reduce, a lost one)")
+        ->check(CLI::Range(1.0, 86400.0))->capture_default_str();
+    app->add_option("--checksum-every", o->checksumEvery, "Distributed: steps between parameter checks across processes (0 = off)")
+        ->check(CLI::Range(int64_t(0), int64_t(1) << 40))->capture_default_str();
     app->add_flag("--probe", o->probe, "With --dry-run: measure this machine's speed and apply the plan (a few seconds)")
         ->needs(dry);
     commands.push_back({app, [o, &root] {

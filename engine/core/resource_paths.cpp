@@ -20,7 +20,7 @@ fs::path fromUtf8(const std::string& s) { return fs::u8path(s); }
 std::string toUtf8(const fs::path& p) { return p.u8string(); }
 }  // namespace
 
-std::string executableDir() {
+std::string executablePath() {
 #if defined(_WIN32)
     std::wstring buf(512, L'\0');
     for (;;) {
@@ -33,12 +33,17 @@ std::string executableDir() {
         if (buf.size() >= 32768) return {};
         buf.resize(buf.size() * 2);
     }
-    return toUtf8(fs::path(buf).parent_path());
+    return toUtf8(fs::path(buf));
 #else
     std::error_code ec;
     const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-    return ec ? std::string() : toUtf8(exe.parent_path());
+    return ec ? std::string() : toUtf8(exe);
 #endif
+}
+
+std::string executableDir() {
+    const std::string exe = executablePath();
+    return exe.empty() ? std::string() : toUtf8(fromUtf8(exe).parent_path());
 }
 
 std::string findResourceDirFrom(const std::string& exeDir, const std::string& name,

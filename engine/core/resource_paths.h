@@ -28,5 +28,7 @@ std::string findResourceDirFrom(const std::string& exeDir, const std::string& na
 
 // The running executable's folder ("" when unknown).
 std::string executableDir();
+// The running executable itself ("" when unknown): what `train --nproc` starts again.
+std::string executablePath();
 
 }  // namespace pm

@@ -38,26 +38,33 @@ bool Run::measure(double probeSeconds, PlanInputs* out, std::string* error) {
 
         // One warm-up step pays for allocations, the thread pool and (on a GPU) kernel loading; it
         // is not counted.
-        if (stopRequested() || trainStep() == StepOutcome::Abandoned) throw std::runtime_error("cancelled");
+        if ((!comm_ && stopRequested()) || trainStep() == StepOutcome::Abandoned) throw std::runtime_error("cancelled");
         const std::int64_t tokens0 = sessionTokens_;
         std::int64_t steps = 0;
         const auto t0 = Clock::now();
-        do {
-            if (stopRequested() || trainStep() == StepOutcome::Abandoned) throw std::runtime_error("cancelled");
+        for (;;) {
+            if ((!comm_ && stopRequested()) || trainStep() == StepOutcome::Abandoned) throw std::runtime_error("cancelled");
             ++steps;
-        } while (secondsSince(t0) < probeSeconds && step_ < 1000000);
+            const bool more = secondsSince(t0) < probeSeconds && step_ < 1000000;
+            // Distributed: ranks step together, so they stop together (any rank's cancel) and rank
+            // 0's clock ends the probe on every rank.
+            const Agreed agreed = comm_ ? agreeAtBoundary(more) : Agreed{stopRequested(), more};
+            if (agreed.stop) throw std::runtime_error("cancelled");
+            if (!agreed.rankZero) break;
+        }
         const double seconds = secondsSince(t0);
         in.secondsPerStep = seconds / double(steps);
         in.tokensPerSecond = double(sessionTokens_ - tokens0) / seconds;
 
         // A validation reads up to validationWindows windows in batches: time one batch, scale.
         if (val_->windowCount() > 0) {
-            const std::size_t rows = std::size_t(std::max(1, cfg_.batch.batchSize));
+            const std::size_t rows = std::size_t(std::max(1, cfg_.batch.batchSize * world_));
             const std::size_t n = cfg_.validationWindows > 0
                                       ? std::min(val_->windowCount(), std::size_t(cfg_.validationWindows))
                                       : val_->windowCount();
             const auto tv = Clock::now();
-            evaluateImpl(model_, *val_, valSeconds_, std::int64_t(std::min(rows, n)), cfg_.chunkRows, {}, pool_.get(), threads_);
+            evaluateImpl(model_, *val_, valSeconds_, std::int64_t(std::min(rows, n)), cfg_.chunkRows, {}, pool_.get(), threads_,
+                         comm_.get());
             in.validationSeconds = secondsSince(tv) * std::ceil(double(n) / double(rows));
         }
 
@@ -97,6 +104,13 @@ bool Run::measure(double probeSeconds, PlanInputs* out, std::string* error) {
                 // A failing sampler costs the run a warning; here it costs nothing to plan for.
             }
             in.checkpointSeconds += secondsSince(ts);
+        }
+        if (comm_) {
+            // One plan for all ranks: rank 0's measurements.
+            std::vector<double> v{in.secondsPerStep, in.tokensPerSecond, in.validationSeconds, in.checkpointSeconds};
+            if (rank_ != 0) std::fill(v.begin(), v.end(), 0.0);
+            v = comm_->allReduceSum(v);
+            in.secondsPerStep = v[0], in.tokensPerSecond = v[1], in.validationSeconds = v[2], in.checkpointSeconds = v[3];
         }
         *out = in;
         return true;

@@ -6,6 +6,7 @@
 #include "train/train_plan.h"
 
 #include "core/system_info.h"
+#include "dist/communicator.h"
 #include "dataset/dataset_format.h"
 #include "model/rwkv7_model.h"
 #include "train/loss.h"
@@ -29,9 +30,16 @@ using Clock = std::chrono::steady_clock;
 model::Rwkv7Model exportCopy(model::Rwkv7Model& src);
 
 // `pool` (optional, CPU) spreads each batch's rows over its threads, `threads` cores in all.
+// With `comm` each rank evaluates its share of every batch's rows (the batcher's batch is the
+// global one) and the sums are reduced: every rank returns the same, global numbers.
 EvalResult evaluateImpl(model::Rwkv7Model& model, const Batcher& validation, double validationSeconds,
                         std::int64_t maxWindows, std::int64_t chunkRows, const std::vector<double>& unigram,
-                        ShardPool* pool = nullptr, int threads = 1);
+                        ShardPool* pool = nullptr, int threads = 1, dist::Communicator* comm = nullptr);
+
+// The rows of a global batch of `rows` that rank `rank` of `world` trains: [first, end).
+inline std::pair<int, int> rankRows(int rows, int rank, int world) {
+    return {int(std::int64_t(rank) * rows / world), int(std::int64_t(rank + 1) * rows / world)};
+}
 
 // The threads of the calling thread (LibTorch intra-op, OpenBLAS) as they were when it was made,
 // put back when it goes: a run changes them for its own steps only.
@@ -54,7 +62,8 @@ class Run {
 public:
     // probe: a throw-away run for measureTraining — nothing is written to runDir, no resume.
     Run(const TrainConfig& c, TrainControl* control, const TrainCallback& cb, bool probe = false)
-        : cfg_(c), control_(control), cb_(cb), probe_(probe) {}
+        : cfg_(c), control_(control), cb_(cb), probe_(probe), comm_(c.comm), rank_(comm_ ? comm_->rank() : 0),
+          world_(comm_ ? comm_->world() : 1), writer_(!probe && rank_ == 0) {}
     TrainResult go();
     // Loads data and model, runs the probe (train_probe.cpp); the control's stop flags cancel it.
     // False with `error` on failure or cancel.
@@ -88,6 +97,22 @@ private:
     bool shardedPasses(const std::vector<Batch>& micro, std::int64_t counted, double* nll);
     std::vector<torch::Tensor> trainableParams() const;
     void validate();
+    // Distributed runs (train_dist.cpp). At a step boundary: whether any rank was asked to stop,
+    // and whether rank 0 says `rankZeroSays` (its clock decides time limits and the probe's end).
+    struct Agreed {
+        bool stop = false, rankZero = false;
+    };
+    Agreed agreeAtBoundary(bool rankZeroSays);
+    // Every rank checks it runs the same thing as rank 0 (dataset, options, model, version), then
+    // takes rank 0's parameters, so the replicas start equal whatever each one loaded.
+    void agreeOnStart();
+    // The checkpoint rank 0 has at `pathOnRankZero` ("" = none), readable here: rank 0's own path,
+    // or on the other ranks a private copy of its bytes (no shared file system needed). "" = none.
+    std::string shareCheckpoint(const std::string& pathOnRankZero);
+    // Sums this rank's gradients and `nll` over the ranks (a gradient no rank produced stays unset).
+    void reduceGradients(const std::vector<torch::Tensor>& params, double* nll);
+    // Every checksumEvery steps: throws dist::DistError when a replica's parameters left rank 0's.
+    void checkReplicas();
     std::string checkpoint(bool withSample);   // a sample too, when a sampler is set
     void rollBack();
     void writeSample();
@@ -141,6 +166,10 @@ private:
     ThreadSettingsRestorer restoreThreads_;   // before pool_: the pool's threads end first
     std::unique_ptr<ShardPool> pool_;         // CPU, threads_ > 1
     nlohmann::json planned_;   // the plan's metrics.jsonl record, written once the file is open
+    std::shared_ptr<dist::Communicator> comm_;   // distributed runs; null for one process
+    int rank_ = 0, world_ = 1;
+    bool writer_ = true;        // writes the run folder: rank 0 of a real (not probe) run
+    std::vector<std::string> privateFiles_;   // checkpoint copies from rank 0, removed at the end
 };
 
 }  // namespace pm::train::detail

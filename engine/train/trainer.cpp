@@ -129,7 +129,7 @@ model::Rwkv7Model exportCopy(model::Rwkv7Model& src) {
 
 EvalResult evaluateImpl(model::Rwkv7Model& model, const Batcher& validation, double validationSeconds,
                         std::int64_t maxWindows, std::int64_t chunkRows, const std::vector<double>& unigram,
-                        ShardPool* pool, int threads) {
+                        ShardPool* pool, int threads, dist::Communicator* comm) {
     torch::NoGradGuard ng;
     EvalResult r;
     const std::size_t total = validation.windowCount();
@@ -148,26 +148,29 @@ EvalResult evaluateImpl(model::Rwkv7Model& model, const Batcher& validation, dou
         const Batch b = validation.select(std::vector<std::size_t>(picked.begin() + std::ptrdiff_t(first),
                                                                    picked.begin() + std::ptrdiff_t(std::min(n, first + rows))));
         const Tensors t = toTensors(b, device);
-        const int shards = pool && device.is_cpu() ? std::min(pool->capacity(), b.rows) : 1;
+        // This rank's rows (all of them for one process), split over the pool's threads.
+        const auto [lo, hi] = comm ? rankRows(b.rows, comm->rank(), comm->world()) : std::pair<int, int>{0, b.rows};
+        const int mine = hi - lo;
+        const int shards = pool && device.is_cpu() ? std::max(1, std::min(pool->capacity(), mine)) : 1;
         std::vector<LossResult> parts(static_cast<std::size_t>(shards));
         auto shard = [&](int k) {
             torch::NoGradGuard noGrad;   // per thread
-            const int r0 = k * b.rows / shards, r1 = (k + 1) * b.rows / shards;
+            const int r0 = lo + k * mine / shards, r1 = lo + (k + 1) * mine / shards;
+            if (r1 <= r0) return;
             const Tensor hidden = model->forwardHidden(t.inputs.narrow(0, r0, r1 - r0));
             parts[std::size_t(k)] = lossNoGrad(model, hidden, t.targets.narrow(0, r0, r1 - r0), t.mask.narrow(0, r0, r1 - r0), chunkRows);
         };
         if (shards > 1) pool->run(shards, std::max(1, threads / shards), shard);
         else shard(0);
-        for (const LossResult& l : parts) {   // in shard order: the sum does not depend on timing
-            nll += l.nllSum;
-            r.tokens += l.counted;
-        }
+        for (const LossResult& l : parts) nll += l.nllSum;   // in shard order: the sum does not depend on timing
+        r.tokens += b.countedTokens;   // the whole batch's: every rank counts what all ranks evaluate
         r.notes += b.notes;
         coveredTokens += std::size_t(b.realTokens);
         if (!unigram.empty())
             for (std::size_t i = 0; i < b.mask.size(); ++i)
                 if (b.mask[i] > 0) unigramNll -= unigram[std::size_t(b.targets[i])];
     }
+    if (comm) nll = comm->allReduceSum(std::vector<double>{nll})[0];
     r.loss = r.tokens > 0 ? nll / double(r.tokens) : 0.0;
     r.bitsPerNote = r.notes > 0 ? nll / kLn2 / double(r.notes) : 0.0;
     r.unigramBitsPerNote = r.notes > 0 ? unigramNll / kLn2 / double(r.notes) : 0.0;
@@ -219,6 +222,7 @@ nlohmann::json Run::metaJson() const {
             {"seed", cfg_.batch.seed},
             {"ctx_len", cfg_.batch.ctxLen},
             {"batch", cfg_.batch.batchSize},
+            {"world", world_},   // processes: the global batch is world x batch
             {"grad_accum", cfg_.gradAccum},
             {"model", nlohmann::json::parse(modelCfg_.toJson())},
             {"tokenizer", tokenizerJson_},
@@ -271,8 +275,11 @@ void Run::plan() {
 void Run::setUp() {
     if (std::string e = dataset::loadDataset(cfg_.datasetDir, &data_); !e.empty()) throw std::runtime_error(e);
     tokenizerJson_ = data_.manifest.tokenizer.dump();
-    train_ = std::make_unique<Batcher>(data_, dataset::Split::Train, cfg_.batch);
-    BatcherOptions vo = cfg_.batch;
+    // Distributed: every rank draws the global batch (world x batch windows) and trains its rows.
+    BatcherOptions to = cfg_.batch;
+    to.batchSize = cfg_.batch.batchSize * world_;
+    train_ = std::make_unique<Batcher>(data_, dataset::Split::Train, to);
+    BatcherOptions vo = to;
     vo.augment = false;
     val_ = std::make_unique<Batcher>(data_, dataset::Split::Validation, vo);
     if (train_->windowCount() == 0) throw std::runtime_error("the dataset has no training pieces");
@@ -283,7 +290,7 @@ void Run::setUp() {
     if (control_ && control_->threads.load() > 0) appliedThreads_ = control_->threads.load();
     applyThreads(appliedThreads_ > 0 ? appliedThreads_ : thisThreadIntraOpThreads());
     bf16_ = useBf16Autocast(cfg_.precision, device_.type(), device_.has_index() ? device_.index() : 0);   // throws for an unknown name
-    if (!probe_) fs::create_directories(fs::path(cfg_.runDir) / "checkpoints");
+    if (writer_) fs::create_directories(fs::path(cfg_.runDir) / "checkpoints");
 
     // Resume: the checkpoint's config wins (shape, method, schedule); the base model file is not needed.
     const bool resume = cfg_.resume && !probe_;
@@ -291,8 +298,20 @@ void Run::setUp() {
     nlohmann::json meta;
     if (resume) {
         resumePath = cfg_.resumeFrom.empty() ? latestCheckpoint(cfg_.runDir) : cfg_.resumeFrom;
+        // Every rank resumes from rank 0's checkpoint, sent to them: no shared file system needed.
+        if (comm_) resumePath = shareCheckpoint(rank_ == 0 ? resumePath : std::string());
         if (resumePath.empty()) throw std::runtime_error("no checkpoint to resume from in " + cfg_.runDir + "/checkpoints");
         if (std::string e = readCheckpointMeta(resumePath, &meta); !e.empty()) throw std::runtime_error(e);
+        // The order of global batches depends on the seed and the global batch (processes x
+        // batch): with the same global batch a resume is exact whatever the process count; with
+        // another the data position would mean other windows, so it is refused.
+        const std::int64_t wasGlobal = meta.value("batch", std::int64_t(cfg_.batch.batchSize)) * meta.value("world", std::int64_t(1));
+        const std::int64_t nowGlobal = std::int64_t(cfg_.batch.batchSize) * world_;
+        if (wasGlobal != nowGlobal && (world_ > 1 || meta.value("world", 1) > 1))
+            throw std::runtime_error("the checkpoint was written by " + std::to_string(meta.value("world", 1)) + " process(es) x batch " +
+                                     std::to_string(meta.value("batch", 0)) + " (a global batch of " + std::to_string(wasGlobal) +
+                                     " windows); this run has " + std::to_string(world_) + " x " + std::to_string(cfg_.batch.batchSize) +
+                                     ": resume with a --batch that gives " + std::to_string(wasGlobal) + " windows in all");
         modelCfg_ = model::Rwkv7Config::fromJson(meta.at("model").dump());
         parseMethod(meta.at("method").get<std::string>(), &cfg_.method);
         cfg_.loraRank = meta.at("lora_rank").get<int>();
@@ -363,12 +382,12 @@ void Run::setUp() {
     if (cfg_.validateEvery < 0) cfg_.validateEvery = kDefaultValidateEvery;
     optim_ = makeOptimizer(groupParameters(model_), cfg_.optim);
 
-    if (!probe_) metrics_.open((fs::path(cfg_.runDir) / "metrics.jsonl").string(), std::ios::app);
+    if (writer_) metrics_.open((fs::path(cfg_.runDir) / "metrics.jsonl").string(), std::ios::app);
     if (!planned_.is_null()) metric(planned_);
     if (resume) {
         if (std::string e = loadTrainCheckpoint(resumePath, model_, *optim_); !e.empty()) throw std::runtime_error(e);
         restoreFromMeta(meta);
-        result_.lastCheckpoint = resumePath;
+        if (writer_) result_.lastCheckpoint = resumePath;
         metric({{"event", "resume"}, {"step", step_}});
         TrainEvent e;
         e.kind = TrainEvent::Kind::Resumed;
@@ -378,6 +397,7 @@ void Run::setUp() {
         emit(e);
     }
     fromBase_ = !scratch;
+    if (comm_) agreeOnStart();
 }
 
 void Run::restoreFromMeta(const nlohmann::json& meta) {
@@ -408,6 +428,7 @@ void Run::serviceControls() {
 }
 
 void Run::exportLatest() {
+    if (!writer_) return;
     const std::string path = (fs::path(cfg_.runDir) / "model-latest.safetensors").string();
     // Cleared first: a request made while this export runs asks for a newer one.
     control_->exportNow = false;
@@ -449,29 +470,40 @@ std::vector<Tensor> Run::trainableParams() const {
 
 bool Run::shardedPasses(const std::vector<Batch>& micro, std::int64_t counted, double* nll) {
     const std::vector<Tensor> params = trainableParams();
-    const int capacity = pool_->capacity();
+    // Without a pool (one core, or a GPU) the one shard runs on this thread.
+    const int capacity = pool_ ? pool_->capacity() : 1;
     std::vector<std::vector<Tensor>> sums(std::size_t(capacity), std::vector<Tensor>(params.size()));
     std::vector<double> nlls(std::size_t(capacity), 0.0);
     std::atomic<bool> stopped{false};
     for (const Batch& b : micro) {
         if (b.countedTokens == 0) continue;
-        if (stopRequested()) return false;
+        // Distributed: a stop waits for the step boundary, where the ranks agree on it (a rank
+        // that left mid-step would leave the others waiting in the all-reduce).
+        if (!comm_ && stopRequested()) return false;
         const Tensors t = toTensors(b, device_);
-        const int shards = std::min(capacity, b.rows);
+        const auto [lo, hi] = rankRows(b.rows, rank_, world_);
+        const int mine = hi - lo;
+        if (mine <= 0) continue;
+        const int shards = std::min(capacity, mine);
         // L2Wrap's factor is the whole micro-batch's (lossBackward's scale · coef / (B·T)).
         const double microScale = double(b.countedTokens) / double(counted);
         const double l2Factor = lossOpts_.l2wrapCoef > 0 ? microScale * lossOpts_.l2wrapCoef / double(b.rows * cfg_.batch.ctxLen) : 0.0;
         lastStepThreads_ = shards * std::max(1, threads_ / shards);
-        pool_->run(shards, std::max(1, threads_ / shards), [&](int k) {
-            const int r0 = k * b.rows / shards, r1 = (k + 1) * b.rows / shards;
+        auto shard = [&](int k) {
+            const int r0 = lo + k * mine / shards, r1 = lo + (k + 1) * mine / shards;
             std::int64_t countedHere = 0;
             for (std::size_t i = std::size_t(r0) * std::size_t(b.cols); i < std::size_t(r1) * std::size_t(b.cols); ++i)
                 countedHere += b.mask[i] > 0;
             if (countedHere == 0) return;
-            const Tensor hidden = model_->forwardHidden(t.inputs.narrow(0, r0, r1 - r0));
+            Tensor hidden;
+            {
+                AutocastGuard autocast(device_.type(), bf16_);   // thread-local: each shard sets its own
+                hidden = model_->forwardHidden(t.inputs.narrow(0, r0, r1 - r0));
+            }
+            if (hidden.scalar_type() != torch::kFloat) hidden = hidden.to(torch::kFloat);
             if (k == 0 && cfg_.afterForward) cfg_.afterForward(step_, model_);
             // As in the one-thread path: a Stop that came during the forward skips the backward.
-            if (stopRequested()) {
+            if (!comm_ && stopRequested()) {
                 stopped = true;
                 return;
             }
@@ -479,7 +511,9 @@ bool Run::shardedPasses(const std::vector<Batch>& micro, std::int64_t counted, d
                                                double(countedHere) / double(counted), l2Factor, lossOpts_.chunkRows, params,
                                                sums[std::size_t(k)]);
             nlls[std::size_t(k)] += l.nllSum;
-        });
+        };
+        if (pool_ && shards > 1) pool_->run(shards, std::max(1, threads_ / shards), shard);
+        else shard(0);
         if (stopped) return false;
     }
     torch::NoGradGuard ng;
@@ -492,6 +526,7 @@ bool Run::shardedPasses(const std::vector<Batch>& micro, std::int64_t counted, d
         param.mutable_grad() = g;
     }
     for (double v : nlls) *nll += v;
+    if (comm_) reduceGradients(params, nll);
     return true;
 }
 
@@ -517,7 +552,9 @@ Run::StepOutcome Run::trainStep() {
     int widest = 0;
     for (const Batch& b : micro) widest = std::max(widest, b.rows);
     lastStepThreads_ = thisThreadIntraOpThreads();
-    if (pool_ && widest > 1) {
+    // Distributed runs always take the row-split path: its gradients are returned per shard with
+    // the global batch's scales, ready for the all-reduce.
+    if (comm_ || (pool_ && widest > 1)) {
         if (!shardedPasses(micro, counted, &nll)) return abandon();
     } else {
         for (const Batch& b : micro) {
@@ -569,6 +606,7 @@ Run::StepOutcome Run::trainStep() {
         ++skipped_;
     }
     ++step_;
+    if (comm_ && finite) checkReplicas();
     const double dt = std::chrono::duration<double>(Clock::now() - t0).count();
     trainSeconds_ += dt;
     sessionTokens_ += tokens;
@@ -590,15 +628,24 @@ Run::StepOutcome Run::trainStep() {
     e.eta = double(total_ - step_) * stepSecondsEma_;
     e.threads = lastStepThreads_;
     emit(e);
-    metric({{"step", step_}, {"loss", loss}, {"lr", lr}, {"tokens_per_s", e.tokensPerSec}, {"elapsed", e.elapsed},
-            {"epoch", e.epoch}, {"threads", e.threads}});
+    nlohmann::json line = {{"step", step_}, {"loss", loss}, {"lr", lr}, {"tokens_per_s", e.tokensPerSec}, {"elapsed", e.elapsed},
+                           {"epoch", e.epoch}, {"threads", e.threads}};
+    if (comm_) {
+        // What the gradient all-reduce cost this step (rank 0's view): docs/distributed.md.
+        const dist::CommStats c = comm_->takeStats();
+        line["world"] = world_;
+        line["allreduce_ms"] = c.seconds * 1000.0;
+        line["allreduce_bytes"] = c.bytes;
+    }
+    metric(line);
     return StepOutcome::Done;
 }
 
 void Run::validate() {
     lastValidated_ = step_;
     if (val_->windowCount() == 0) return;
-    const EvalResult r = evaluateImpl(model_, *val_, valSeconds_, cfg_.validationWindows, cfg_.chunkRows, unigram_, pool_.get(), threads_);
+    const EvalResult r =
+        evaluateImpl(model_, *val_, valSeconds_, cfg_.validationWindows, cfg_.chunkRows, unigram_, pool_.get(), threads_, comm_.get());
     if (firstVal_ < 0) firstVal_ = r.loss;
     TrainEvent e;
     e.kind = TrainEvent::Kind::Validation;
@@ -618,7 +665,7 @@ void Run::validate() {
     metric({{"step", step_}, {"val_loss", r.loss}, {"val_bits_per_note", r.bitsPerNote},
             {"val_bits_per_second", r.bitsPerSecond}, {"unigram_bits_per_note", r.unigramBitsPerNote},
             {"since_improvement", sinceImprovement_}});
-    if (e.best) {
+    if (e.best && writer_) {
         const fs::path dir = fs::path(cfg_.runDir);
         if (std::string err = saveTrainCheckpoint((dir / "checkpoints" / "best.pmckpt").string(), metaJson(), model_, *optim_);
             !err.empty())
@@ -634,6 +681,7 @@ void Run::validate() {
 }
 
 std::string Run::checkpoint(bool withSample) {
+    if (!writer_) return "";   // rank 0 writes the run folder
     char name[64];
     std::snprintf(name, sizeof name, "ckpt-%09lld.pmckpt", static_cast<long long>(step_));
     const fs::path dir = fs::path(cfg_.runDir) / "checkpoints";
@@ -702,7 +750,8 @@ void Run::writeSample() {
 
 void Run::rollBack() {
     lrScale_ *= 0.5;
-    const std::string last = result_.lastCheckpoint;
+    // Distributed: every rank rolls back to rank 0's checkpoint (the others write none).
+    const std::string last = comm_ ? shareCheckpoint(rank_ == 0 ? result_.lastCheckpoint : std::string()) : result_.lastCheckpoint;
     if (last.empty()) {
         warn(std::to_string(badInARow_) + " non-finite steps in a row and no checkpoint yet: learning rate halved");
     } else {
@@ -756,23 +805,30 @@ TrainResult Run::go() {
         start.message = modelCfg_.describe() + ", " + methodName(cfg_.method) + ", " + std::to_string(train_->windowCount()) +
                         " training windows, " + std::to_string(val_->windowCount()) + " validation windows, " +
                         (device_.is_cuda() ? "CUDA:" + std::to_string(int(device_.index())) : std::string("CPU")) +
-                        (bf16_ ? " bf16 autocast" : " fp32");
+                        (bf16_ ? " bf16 autocast" : " fp32") +
+                        (comm_ ? ", " + std::to_string(world_) + " processes (" + comm_->backend() + "), global batch " +
+                                     std::to_string(cfg_.batch.batchSize * world_)
+                               : std::string());
         emit(start);
         if (cfg_.validateAtStart && step_ == 0) validate();
         End end = End::Finished;
         while (step_ < total_) {
             serviceControls();
-            while (control_ && control_->pause.load() && !control_->stopRequested()) {
+            // Pause is for the app's own run; a distributed run (CLI) never pauses.
+            while (!comm_ && control_ && control_->pause.load() && !control_->stopRequested()) {
                 const auto p0 = Clock::now();
                 std::this_thread::sleep_for(std::chrono::milliseconds(10));
                 paused_ += std::chrono::duration<double>(Clock::now() - p0).count();
                 serviceControls();   // an export asked for while paused happens now
             }
-            if (stopRequested()) {
+            // Ranks decide together: any rank's stop stops all; rank 0's clock ends a time-limited run.
+            const bool timeUp = cfg_.timeLimitSeconds > 0 && elapsed() >= cfg_.timeLimitSeconds;
+            const Agreed agreed = comm_ ? agreeAtBoundary(timeUp) : Agreed{stopRequested(), timeUp};
+            if (agreed.stop) {
                 end = End::Stopped;
                 break;
             }
-            if (cfg_.timeLimitSeconds > 0 && elapsed() >= cfg_.timeLimitSeconds) {
+            if (agreed.rankZero) {
                 end = End::TimeLimit;
                 break;
             }
@@ -799,9 +855,11 @@ TrainResult Run::go() {
         if (result_.lastCheckpoint.empty() || result_.lastCheckpoint.find(std::to_string(step_) + ".pmckpt") == std::string::npos)
             checkpoint(!stopped);
         const std::string out = cfg_.exportPath.empty() ? (fs::path(cfg_.runDir) / "model-final.safetensors").string() : cfg_.exportPath;
-        model::Rwkv7Model copy = exportCopy(model_);
-        model::saveModel(copy, out, tokenizerJson_);
-        result_.finalModel = out;
+        if (writer_) {
+            model::Rwkv7Model copy = exportCopy(model_);
+            model::saveModel(copy, out, tokenizerJson_);
+            result_.finalModel = out;
+        }
         result_.ok = true;
         result_.stopped = stopped;
         result_.earlyStopped = end == End::EarlyStopped;
@@ -829,6 +887,10 @@ TrainResult Run::go() {
                             ? "out of memory at batch " + std::to_string(cfg_.batch.batchSize) + " x " +
                                   std::to_string(cfg_.batch.ctxLen) + " tokens: try a smaller batch or context length"
                             : what.substr(0, what.find('\n'));
+    }
+    for (const std::string& f : privateFiles_) {
+        std::error_code ec;
+        fs::remove(f, ec);
     }
     result_.step = step_;
     result_.bestStep = bestStep_;

@@ -26,12 +26,16 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 // No LibTorch here (the app includes this next to Qt): the model is only named.
 namespace pm::model {
 class Rwkv7Model;
+}
+namespace pm::dist {
+class Communicator;   // engine/dist/communicator.h
 }
 
 namespace pm::train {
@@ -80,6 +84,14 @@ struct TrainConfig {
     bool resume = false;
     std::string resumeFrom;               // a checkpoint file; empty = newest in runDir
     std::string exportPath;               // final model; empty = runDir/model-final.safetensors
+
+    // Distributed data parallel (issue 16; docs/distributed.md): the run's processes, or null for
+    // one. batch.batchSize is then per process: every rank draws the same global batch of
+    // world x batchSize windows (as one process with that batch would) and trains rows
+    // [rank x batchSize, (rank+1) x batchSize); gradients are summed over the ranks, already
+    // divided by the global count of counted tokens. Rank 0 alone writes the run folder.
+    std::shared_ptr<dist::Communicator> comm;
+    std::int64_t checksumEvery = 50;      // steps between parameter checksums across ranks (0 = off)
 
     // Fault injection for tests: called after each micro-batch's backward, before the finiteness
     // check (e.g. to poison a gradient).
