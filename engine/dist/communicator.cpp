@@ -23,6 +23,7 @@
 #endif
 
 #include <arpa/inet.h>
+#include <dlfcn.h>
 #include <netdb.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -88,6 +89,15 @@ std::string localAddressTowards(const std::string& host, int port, std::string* 
     return local;
 }
 
+// c10d logs each failure (a refused connection, a port in use, a closed socket) on stderr through
+// glog (Debian's LibTorch) or c10's own logger (pip's) before it throws, so a user would read
+// three lines of internals above our one line that says what happened and which rank. Every such
+// failure reaches the user through DistError; their own log lines are turned down to fatal ones.
+void quietC10dLogging() {
+    for (const char* symbol : {"_ZN3fLI17FLAGS_minloglevelE", "FLAGS_minloglevel"})
+        if (void* flag = ::dlsym(RTLD_DEFAULT, symbol)) *static_cast<int*>(flag) = 3;   // glog's FATAL
+}
+
 }  // namespace
 
 struct Communicator::Impl {
@@ -115,6 +125,7 @@ struct Communicator::Impl {
 };
 
 std::shared_ptr<Communicator> Communicator::connect(const LaunchEnv& env, const CommOptions& options) {
+    if (!std::getenv("PIANOMUSE_C10D_LOGS")) quietC10dLogging();   // set it to see them
     std::shared_ptr<Communicator> c(new Communicator());
     c->impl_ = std::make_unique<Impl>();
     c->options_ = options;

@@ -38,7 +38,7 @@ bool readLaunchEnv(const EnvLookup& env, const LaunchOverrides& overrides, Launc
         const char* text = env(name);
         if (parseInt(text, lo, hi, v)) return true;
         why = std::string(name) + "=" + (text ? "'" + std::string(text) + "'" : std::string("(unset)")) +
-              " is not a whole number in " + std::to_string(lo) + ".." + std::to_string(hi);
+              " must be a whole number in " + std::to_string(lo) + ".." + std::to_string(hi);
         return false;
     };
     constexpr long long kMaxProcesses = 1 << 20;
