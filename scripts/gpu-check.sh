@@ -65,6 +65,43 @@ else
     note "gpu_op_tests: not configured (LibTorch without CUDA?) - see configure.log"
 fi
 
+# Distributed training through the whole c10d path on CUDA (issue 16): a world of one (store,
+# NCCL process group, all-reduce, agreements), then every GPU of the machine with --nproc. Each is
+# compared with a plain one-process run of the same global batch (losses in metrics.jsonl).
+step build-cli build-cli.log ninja -C "$build" -j"$jobs" pianomuse-cli
+cli="$build/cli/pianomuse-cli"
+if [ -x "$cli" ]; then
+    grep -h "distributed training" "$out/configure.log" | tee -a "$summary"
+    "$cli" dataset build "$root/tests/data/midi" -o "$out/dist-ds" > "$out/dist-ds.log" 2>&1
+    dist_args=(train --data "$out/dist-ds" --scratch --preset tiny --ctx-len 128 --steps 20 --validate-every 10 --sample-bars 0
+               --seed 3 --device cuda --checkpoint-seconds 1000 --dist-timeout 60)
+    step dist-plain dist-plain.log "$cli" "${dist_args[@]}" --batch 8 -o "$out/dist-plain"
+    step dist-world1 dist-world1.log env RANK=0 WORLD_SIZE=1 LOCAL_RANK=0 MASTER_ADDR=127.0.0.1 MASTER_PORT=29531 \
+        "$cli" "${dist_args[@]}" --batch 8 -o "$out/dist-world1"
+    gpus=$(nvidia-smi -L 2>/dev/null | grep -c '^GPU' || echo 0)
+    if [ "$gpus" -ge 2 ]; then
+        step "dist-nproc$gpus" dist-nproc.log "$cli" "${dist_args[@]}" --nproc "$gpus" --batch $(( (8 + gpus - 1) / gpus )) -o "$out/dist-nproc"
+    else
+        note "dist-nproc: one GPU here, only the world of one ran"
+    fi
+    python3 - "$out" >> "$summary" 2>&1 <<'PY'
+import json, os, sys
+out = sys.argv[1]
+def losses(d):
+    p = os.path.join(out, d, 'metrics.jsonl')
+    if not os.path.exists(p): return {}
+    return {j['step']: j['loss'] for j in map(json.loads, open(p)) if 'loss' in j and 'event' not in j}
+plain = losses('dist-plain')
+for d in ('dist-world1', 'dist-nproc'):
+    other = losses(d)
+    if not other: continue
+    common = sorted(set(plain) & set(other))
+    worst = max((abs(plain[s] - other[s]) / abs(plain[s]) for s in common), default=float('nan'))
+    print('%s vs plain: %d steps, largest relative loss difference %.2e' % (d, len(common), worst))
+PY
+    grep -h "processes (" "$out"/dist-*.log | head -3 >> "$summary"
+fi
+
 {
     echo
     echo "== test results"
