@@ -105,8 +105,10 @@ message(STATUS "PianoMuse: CUDA kernels=${PIANOMUSE_HAVE_CUDA}, LibTorch CUDA bi
 # USE_C10D_GLOO and includes Gloo's headers, which pip wheels do not carry: Debian's libgloo-dev
 # provides them (scripts/install-deps.sh). Without them the engine still builds and says so when
 # asked for more than one process. NCCL: CUDA LibTorch builds (pip) have ProcessGroupNCCL.
+set(PIANOMUSE_DISTRIBUTED AUTO CACHE STRING "Distributed training over c10d: AUTO (when Gloo's headers are found) or OFF")
 set(PIANOMUSE_HAVE_C10D OFF)
 set(PIANOMUSE_HAVE_NCCL OFF)
+if(NOT PIANOMUSE_DISTRIBUTED STREQUAL "OFF")
 find_path(PIANOMUSE_C10D_INCLUDE torch/csrc/distributed/c10d/ProcessGroupGloo.hpp HINTS ${TORCH_INCLUDE_DIRS})
 find_path(PIANOMUSE_GLOO_INCLUDE gloo/algorithm.h HINTS ${TORCH_INCLUDE_DIRS} "${PIANOMUSE_DEPS_DIR}/include")
 if(PIANOMUSE_C10D_INCLUDE AND PIANOMUSE_GLOO_INCLUDE)
@@ -114,5 +116,6 @@ if(PIANOMUSE_C10D_INCLUDE AND PIANOMUSE_GLOO_INCLUDE)
     if(PIANOMUSE_TORCH_HAS_CUDA AND EXISTS "${PIANOMUSE_C10D_INCLUDE}/torch/csrc/distributed/c10d/ProcessGroupNCCL.hpp")
         set(PIANOMUSE_HAVE_NCCL ON)
     endif()
+endif()
 endif()
 message(STATUS "PianoMuse: distributed training (c10d Gloo)=${PIANOMUSE_HAVE_C10D}, NCCL=${PIANOMUSE_HAVE_NCCL}")

@@ -31,6 +31,8 @@
 
 namespace pm::dist {
 
+#if PIANOMUSE_HAVE_C10D
+
 using Ms = std::chrono::milliseconds;
 
 namespace {
@@ -52,8 +54,6 @@ std::vector<std::uint8_t> bytesOf(const std::string& s) { return {s.begin(), s.e
 std::string textOf(const std::vector<std::uint8_t>& b) { return {b.begin(), b.end()}; }
 
 }  // namespace
-
-#if PIANOMUSE_HAVE_C10D
 
 namespace {
 

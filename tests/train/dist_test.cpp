@@ -331,6 +331,31 @@ TEST_F(DistTrain, AKilledRankStopsTheOthersAndTheRunResumesExactly) {
     EXPECT_LE(std::abs(mr.loss.at(steps) - mx.loss.at(steps)), 1e-5 * mr.loss.at(steps));
 }
 
+TEST_F(DistTrain, ACheckpointResumesOnAnotherProcessCountWithTheSameGlobalBatch) {
+    // 2 processes x 2 write a checkpoint at step 6; one process x 4 goes on to step 9 and ends
+    // where one process x 4 from the start ends. One process x 2 (another global batch) is refused.
+    const fs::path ref = at("ref"), dir = at("run");
+    std::vector<std::string> a = {"--threads", "2"};
+    for (const auto& s : trainArgs(ref, 4, 9, {"--scratch", "--preset", "tiny"})) a.push_back(s);
+    ASSERT_EQ(run(a).exitCode, 0);
+    std::vector<std::string> b = {"--threads", "1"};
+    for (const auto& s : trainArgs(dir, 2, 6, {"--scratch", "--preset", "tiny"})) b.push_back(s);
+    b.insert(b.begin() + 3, {"--nproc", "2"});
+    const auto rb = run(b);
+    ASSERT_EQ(rb.exitCode, 0) << rb.err;
+    std::vector<std::string> wrong = {"--threads", "2"};
+    for (const auto& s : trainArgs(dir, 2, 9, {"--resume"})) wrong.push_back(s);
+    const auto rw = run(wrong);
+    EXPECT_EQ(rw.exitCode, 2) << rw.err;
+    EXPECT_NE(rw.err.find("global batch of 4"), std::string::npos) << rw.err;
+    std::vector<std::string> c = {"--threads", "2"};
+    for (const auto& s : trainArgs(dir, 4, 9, {"--resume"})) c.push_back(s);
+    const auto rc = run(c);
+    ASSERT_EQ(rc.exitCode, 0) << rc.err;
+    expectSameModel(ref / "model-final.safetensors", dir / "model-final.safetensors");
+    EXPECT_LE(std::abs(readMetrics(ref).loss.at(9) - readMetrics(dir).loss.at(9)), 1e-5 * readMetrics(ref).loss.at(9));
+}
+
 TEST_F(DistTrain, BadEnvironmentsFailInOneLineWithinTheTimeout) {
     const fs::path out = at("bad");
     std::vector<std::string> args = {"--threads", "1"};
