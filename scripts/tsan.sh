@@ -2,7 +2,8 @@
 # ThreadSanitizer over what shares state between threads (issue 14): the engine's lanes, jobs
 # and cancel tokens (tst_engine_thread), training and generation side by side through the real
 # window (tst_concurrency), the playback scheduler, the dataset builder's thread pool and the
-# trainer's row shards (train_tests: the shard pool, thread changes mid-run).
+# trainer's row shards (train_tests: the shard pool, thread changes mid-run), and the distributed
+# communicator's heartbeat thread beside its collectives (dist_tests: Communicator.*).
 #
 #   scripts/tsan.sh            build into build-tsan/ (or $PIANOMUSE_TSAN_BUILD_DIR) and run them
 #
@@ -19,7 +20,7 @@ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DCMAKE_CXX_FLAGS="-fsanitize=thread -fno-omit-frame-pointer" \
     -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=thread" -DCMAKE_SHARED_LINKER_FLAGS="-fsanitize=thread" \
     -DPIANOMUSE_BUILD_TESTS=ON -DPIANOMUSE_BUILD_APP=ON -DPIANOMUSE_BUILD_BENCHMARKS=OFF -DPIANOMUSE_CUDA=OFF >/dev/null
-targets=(tst_engine_thread tst_concurrency playback_tests dataset_tests train_tests)
+targets=(tst_engine_thread tst_concurrency playback_tests dataset_tests train_tests dist_tests)
 cmake --build "$build" -j "${PIANOMUSE_JOBS:-$(nproc)}" --target "${targets[@]}"
 built=$(date +%s)
 
@@ -38,6 +39,8 @@ for t in "${targets[@]}"; do
     [[ "$t" == dataset_tests ]] && args=(--gtest_filter=-DatasetStore.KillDuringSaveLeavesTheLastCompleteDataset)
     # The trainer's threads: row shards, a thread count changed mid-run, sharded validation.
     [[ "$t" == train_tests ]] && args=(--gtest_filter='TrainerTest.Threads*:TrainerTest.RowsSplit*:TrainerTest.AStopDuringAForward*:TrainerTest.LossFalls*')
+    # Distributed: two ranks on threads in one process (collectives beside the heartbeat thread).
+    [[ "$t" == dist_tests ]] && args=(--gtest_filter='Communicator.*')
     if "$exe" "${args[@]+"${args[@]}"}" >"$log" 2>&1; then
         echo "   clean ($(grep -c 'PASS\|OK\]' "$log" || true) passes)"
     else
