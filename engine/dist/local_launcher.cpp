@@ -207,7 +207,7 @@ int runLocalWorkers(const LocalLaunch& l, const std::atomic<int>* interrupts) {
                 if (result == 0) result = int(code);
                 if (!deadlineSet && running > 0) {
                     deadlineSet = true;
-                    deadline = Clock::now() + std::chrono::milliseconds(std::int64_t((l.timeoutSeconds + 15) * 1000));
+                    deadline = Clock::now() + std::chrono::milliseconds(std::int64_t((l.timeoutSeconds + l.graceSeconds) * 1000));
                 }
             }
         }
@@ -316,7 +316,7 @@ int runLocalWorkers(const LocalLaunch& l, const std::atomic<int>* interrupts) {
                     if (!deadlineSet && running > 0) {
                         // The others notice the lost peer within their timeout; past it, end them.
                         deadlineSet = true;
-                        deadline = Clock::now() + std::chrono::milliseconds(std::int64_t((l.timeoutSeconds + 15) * 1000));
+                        deadline = Clock::now() + std::chrono::milliseconds(std::int64_t((l.timeoutSeconds + l.graceSeconds) * 1000));
                     }
                 }
             }
@@ -325,7 +325,7 @@ int runLocalWorkers(const LocalLaunch& l, const std::atomic<int>* interrupts) {
         if (deadlineSet && Clock::now() >= deadline) {
             for (Worker& w : workers)
                 if (w.running) {
-                    log(rankName(w) + " did not stop within " + std::to_string(int(l.timeoutSeconds + 15)) +
+                    log(rankName(w) + " did not stop within " + std::to_string(int(l.timeoutSeconds + l.graceSeconds)) +
                         " s after another worker failed: killed");
                     ::kill(w.pid, SIGKILL);
                 }

@@ -7,7 +7,7 @@
 // and is forwarded once per press: the first stops every worker after its current step with a
 // checkpoint, the second ends them at once. A worker that dies (crash, kill -9) is named; the
 // others stop on their own when they notice the lost peer (their collective timeout), and any
-// still running `timeoutSeconds` + 15 s later are killed, so the launcher never hangs.
+// still running `timeoutSeconds` + `graceSeconds` later are killed, so the launcher never hangs.
 #pragma once
 
 #include <atomic>
@@ -24,6 +24,7 @@ struct LocalLaunch {
     std::string masterAddr = "127.0.0.1";
     int masterPort = 0;                  // 0: a free port chosen now
     double timeoutSeconds = 60;          // the workers' collective timeout
+    double graceSeconds = 15;            // after it, before the launcher ends workers still running
     std::vector<std::pair<std::string, std::string>> extraEnv;   // per worker as well, e.g. thread counts
     std::function<void(const std::string&)> log;                 // one line at a time (stderr)
 };

@@ -28,7 +28,7 @@ trap 'wineserver -k 2>/dev/null || /usr/lib/wine/wineserver -k 2>/dev/null || tr
 "$wine" wineboot -i > /dev/null 2>&1
 status=0
 cd "$dir"
-for t in packaging_unit_tests midi_tests tokenizer_tests dataset_tests; do
+for t in packaging_unit_tests midi_tests tokenizer_tests dataset_tests launcher_tests; do
     t1=$SECONDS
     if "$wine" "./$t.exe" --gtest_brief=1 > "$t.wine.log" 2>&1; then
         echo "$t.exe under wine: $(grep -E '^\[  (PASSED|SKIPPED) ' "$t.wine.log" | tr -d '\r' | paste -sd' ') ($((SECONDS - t1)) s)"
