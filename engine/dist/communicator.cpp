@@ -93,9 +93,13 @@ std::string localAddressTowards(const std::string& host, int port, std::string* 
 // glog (Debian's LibTorch) or c10's own logger (pip's) before it throws, so a user would read
 // three lines of internals above our one line that says what happened and which rank. Every such
 // failure reaches the user through DistError; their own log lines are turned down to fatal ones.
+// Once per process (two ranks in one process, as in tests, would otherwise both write it).
 void quietC10dLogging() {
-    for (const char* symbol : {"_ZN3fLI17FLAGS_minloglevelE", "FLAGS_minloglevel"})
-        if (void* flag = ::dlsym(RTLD_DEFAULT, symbol)) *static_cast<int*>(flag) = 3;   // glog's FATAL
+    static std::once_flag once;
+    std::call_once(once, [] {
+        for (const char* symbol : {"_ZN3fLI17FLAGS_minloglevelE", "FLAGS_minloglevel"})
+            if (void* flag = ::dlsym(RTLD_DEFAULT, symbol)) *static_cast<int*>(flag) = 3;   // glog's FATAL
+    });
 }
 
 }  // namespace
