@@ -3,7 +3,9 @@
 # and cancel tokens (tst_engine_thread), training and generation side by side through the real
 # window (tst_concurrency), the playback scheduler, the dataset builder's thread pool and the
 # trainer's row shards (train_tests: the shard pool, thread changes mid-run), and the distributed
-# communicator's heartbeat thread beside its collectives (dist_tests: Communicator.*).
+# communicator's heartbeat thread beside its collectives (dist_tests: Communicator.*), and MIDI
+# input: the lock-free event queue under a burst from another thread (midi_input_tests) and
+# RtMidi's JACK thread feeding it while the test drains (jack_loopback_tests: JackInput.*).
 #
 #   scripts/tsan.sh            build into build-tsan/ (or $PIANOMUSE_TSAN_BUILD_DIR) and run them
 #
@@ -20,7 +22,9 @@ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DCMAKE_CXX_FLAGS="-fsanitize=thread -fno-omit-frame-pointer" \
     -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=thread" -DCMAKE_SHARED_LINKER_FLAGS="-fsanitize=thread" \
     -DPIANOMUSE_BUILD_TESTS=ON -DPIANOMUSE_BUILD_APP=ON -DPIANOMUSE_BUILD_BENCHMARKS=OFF -DPIANOMUSE_CUDA=OFF >/dev/null
-targets=(tst_engine_thread tst_concurrency playback_tests dataset_tests train_tests dist_tests)
+targets=(tst_engine_thread tst_concurrency playback_tests dataset_tests train_tests dist_tests midi_input_tests)
+# The JACK tests exist where RtMidi does (not in old-ABI LibTorch builds).
+if cmake --build "$build" --target help | grep -q '^jack_loopback_tests:'; then targets+=(jack_loopback_tests); fi
 cmake --build "$build" -j "${PIANOMUSE_JOBS:-$(nproc)}" --target "${targets[@]}"
 built=$(date +%s)
 
@@ -41,6 +45,8 @@ for t in "${targets[@]}"; do
     [[ "$t" == train_tests ]] && args=(--gtest_filter='TrainerTest.Threads*:TrainerTest.RowsSplit*:TrainerTest.AStopDuringAForward*:TrainerTest.LossFalls*')
     # Distributed: two ranks on threads in one process (collectives beside the heartbeat thread).
     [[ "$t" == dist_tests ]] && args=(--gtest_filter='Communicator.*')
+    # MIDI input through a JACK server of the test's own (the output loopback is about timing).
+    [[ "$t" == jack_loopback_tests ]] && args=(--gtest_filter='JackInput.*')
     if "$exe" "${args[@]+"${args[@]}"}" >"$log" 2>&1; then
         echo "   clean ($(grep -c 'PASS\|OK\]' "$log" || true) passes)"
     else

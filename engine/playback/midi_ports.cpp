@@ -1,6 +1,7 @@
 #include "playback/midi_ports.h"
 
 #include <exception>
+#include <string>
 
 #if PIANOMUSE_HAVE_RTMIDI
 #include <RtMidi.h>
@@ -45,9 +46,9 @@ RtMidi::Api usableApi(std::string* why, MidiUnavailableReason* reason) {
     return RtMidi::UNSPECIFIED;
 }
 
-}  // namespace
-
-MidiPortList listMidiOutputPorts() {
+// Lists the ports of an RtMidiOut (outputs) or RtMidiIn (inputs) on the API that can work here.
+template <typename RtMidiPorts>
+MidiPortList listPorts(const char* noPortsMessage) {
     MidiPortList list;
     std::string why;
     MidiUnavailableReason reason = MidiUnavailableReason::NoUsableSystem;
@@ -58,17 +59,17 @@ MidiPortList listMidiOutputPorts() {
         return list;
     }
     try {
-        RtMidiOut out(api, "PianoMuse");
+        RtMidiPorts ports(api, "PianoMuse");
         std::string rtError;
-        out.setErrorCallback(&collectRtMidiError, &rtError);
-        list.backend = RtMidi::getApiDisplayName(out.getCurrentApi());
-        const unsigned count = out.getPortCount();
+        ports.setErrorCallback(&collectRtMidiError, &rtError);
+        list.backend = RtMidi::getApiDisplayName(ports.getCurrentApi());
+        const unsigned count = ports.getPortCount();
         for (unsigned i = 0; i < count; ++i) {
-            const std::string name = out.getPortName(i);
+            const std::string name = ports.getPortName(i);
             if (!name.empty()) list.ports.push_back({int(i), name});
         }
         list.available = true;
-        if (list.ports.empty()) list.message = rtError.empty() ? "no MIDI output ports" : rtError;
+        if (list.ports.empty()) list.message = rtError.empty() ? noPortsMessage : rtError;
     } catch (const RtMidiError& e) {
         list.reason = MidiUnavailableReason::BackendError;
         list.message = e.getMessage();
@@ -77,6 +78,15 @@ MidiPortList listMidiOutputPorts() {
         list.message = e.what();
     }
     return list;
+}
+
+}  // namespace
+
+MidiPortList listMidiOutputPorts() { return listPorts<RtMidiOut>("no MIDI output ports"); }
+
+MidiPortList listMidiInputPorts() {
+    const std::string none = noMidiInputsMessage();
+    return listPorts<RtMidiIn>(none.c_str());
 }
 
 #else
@@ -88,6 +98,32 @@ MidiPortList listMidiOutputPorts() {
     return list;
 }
 
+MidiPortList listMidiInputPorts() {
+    MidiPortList list;
+    list.reason = MidiUnavailableReason::NotCompiled;
+    list.message = "this build has no MIDI input support (RtMidi was not available)";
+    return list;
+}
+
 #endif
+
+std::string noMidiInputsMessage() {
+    return "no MIDI input ports: connect a MIDI keyboard (USB, or through a MIDI interface) and list the ports "
+           "again, or let another program play into PianoMuse's virtual input \"PianoMuse in\"";
+}
+
+int findMidiPort(const MidiPortList& list, const std::string& nameOrIndex) {
+    if (nameOrIndex.empty()) return -1;
+    for (const auto& p : list.ports)
+        if (p.name == nameOrIndex) return p.index;
+    if (nameOrIndex.find_first_not_of("0123456789") == std::string::npos && nameOrIndex.size() <= 6) {
+        const int index = std::stoi(nameOrIndex);
+        for (const auto& p : list.ports)
+            if (p.index == index) return p.index;
+    }
+    for (const auto& p : list.ports)
+        if (p.name.find(nameOrIndex) != std::string::npos) return p.index;
+    return -1;
+}
 
 }  // namespace pm

@@ -1,12 +1,17 @@
 // Test doubles for playback: a clock that only moves when told (or jumps to whatever time the
-// scheduler sleeps until), and an output that records each message with the clock's time.
+// scheduler sleeps until), an output that records each message with the clock's time, and an
+// input that a test plays into (bytes through the real parser and queue, times chosen by the test).
 #pragma once
 
+#include "playback/midi_input.h"
 #include "playback/midi_output.h"
 #include "playback/playback_clock.h"
 
 #include <atomic>
+#include <cstdint>
+#include <initializer_list>
 #include <mutex>
+#include <string>
 #include <vector>
 
 namespace pm::play {
@@ -62,6 +67,24 @@ private:
     mutable std::mutex mutex_;
     std::vector<RecordedMessage> recorded_;
     int failAfter_ = -1;
+};
+
+// A keyboard the test plays: raw bytes (running status, realtime, SysEx, garbage alike) arrive
+// at the time the test says, through the same parser and queue as a real port. Play from one
+// thread at a time (the device's), drain from another.
+class FakeMidiInput : public MidiInput {
+public:
+    explicit FakeMidiInput(std::string name = "Fake input") : name_(std::move(name)) {}
+    std::string name() const override { return name_; }
+
+    void play(const std::vector<std::uint8_t>& bytes, double seconds) { receive(bytes.data(), bytes.size(), seconds); }
+    void play(std::initializer_list<std::uint8_t> bytes, double seconds) { receive(bytes.begin(), bytes.size(), seconds); }
+    void play(const MidiMessage& message, double seconds) { receive(message.bytes, message.size, seconds); }
+    // The port goes away (unplugged): lost() is true from now on, with this reason.
+    void unplug(const std::string& why = "the fake keyboard was unplugged") { reportLost(why); }
+
+private:
+    std::string name_;
 };
 
 }  // namespace pm::play

@@ -3,13 +3,10 @@
 #include "playback/midi_ports.h"
 
 #if PIANOMUSE_HAVE_RTMIDI
-#include <RtMidi.h>
+#include "playback/rtmidi_support.h"
 #endif
 #if PIANOMUSE_HAVE_JACK
 #include <jack/jack.h>
-#endif
-#if defined(__linux__)
-#include <unistd.h>   // access
 #endif
 
 namespace pm::play {
@@ -33,6 +30,10 @@ bool jackServerRunning() {
 bool jackServerRunning() { return false; }
 #endif
 
+std::string noJackServerMessage() {
+    return "no JACK server is running (JACK MIDI needs one, e.g. jackd -d dummy or a desktop's JACK/PipeWire)";
+}
+
 #if PIANOMUSE_HAVE_RTMIDI
 struct RtMidiOutput::Impl {
     explicit Impl(RtMidi::Api api) : out(api, "PianoMuse") { out.setErrorCallback(&collect, &lastError); }
@@ -43,22 +44,8 @@ struct RtMidiOutput::Impl {
     std::string lastError;   // what RtMidi reported during the last call (it would print or throw)
 };
 
-namespace {
-bool alsaUsable() {
-#if defined(__linux__)
-    return access("/dev/snd/seq", R_OK | W_OK) == 0;
-#else
-    return true;
-#endif
-}
-RtMidi::Api systemApi() {
-#if defined(__linux__)
-    return RtMidi::LINUX_ALSA;
-#else
-    return RtMidi::UNSPECIFIED;
-#endif
-}
-}  // namespace
+using detail::alsaUsable;
+using detail::systemApi;
 
 namespace {
 // The JACK MIDI inputs, as a port list in RtMidi's order (the server runs: checked by the caller).
@@ -75,14 +62,11 @@ MidiPortList listJackOutputs() {
     }
     return list;
 }
-std::string noJackServer() {
-    return "no JACK server is running (JACK MIDI needs one, e.g. jackd -d dummy or a desktop's JACK/PipeWire)";
-}
 }  // namespace
 
 std::unique_ptr<RtMidiOutput> RtMidiOutput::open(const std::string& portName, std::string* error, MidiApi api) {
     if (api == MidiApi::Jack && !jackServerRunning()) {
-        if (error) *error = noJackServer();
+        if (error) *error = noJackServerMessage();
         return nullptr;
     }
     // The listing knows which API is safe to construct here; use the same check.
@@ -123,7 +107,7 @@ std::unique_ptr<RtMidiOutput> RtMidiOutput::open(const std::string& portName, st
 
 std::unique_ptr<RtMidiOutput> RtMidiOutput::openVirtual(const std::string& name, std::string* error, MidiApi api) {
     if (api == MidiApi::Jack && !jackServerRunning()) {
-        if (error) *error = noJackServer();
+        if (error) *error = noJackServerMessage();
         return nullptr;
     }
     if (api == MidiApi::System && !alsaUsable()) {

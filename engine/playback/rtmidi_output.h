@@ -16,6 +16,8 @@ enum class MidiApi { System, Jack };
 // "default"). Asked without starting a server and without printing. False in builds without
 // JACK. RtMidi's JACK API is only used after this said yes (it crashes without a server).
 bool jackServerRunning();
+// What to tell the user when JACK was chosen but no server runs.
+std::string noJackServerMessage();
 
 class RtMidiOutput : public MidiOutput {
 public:
