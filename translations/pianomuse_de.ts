@@ -1247,10 +1247,6 @@
         <translation>Lauf-Ordner</translation>
     </message>
     <message>
-        <source>No metrics.jsonl in %1</source>
-        <translation>Keine metrics.jsonl in %1</translation>
-    </message>
-    <message>
         <source>Choose a dataset first (Dataset page).</source>
         <translation>Wählen Sie zuerst einen Datensatz (Seite „Datensatz“).</translation>
     </message>
@@ -1531,6 +1527,150 @@
         <comment>sentence end</comment>
         <extracomment>The end of the plan sentence (a full stop in the language&apos;s own script).</extracomment>
         <translation>%1.</translation>
+    </message>
+    <message>
+        <source>Training processes</source>
+        <translation>Trainingsprozesse</translation>
+    </message>
+    <message>
+        <source>Train in this many processes, one per CUDA device (pianomuse-cli train --nproc). Each process trains a batch of the size set under Advanced, so N processes train N batches per step. Such a run cannot be paused; Stop writes a checkpoint.</source>
+        <translation>In so vielen Prozessen trainieren, einer je CUDA-Gerät (pianomuse-cli train --nproc). Jeder Prozess trainiert einen Batch der unter „Erweitert“ eingestellten Größe, N Prozesse also N Batches pro Schritt. Ein solcher Lauf kann nicht pausiert werden; „Stopp“ schreibt einen Checkpoint.</translation>
+    </message>
+    <message>
+        <source>Processes:</source>
+        <translation>Prozesse:</translation>
+    </message>
+    <message>
+        <source>Shows a run folder&apos;s curves and follows it while another process (pianomuse-cli, a distributed run) is still writing it</source>
+        <translation>Zeigt die Kurven eines Laufordners und verfolgt ihn, solange ein anderer Prozess (pianomuse-cli, ein verteilter Lauf) noch hineinschreibt</translation>
+    </message>
+    <message>
+        <source>Followed run</source>
+        <translation>Verfolgter Lauf</translation>
+    </message>
+    <message>
+        <source>The training processes did not stop in time and were ended; the last checkpoint is kept.</source>
+        <translation>Die Trainingsprozesse hielten nicht rechtzeitig an und wurden beendet; der letzte Checkpoint bleibt erhalten.</translation>
+    </message>
+    <message>
+        <source>Step %1 · loss %2 · %3 tokens/s · elapsed %4</source>
+        <translation>Schritt %1 · Verlust %2 · %3 Token/s · vergangen %4</translation>
+    </message>
+    <message>
+        <source>The run ended: %1</source>
+        <translation>Der Lauf ist beendet: %1</translation>
+    </message>
+    <message>
+        <source>%1 was replaced; reading it again from the start.</source>
+        <translation>%1 wurde ersetzt; es wird von vorn neu gelesen.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Skipped %n line(s) of %1 that are not metrics records.</source>
+        <translation>
+            <numerusform>%n Zeile in %1 übersprungen, die kein Metrik-Eintrag ist.</numerusform>
+            <numerusform>%n Zeilen in %1 übersprungen, die keine Metrik-Einträge sind.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>A run of this page is training: stop it before following another run.</source>
+        <translation>Auf dieser Seite läuft ein Training: Stoppen Sie es, bevor Sie einem anderen Lauf folgen.</translation>
+    </message>
+    <message>
+        <source>No metrics.jsonl in %1 yet: waiting for it.</source>
+        <translation>Noch keine metrics.jsonl in %1: es wird darauf gewartet.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 is trained by %n worker process(es) (pianomuse-cli): Pause is not available; Stop asks them to stop after a checkpoint.</source>
+        <translation>
+            <numerusform>%1 wird von %n Arbeitsprozess trainiert (pianomuse-cli): Pausieren ist nicht möglich; „Stopp“ bittet ihn, nach einem Checkpoint anzuhalten.</numerusform>
+            <numerusform>%1 wird von %n Arbeitsprozessen trainiert (pianomuse-cli): Pausieren ist nicht möglich; „Stopp“ bittet sie, nach einem Checkpoint anzuhalten.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Waiting for %1 to appear…</source>
+        <translation>Warten, bis %1 erscheint…</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>gestoppt</translation>
+    </message>
+    <message>
+        <source>stopped early</source>
+        <translation>vorzeitig gestoppt</translation>
+    </message>
+    <message>
+        <source>time limit reached</source>
+        <translation>Zeitlimit erreicht</translation>
+    </message>
+    <message>
+        <source>finished</source>
+        <translation>fertig</translation>
+    </message>
+    <message>
+        <source>%1 (written by another process) has ended: %2.</source>
+        <translation>%1 (von einem anderen Prozess geschrieben) ist beendet: %2.</translation>
+    </message>
+    <message>
+        <source>Following %1 (written by another process): nothing written for %2.</source>
+        <translation>%1 wird verfolgt (von einem anderen Prozess geschrieben): seit %2 nichts geschrieben.</translation>
+    </message>
+    <message>
+        <source>Following %1 (written by another process): Start, Pause and Stop do not act on it.</source>
+        <translation>%1 wird verfolgt (von einem anderen Prozess geschrieben): Start, Pause und Stopp wirken nicht darauf.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Training in %n processes needs pianomuse-cli, which was not found (looked for %1). Install it with PianoMuse, or set Processes to 1.</source>
+        <translation>
+            <numerusform>Training in %n Prozess braucht pianomuse-cli, das nicht gefunden wurde (gesucht: %1). Installieren Sie es mit PianoMuse oder stellen Sie „Prozesse“ auf 1.</numerusform>
+            <numerusform>Training in %n Prozessen braucht pianomuse-cli, das nicht gefunden wurde (gesucht: %1). Installieren Sie es mit PianoMuse oder stellen Sie „Prozesse“ auf 1.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Cannot start the training processes: %1</source>
+        <translation>Die Trainingsprozesse können nicht gestartet werden: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Starting %n training process(es): %1 %2</source>
+        <translation>
+            <numerusform>%n Trainingsprozess wird gestartet: %1 %2</numerusform>
+            <numerusform>%n Trainingsprozesse werden gestartet: %1 %2</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Stopping the training processes after the current step (a checkpoint is written)…</source>
+        <translation>Die Trainingsprozesse halten nach dem aktuellen Schritt an (ein Checkpoint wird geschrieben)…</translation>
+    </message>
+    <message>
+        <source>The training processes have ended.</source>
+        <translation>Die Trainingsprozesse sind beendet.</translation>
+    </message>
+    <message>
+        <source>pianomuse-cli ended with exit code %1: %2</source>
+        <translation>pianomuse-cli endete mit Exit-Code %1: %2</translation>
+    </message>
+    <message>
+        <source>pianomuse-cli did not finish: it could not start or was ended.</source>
+        <translation>pianomuse-cli wurde nicht fertig: Es konnte nicht starten oder wurde beendet.</translation>
+    </message>
+    <message>
+        <source>pianomuse-cli did not finish: %1</source>
+        <translation>pianomuse-cli wurde nicht fertig: %1</translation>
+    </message>
+    <message>
+        <source>Another process is writing to this run folder: choose another one</source>
+        <translation>Ein anderer Prozess schreibt in diesen Laufordner: Wählen Sie einen anderen</translation>
+    </message>
+    <message>
+        <source>A run in several processes cannot be paused: Stop writes a checkpoint and &quot;Resume a run…&quot; continues it</source>
+        <translation>Ein Lauf in mehreren Prozessen kann nicht pausiert werden: „Stopp“ schreibt einen Checkpoint, und „Lauf fortsetzen…“ setzt ihn fort</translation>
+    </message>
+    <message>
+        <source>This run is written by another process; Pause does not act on it</source>
+        <translation>Dieser Lauf wird von einem anderen Prozess geschrieben; Pause wirkt nicht darauf</translation>
+    </message>
+    <message>
+        <source>This run is written by another process; stop it there (Ctrl-C)</source>
+        <translation>Dieser Lauf wird von einem anderen Prozess geschrieben; stoppen Sie ihn dort (Strg+C)</translation>
     </message>
 </context>
 </TS>

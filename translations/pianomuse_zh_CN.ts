@@ -1245,10 +1245,6 @@
         <translation>运行文件夹</translation>
     </message>
     <message>
-        <source>No metrics.jsonl in %1</source>
-        <translation>%1 中没有 metrics.jsonl</translation>
-    </message>
-    <message>
         <source>Choose a dataset first (Dataset page).</source>
         <translation>请先选择数据集（“数据集”页面）。</translation>
     </message>
@@ -1525,6 +1521,146 @@
         <comment>sentence end</comment>
         <extracomment>The end of the plan sentence (a full stop in the language&apos;s own script).</extracomment>
         <translation>%1。</translation>
+    </message>
+    <message>
+        <source>Training processes</source>
+        <translation>训练进程数</translation>
+    </message>
+    <message>
+        <source>Train in this many processes, one per CUDA device (pianomuse-cli train --nproc). Each process trains a batch of the size set under Advanced, so N processes train N batches per step. Such a run cannot be paused; Stop writes a checkpoint.</source>
+        <translation>用这么多进程训练，每个 CUDA 设备一个（pianomuse-cli train --nproc）。每个进程训练一个在“高级”中设定大小的批次，因此 N 个进程每步训练 N 个批次。这样的运行无法暂停；“停止”会写入检查点。</translation>
+    </message>
+    <message>
+        <source>Processes:</source>
+        <translation>进程数：</translation>
+    </message>
+    <message>
+        <source>Shows a run folder&apos;s curves and follows it while another process (pianomuse-cli, a distributed run) is still writing it</source>
+        <translation>显示运行文件夹的曲线，并在另一个进程（pianomuse-cli、分布式运行）仍在写入时持续跟踪</translation>
+    </message>
+    <message>
+        <source>Followed run</source>
+        <translation>跟踪的运行</translation>
+    </message>
+    <message>
+        <source>The training processes did not stop in time and were ended; the last checkpoint is kept.</source>
+        <translation>训练进程未能及时停止，已被结束；最后一个检查点保留。</translation>
+    </message>
+    <message>
+        <source>Step %1 · loss %2 · %3 tokens/s · elapsed %4</source>
+        <translation>第 %1 步 · 损失 %2 · %3 词元/秒 · 已用 %4</translation>
+    </message>
+    <message>
+        <source>The run ended: %1</source>
+        <translation>运行已结束：%1</translation>
+    </message>
+    <message>
+        <source>%1 was replaced; reading it again from the start.</source>
+        <translation>%1 已被替换；从头重新读取。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Skipped %n line(s) of %1 that are not metrics records.</source>
+        <translation>
+            <numerusform>已跳过 %1 中 %n 行非指标记录。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>A run of this page is training: stop it before following another run.</source>
+        <translation>本页正在训练：请先停止，再跟踪另一个运行。</translation>
+    </message>
+    <message>
+        <source>No metrics.jsonl in %1 yet: waiting for it.</source>
+        <translation>%1 中还没有 metrics.jsonl：正在等待。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 is trained by %n worker process(es) (pianomuse-cli): Pause is not available; Stop asks them to stop after a checkpoint.</source>
+        <translation>
+            <numerusform>%1 由 %n 个工作进程训练（pianomuse-cli）：无法暂停；“停止”会让它们在写入检查点后停止。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Waiting for %1 to appear…</source>
+        <translation>等待 %1 出现…</translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <source>stopped early</source>
+        <translation>提前停止</translation>
+    </message>
+    <message>
+        <source>time limit reached</source>
+        <translation>已达时间上限</translation>
+    </message>
+    <message>
+        <source>finished</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>%1 (written by another process) has ended: %2.</source>
+        <translation>%1（由另一个进程写入）已结束：%2。</translation>
+    </message>
+    <message>
+        <source>Following %1 (written by another process): nothing written for %2.</source>
+        <translation>正在跟踪 %1（由另一个进程写入）：已有 %2 没有写入。</translation>
+    </message>
+    <message>
+        <source>Following %1 (written by another process): Start, Pause and Stop do not act on it.</source>
+        <translation>正在跟踪 %1（由另一个进程写入）：开始、暂停和停止对它无效。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Training in %n processes needs pianomuse-cli, which was not found (looked for %1). Install it with PianoMuse, or set Processes to 1.</source>
+        <translation>
+            <numerusform>用 %n 个进程训练需要 pianomuse-cli，但未找到（查找位置：%1）。请随 PianoMuse 一起安装，或将进程数设为 1。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Cannot start the training processes: %1</source>
+        <translation>无法启动训练进程：%1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Starting %n training process(es): %1 %2</source>
+        <translation>
+            <numerusform>正在启动 %n 个训练进程：%1 %2</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Stopping the training processes after the current step (a checkpoint is written)…</source>
+        <translation>训练进程将在当前步骤后停止（会写入检查点）…</translation>
+    </message>
+    <message>
+        <source>The training processes have ended.</source>
+        <translation>训练进程已结束。</translation>
+    </message>
+    <message>
+        <source>pianomuse-cli ended with exit code %1: %2</source>
+        <translation>pianomuse-cli 以退出码 %1 结束：%2</translation>
+    </message>
+    <message>
+        <source>pianomuse-cli did not finish: it could not start or was ended.</source>
+        <translation>pianomuse-cli 未完成：无法启动或已被结束。</translation>
+    </message>
+    <message>
+        <source>pianomuse-cli did not finish: %1</source>
+        <translation>pianomuse-cli 未完成：%1</translation>
+    </message>
+    <message>
+        <source>Another process is writing to this run folder: choose another one</source>
+        <translation>另一个进程正在写入此运行文件夹：请选择其他文件夹</translation>
+    </message>
+    <message>
+        <source>A run in several processes cannot be paused: Stop writes a checkpoint and &quot;Resume a run…&quot; continues it</source>
+        <translation>多进程训练无法暂停：“停止”会写入检查点，“继续一次运行…”可接着训练</translation>
+    </message>
+    <message>
+        <source>This run is written by another process; Pause does not act on it</source>
+        <translation>此运行由另一个进程写入；暂停对它无效</translation>
+    </message>
+    <message>
+        <source>This run is written by another process; stop it there (Ctrl-C)</source>
+        <translation>此运行由另一个进程写入；请在那里停止它（Ctrl-C）</translation>
     </message>
 </context>
 </TS>

@@ -5,20 +5,22 @@
 #include "widgets/sample_list_widget.h"
 #include "worker/engine_controller.h"
 
+#include "core/system_info.h"
 #include "model/base_model.h"
 #include "model/rwkv7_config.h"
+#include "train/metrics_follower.h"
 #include "train/train_defaults.h"
 
-#include <nlohmann/json.hpp>
 #include <qcustomplot.h>
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QCoreApplication>
 #include <QDateTime>
 #include <QDir>
 #include <QDoubleSpinBox>
-#include <QFile>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -26,14 +28,22 @@
 #include <QLocale>
 #include <QLineEdit>
 #include <QPlainTextEdit>
+#include <QProcess>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSpinBox>
-#include <QTextStream>
 #include <QTimer>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <cmath>
+
+#if defined(Q_OS_UNIX)
+#include <csignal>     // SIGINT, SIGKILL
+#include <sys/types.h>
+#include <unistd.h>    // setpgid, kill
+#endif
 
 namespace pm::app {
 
@@ -49,6 +59,30 @@ QString duration(double seconds) {
 
 // "31,000" in the user's locale.
 QString count(std::int64_t n) { return QLocale().toString(qlonglong(n)); }
+
+// Polling a followed run: metrics.jsonl gets a line per step, so twice a second keeps the plot
+// live; each poll reads only what was appended (a stat and a small read on the GUI thread).
+constexpr int kFollowIntervalMs = 500;
+// Closing the window while workers run: how long they get to write their checkpoint.
+constexpr int kCloseWaitMs = 10000;
+// Keep this much of the workers' stderr (progress bars included) for the line that says why.
+constexpr int kErrorTail = 4096;
+
+#if defined(Q_OS_UNIX)
+// Signals the started CLI, or its whole process group. Only for a real pid: kill(0, ...) would
+// signal this process's own group, and QProcess says 0 for a process that has ended.
+void signalWorkers(qint64 pid, int signal, bool group) {
+    if (pid > 0) ::kill(group ? -pid_t(pid) : pid_t(pid), signal);
+}
+#endif
+
+// The last non-empty line of the CLI's stderr (its one-line error comes last).
+QString lastLine(const QByteArray& text) {
+    const QStringList lines = QString::fromUtf8(text).split(QRegularExpression(QStringLiteral("[\\r\\n]")), Qt::SkipEmptyParts);
+    for (auto it = lines.crbegin(); it != lines.crend(); ++it)
+        if (!it->trimmed().isEmpty()) return it->trimmed();
+    return QString();
+}
 
 }  // namespace
 
@@ -107,6 +141,20 @@ TrainPage::TrainPage(EngineController* engine, AppSettings* settings, QWidget* p
     m_method->addItem(tr("LoRA (small adapters, merged on export)"), QStringLiteral("lora"));
     m_method->addItem(tr("State tuning (tiny artefact)"), QStringLiteral("state"));
     form->addRow(tr("Method:"), m_method);
+    // Several CUDA devices: one training process per device (pianomuse-cli train --nproc N).
+    // Hidden unless there are two or more (setCudaDeviceCount).
+    m_processes = new QSpinBox(this);
+    m_processes->setObjectName(QStringLiteral("processesSpin"));
+    m_processes->setAccessibleName(tr("Training processes"));
+    m_processes->setRange(1, 1);
+    m_processes->setToolTip(tr("Train in this many processes, one per CUDA device (pianomuse-cli train --nproc). "
+                               "Each process trains a batch of the size set under Advanced, so N processes train "
+                               "N batches per step. Such a run cannot be paused; Stop writes a checkpoint."));
+    m_processesLabel = new QLabel(tr("Processes:"), this);
+    m_processesLabel->setBuddy(m_processes);
+    form->addRow(m_processesLabel, m_processes);
+    m_processesLabel->setVisible(false);
+    m_processes->setVisible(false);
     m_runDir = new QLineEdit(this);
     m_runDir->setObjectName(QStringLiteral("runDirEdit"));
     m_runDir->setPlaceholderText(tr("Run folder (empty: a new one in the data folder)"));
@@ -208,11 +256,15 @@ TrainPage::TrainPage(EngineController* engine, AppSettings* settings, QWidget* p
     m_stopButton->setAccessibleName(tr("Stop training"));
     m_tryButton = new QPushButton(tr("Try the current model"), this);
     m_tryButton->setObjectName(QStringLiteral("tryModelButton"));
+    m_tryButton->setAccessibleName(tr("Try the current model"));
     m_tryButton->setToolTip(tr("Opens Generate with the newest model of this run; training goes on"));
     m_resumeButton = new QPushButton(tr("Resume a run…"), this);
     m_resumeButton->setAccessibleName(tr("Resume a run"));
     m_openButton = new QPushButton(tr("Open a run…"), this);
+    m_openButton->setObjectName(QStringLiteral("openRunButton"));
     m_openButton->setAccessibleName(tr("Open a run"));
+    m_openButton->setToolTip(tr("Shows a run folder's curves and follows it while another process (pianomuse-cli, "
+                                "a distributed run) is still writing it"));
     for (QPushButton* b : {m_startButton, m_pauseButton, m_stopButton, m_tryButton, m_resumeButton, m_openButton})
         buttons->addWidget(b);
     m_progress = new QProgressBar(this);
@@ -224,6 +276,13 @@ TrainPage::TrainPage(EngineController* engine, AppSettings* settings, QWidget* p
     m_status->setObjectName(QStringLiteral("trainStatus"));
     m_status->setAccessibleName(tr("Training status"));
     layout->addWidget(m_status);
+    // Whose run the plot shows when this page does not train it itself.
+    m_followLabel = new QLabel(this);
+    m_followLabel->setObjectName(QStringLiteral("followLabel"));
+    m_followLabel->setAccessibleName(tr("Followed run"));
+    m_followLabel->setWordWrap(true);
+    m_followLabel->setVisible(false);
+    layout->addWidget(m_followLabel);
 
     m_plot->setObjectName(QStringLiteral("lossPlot"));
     m_plot->setAccessibleName(tr("Loss curves"));
@@ -316,7 +375,21 @@ TrainPage::TrainPage(EngineController* engine, AppSettings* settings, QWidget* p
     });
     connect(m_openButton, &QPushButton::clicked, this, [this] {
         const QString d = QFileDialog::getExistingDirectory(this, tr("Run folder"), m_settings ? m_settings->dataFolder() : QString());
-        if (!d.isEmpty() && !loadRun(d)) log(tr("No metrics.jsonl in %1").arg(d));
+        if (!d.isEmpty()) followRun(d);
+    });
+    m_followTimer = new QTimer(this);
+    m_followTimer->setInterval(kFollowIntervalMs);
+    connect(m_followTimer, &QTimer::timeout, this, &TrainPage::pollFollowed);
+    m_killTimer = new QTimer(this);
+    m_killTimer->setSingleShot(true);
+    connect(m_killTimer, &QTimer::timeout, this, [this] {
+        if (!hasWorkers()) return;
+        log(tr("The training processes did not stop in time and were ended; the last checkpoint is kept."));
+#if defined(Q_OS_UNIX)
+        // The whole group (startWorkers made the CLI its leader).
+        signalWorkers(m_workers->processId(), SIGKILL, true);
+#endif
+        m_workers->kill();
     });
     if (m_engine) {
         connect(m_engine, &EngineController::trainingEvent, this, &TrainPage::onEvent);
@@ -324,8 +397,28 @@ TrainPage::TrainPage(EngineController* engine, AppSettings* settings, QWidget* p
         connect(m_engine, &EngineController::trainingPlanned, this, &TrainPage::onPlanned);
         connect(m_engine, &EngineController::jobFinished, this, &TrainPage::onJobFinished);
         connect(m_engine, &EngineController::jobsChanged, this, &TrainPage::updateButtons);
+        connect(m_engine, &EngineController::systemInfoReady, this, [this](const pm::SystemInfo& info) {
+            setCudaDeviceCount(int(std::count_if(info.devices.begin(), info.devices.end(),
+                                                 [](const pm::ComputeDevice& d) { return d.kind == pm::DeviceKind::Cuda; })));
+        });
     }
     updateButtons();
+}
+
+TrainPage::~TrainPage() {
+    if (!hasWorkers()) return;
+    // Closing the window: the workers stop as on Stop (a checkpoint first) and get a while to do
+    // so; whatever is still running then is ended (checkpoints are written atomically).
+    m_workers->disconnect(this);
+    interruptWorkers();
+    m_killTimer->stop();
+    if (!m_workers->waitForFinished(kCloseWaitMs)) {
+#if defined(Q_OS_UNIX)
+        signalWorkers(m_workers->processId(), SIGKILL, true);
+#endif
+        m_workers->kill();
+        m_workers->waitForFinished(2000);
+    }
 }
 
 void TrainPage::setDataset(const QString& directory) {
@@ -463,6 +556,13 @@ void TrainPage::start() {
         log(tr("Choose a dataset first (Dataset page)."));
         return;
     }
+    stopFollowing();
+    if (processes() > 1) {
+        clearCurves();
+        m_samples->clear();
+        startWorkers(currentChoices());
+        return;
+    }
     pm::train::TrainConfig config = currentConfig();
     // The plan shown is the plan run, when it was made for exactly these settings; otherwise
     // the trainer measures and plans itself (config.steps == 0).
@@ -473,6 +573,14 @@ void TrainPage::start() {
 }
 
 void TrainPage::resumeRun(const QString& runDir) {
+    stopFollowing();
+    if (processes() > 1) {
+        pm::train::TrainChoices choices = currentChoices();
+        choices.runDir = runDir.toStdString();
+        choices.resume = true;
+        startWorkers(choices);
+        return;
+    }
     pm::train::TrainConfig c = currentConfig();
     c.runDir = runDir.toStdString();
     c.resume = true;
@@ -484,17 +592,22 @@ void TrainPage::setPaused(bool paused) {
     if (m_engine && m_trainJob) m_engine->pauseTraining(m_trainJob, paused);
     m_pauseButton->setText(paused ? tr("Resume") : tr("Pause"));
     m_pauseButton->setAccessibleName(paused ? tr("Resume training") : tr("Pause training"));
-    if (isRunning()) log(paused ? tr("Paused.") : tr("Resumed."));
+    if (m_trainJob) log(paused ? tr("Paused.") : tr("Resumed."));
 }
 
 void TrainPage::stop() {
-    if (!isRunning() || !m_engine) return;
+    if (hasWorkers()) {
+        interruptWorkers();
+        return;
+    }
+    // A followed run belongs to another process: Stop is disabled for it and does nothing here.
+    if (!m_trainJob || !m_engine) return;
     m_engine->cancel(m_trainJob);   // this run only; it checkpoints first
     log(tr("Stopping after the current step (a checkpoint is written)…"));
 }
 
 void TrainPage::tryCurrentModel() {
-    if (isRunning()) {
+    if (m_trainJob) {
         // The trainer writes its current weights at its next step; onEvent(Exported) opens Generate.
         m_auditionPending = true;
         m_engine->exportTrainingModel(m_trainJob);
@@ -502,8 +615,10 @@ void TrainPage::tryCurrentModel() {
         log(tr("Saving the current model for you to try (training goes on)…"));
         return;
     }
+    // Not trained here (ended, followed, or in worker processes): what the folder has, the best
+    // first; "latest" only exists where someone asked a running trainer for it.
     const QString run = m_activeRun.isEmpty() ? m_runDir->text().trimmed() : m_activeRun;
-    for (const char* name : {"model-best.safetensors", "model-latest.safetensors", "model-final.safetensors"}) {
+    for (const char* name : {"model-best.safetensors", "model-final.safetensors", "model-latest.safetensors"}) {
         const QString path = QDir(run).filePath(QLatin1String(name));
         if (QFileInfo::exists(path)) {
             emit auditionRequested(path, m_lastStep);
@@ -515,10 +630,22 @@ void TrainPage::tryCurrentModel() {
 void TrainPage::clearCurves() {
     for (int g = 0; g < m_plot->graphCount(); ++g) m_plot->graph(g)->data()->clear();
     m_smoothed = -1;
+    m_lastStep = 0;
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
+void TrainPage::rewindCurves(double afterStep) {
+    // A resumed run goes on from its checkpoint: what the earlier attempt logged after that step
+    // is not part of the run any more (the later record wins, as metrics.jsonl is read).
+    for (int g = 0; g < m_plot->graphCount(); ++g) m_plot->graph(g)->data()->removeAfter(afterStep);
+    const auto smooth = m_plot->graph(SmoothLoss)->data();
+    m_smoothed = smooth->isEmpty() ? -1 : (smooth->constEnd() - 1)->value;
+}
+
 void TrainPage::addTrainPoint(double step, double loss, double lr) {
+    // A step at or before the last one shown (a resume without its record): replace, not add.
+    const auto raw = m_plot->graph(RawLoss)->data();
+    if (!raw->isEmpty() && step <= (raw->constEnd() - 1)->key) rewindCurves(step - 0.5);
     // Exponential smoothing over ~20 steps: the raw curve is noisy with small batches.
     m_smoothed = m_smoothed < 0 ? loss : 0.95 * m_smoothed + 0.05 * loss;
     m_plot->graph(RawLoss)->addData(step, loss);
@@ -526,74 +653,109 @@ void TrainPage::addTrainPoint(double step, double loss, double lr) {
     m_plot->graph(LearningRate)->addData(step, lr);
 }
 
-void TrainPage::addValidationPoint(double step, double loss) { m_plot->graph(ValLoss)->addData(step, loss); }
+void TrainPage::addValidationPoint(double step, double loss) {
+    const auto val = m_plot->graph(ValLoss)->data();
+    if (!val->isEmpty() && step <= (val->constEnd() - 1)->key) val->removeAfter(step - 0.5);
+    m_plot->graph(ValLoss)->addData(step, loss);
+}
+
+void TrainPage::rescalePlot() {
+    m_plot->graph(RawLoss)->rescaleAxes();
+    m_plot->graph(ValLoss)->rescaleValueAxis(true);
+    m_plot->graph(LearningRate)->rescaleValueAxis();
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
 
 void TrainPage::onEvent(const pm::train::TrainEvent& e) {
-    if (!isRunning()) return;   // another run's events (e.g. a CLI run is not reported here)
+    if (!m_trainJob) return;   // no run of this page's in the engine
+    presentEvent(e);
+}
+
+void TrainPage::presentEvent(const pm::train::TrainEvent& e) {
+    // While a followed file is replayed from its start (m_catchingUp) only the curves and the
+    // state are rebuilt: thousands of old records are not news for the log.
+    const bool quiet = m_catchingUp;
     using K = pm::train::TrainEvent::Kind;
     switch (e.kind) {
     case K::Planned:
-        log(tr("Plan: %1").arg(QString::fromStdString(e.message)));
+        if (!quiet) log(tr("Plan: %1").arg(QString::fromStdString(e.message)));
         m_planLabel->setText(QString::fromStdString(e.message));
+        if (e.totalSteps > 0) m_progress->setRange(0, int(std::min<std::int64_t>(e.totalSteps, INT_MAX)));
         break;
     case K::Started:
-        log(tr("Training: %1").arg(QString::fromStdString(e.message)));
+        if (!quiet) log(tr("Training: %1").arg(QString::fromStdString(e.message)));
         m_progress->setRange(0, int(std::min<std::int64_t>(e.totalSteps, INT_MAX)));
         break;
     case K::Resumed:
-        log(tr("Resumed at step %1 from %2").arg(e.step).arg(QString::fromStdString(e.path)));
+        if (!quiet) log(tr("Resumed at step %1 from %2").arg(e.step).arg(QString::fromStdString(e.path)));
+        rewindCurves(double(e.step) + 0.5);   // keeps the checkpoint's own step
+        m_lastStep = e.step;
         break;
     case K::Step:
         m_lastStep = e.step;
         addTrainPoint(double(e.step), e.loss, e.lr);
-        m_progress->setMaximum(int(std::min<std::int64_t>(e.totalSteps, INT_MAX)));
-        m_progress->setValue(int(std::min<std::int64_t>(e.step, INT_MAX)));
-        m_status->setText(tr("Step %1 of %2 · loss %3 · %4 tokens/s · elapsed %5 · ETA %6")
-                              .arg(e.step)
-                              .arg(e.totalSteps)
-                              .arg(e.loss, 0, 'f', 4)
-                              .arg(e.tokensPerSec, 0, 'f', 0)
-                              .arg(duration(e.elapsed), duration(e.eta)));
-        m_plot->graph(RawLoss)->rescaleAxes();
-        m_plot->graph(ValLoss)->rescaleValueAxis(true);
-        m_plot->graph(LearningRate)->rescaleValueAxis();
-        m_plot->replot(QCustomPlot::rpQueuedReplot);
+        // A followed run whose length is not known yet (no plan line, no --steps): a busy bar.
+        m_progress->setRange(0, int(std::min<std::int64_t>(std::max<std::int64_t>(e.totalSteps, 0), INT_MAX)));
+        if (e.totalSteps > 0) m_progress->setValue(int(std::min<std::int64_t>(e.step, INT_MAX)));
+        if (e.totalSteps > 0)
+            m_status->setText(tr("Step %1 of %2 · loss %3 · %4 tokens/s · elapsed %5 · ETA %6")
+                                  .arg(e.step)
+                                  .arg(e.totalSteps)
+                                  .arg(e.loss, 0, 'f', 4)
+                                  .arg(e.tokensPerSec, 0, 'f', 0)
+                                  .arg(duration(e.elapsed), duration(e.eta)));
+        else
+            m_status->setText(tr("Step %1 · loss %2 · %3 tokens/s · elapsed %4")
+                                  .arg(e.step)
+                                  .arg(e.loss, 0, 'f', 4)
+                                  .arg(e.tokensPerSec, 0, 'f', 0)
+                                  .arg(duration(e.elapsed)));
+        if (!quiet) rescalePlot();
         break;
     case K::Validation:
         addValidationPoint(double(e.step), e.valLoss);
-        log(tr("Step %1: validation loss %2, %3 bits/note%4")
-                .arg(e.step)
-                .arg(e.valLoss, 0, 'f', 4)
-                .arg(e.valBitsPerNote, 0, 'f', 3)
-                .arg(e.best ? tr(" (best so far)") : QString()));
-        m_plot->replot(QCustomPlot::rpQueuedReplot);
+        if (!quiet) {
+            log(tr("Step %1: validation loss %2, %3 bits/note%4")
+                    .arg(e.step)
+                    .arg(e.valLoss, 0, 'f', 4)
+                    .arg(e.valBitsPerNote, 0, 'f', 3)
+                    .arg(e.best ? tr(" (best so far)") : QString()));
+            m_plot->replot(QCustomPlot::rpQueuedReplot);
+        }
         break;
     case K::Checkpoint:
-        log(tr("Checkpoint written: %1").arg(QString::fromStdString(e.path)));
+        if (!quiet) log(tr("Checkpoint written: %1").arg(QString::fromStdString(e.path)));
         break;
     case K::Sample:
-        log(tr("Sample: %1").arg(QString::fromStdString(e.path)));
-        m_samples->addSample(e.step, QString::fromStdString(e.path));
+        // A replayed file's samples are listed from the folder afterwards (SampleListWidget::loadRun).
+        if (!quiet) {
+            log(tr("Sample: %1").arg(QString::fromStdString(e.path)));
+            m_samples->addSample(e.step, QString::fromStdString(e.path));
+        }
         break;
     case K::Warning:
-        log(tr("Warning: %1").arg(QString::fromStdString(e.message)));
+        if (!quiet) log(tr("Warning: %1").arg(QString::fromStdString(e.message)));
         break;
     case K::Exported:
-        log(tr("Step %1: the current model is saved as %2").arg(e.step).arg(QString::fromStdString(e.path)));
-        if (m_auditionPending) {
+        if (!quiet) log(tr("Step %1: the current model is saved as %2").arg(e.step).arg(QString::fromStdString(e.path)));
+        if (m_auditionPending && m_trainJob) {
             m_auditionPending = false;
             emit auditionRequested(QString::fromStdString(e.path), e.step);
         }
         updateButtons();
         break;
     case K::Finished:
-        log(tr("Model saved: %1").arg(QString::fromStdString(e.path)));
+        // This page's own run says more in onFinished; a followed run's end record is all there is.
+        if (!m_trainJob && !e.message.empty()) log(tr("The run ended: %1").arg(QString::fromStdString(e.message)));
+        if (!quiet) log(tr("Model saved: %1").arg(QString::fromStdString(e.path)));
+        if (e.step > 0 && m_progress->maximum() > 0) m_progress->setValue(int(std::min<std::int64_t>(e.step, m_progress->maximum())));
+        updateButtons();
         break;
     }
 }
 
 void TrainPage::onFinished(const pm::train::TrainResult& r) {
-    if (!isRunning()) return;
+    if (!m_trainJob) return;
     m_trainJob = 0;
     m_auditionPending = false;
     if (!r.ok)
@@ -609,31 +771,247 @@ void TrainPage::onFinished(const pm::train::TrainResult& r) {
     requestPlan();
 }
 
-bool TrainPage::loadRun(const QString& runDir) {
-    QFile f(QDir(runDir).filePath(QStringLiteral("metrics.jsonl")));
-    if (!f.open(QIODevice::ReadOnly | QIODevice::Text)) return false;
-    clearCurves();
-    // A run resumed from an earlier checkpoint repeats steps: the later record wins.
-    QMap<double, std::pair<double, double>> train;
-    QMap<double, double> val;
-    while (!f.atEnd()) {
-        const QByteArray line = f.readLine().trimmed();
-        if (line.isEmpty()) continue;
-        const auto j = nlohmann::json::parse(line.toStdString(), nullptr, false);
-        if (j.is_discarded() || !j.contains("step")) continue;
-        const double step = j["step"].get<double>();
-        if (j.contains("loss")) train[step] = {j["loss"].get<double>(), j.value("lr", 0.0)};
-        if (j.contains("val_loss")) val[step] = j["val_loss"].get<double>();
+void TrainPage::readFollowed(pm::train::MetricsFollower& follower, bool catchUp) {
+    m_catchingUp = catchUp;
+    std::size_t malformed = 0;
+    bool any = false;
+    // Each poll reads a bounded amount; catching up with a long run's file takes several.
+    for (int polls = 0;; ++polls) {
+        const pm::train::FollowUpdate u = follower.poll();
+        if (u.restarted) {
+            // A new file under the same name (a fresh run into this folder): start the curves over.
+            clearCurves();
+            if (!catchUp) log(tr("%1 was replaced; reading it again from the start.").arg(QString::fromStdString(follower.metricsPath())));
+        }
+        for (const pm::train::TrainEvent& e : u.events) presentEvent(e);
+        malformed += u.malformed;
+        any = any || !u.events.empty() || u.restarted;
+        // Live polls stop after a few reads (the next tick goes on), so the window stays responsive.
+        if (!u.more || (!catchUp && polls >= 3)) break;
     }
-    for (auto it = train.cbegin(); it != train.cend(); ++it) addTrainPoint(it.key(), it.value().first, it.value().second);
-    for (auto it = val.cbegin(); it != val.cend(); ++it) addValidationPoint(it.key(), it.value());
-    m_plot->rescaleAxes();
-    m_plot->replot(QCustomPlot::rpQueuedReplot);
+    m_catchingUp = false;
+    if (malformed > 0) log(tr("Skipped %n line(s) of %1 that are not metrics records.", nullptr, int(malformed))
+                               .arg(QString::fromStdString(follower.metricsPath())));
+    if (any) rescalePlot();
+}
+
+bool TrainPage::loadRun(const QString& runDir) {
+    if (!QFileInfo::exists(QDir(runDir).filePath(QStringLiteral("metrics.jsonl")))) return false;
+    // The follower is the one reader of metrics.jsonl, for live and ended runs alike.
+    pm::train::MetricsFollower follower(runDir.toStdString());
+    clearCurves();
+    readFollowed(follower, true);
     m_runDir->setText(runDir);
     if (!isRunning()) m_activeRun = runDir;
     m_samples->loadRun(runDir);
-    log(tr("Opened run %1 (%2 steps).").arg(QDir::toNativeSeparators(runDir)).arg(train.size()));
+    log(tr("Opened run %1 (%2 steps).").arg(QDir::toNativeSeparators(runDir)).arg(m_plot->graph(RawLoss)->dataCount()));
     return true;
+}
+
+void TrainPage::followRun(const QString& runDir) {
+    if (isRunning()) {
+        log(tr("A run of this page is training: stop it before following another run."));
+        return;
+    }
+    stopFollowing();
+    m_follower = std::make_unique<pm::train::MetricsFollower>(runDir.toStdString());
+    m_followedRun = runDir;
+    m_activeRun = runDir;
+    m_runDir->setText(runDir);
+    m_samples->clear();
+    clearCurves();
+    m_progress->setRange(0, 1);
+    m_progress->setValue(0);
+    m_status->clear();
+    readFollowed(*m_follower, true);
+    m_samples->loadRun(runDir);
+    if (m_follower->fileExists())
+        log(tr("Opened run %1 (%2 steps).").arg(QDir::toNativeSeparators(runDir)).arg(m_plot->graph(RawLoss)->dataCount()));
+    else
+        log(tr("No metrics.jsonl in %1 yet: waiting for it.").arg(QDir::toNativeSeparators(runDir)));
+    m_followTimer->start();
+    updateFollowLabel();
+    updateButtons();
+}
+
+void TrainPage::stopFollowing() {
+    m_followTimer->stop();
+    m_follower.reset();
+    m_followedRun.clear();
+    updateFollowLabel();
+    updateButtons();
+}
+
+void TrainPage::pollFollowed() {
+    if (!m_follower) return;
+    readFollowed(*m_follower, false);
+    updateFollowLabel();
+    updateButtons();   // a model file may have appeared, the run may have ended or gone quiet
+}
+
+void TrainPage::updateFollowLabel() {
+    const QString run = QDir::toNativeSeparators(m_activeRun);
+    QString text;
+    if (hasWorkers()) {
+        text = tr("%1 is trained by %n worker process(es) (pianomuse-cli): Pause is not available; Stop asks them to "
+                  "stop after a checkpoint.", nullptr, processes())
+                   .arg(run);
+    } else if (m_follower) {
+        const QString followed = QDir::toNativeSeparators(m_followedRun);
+        if (!m_follower->fileExists()) {
+            text = tr("Waiting for %1 to appear…").arg(QDir::toNativeSeparators(QString::fromStdString(m_follower->metricsPath())));
+        } else if (m_follower->ended()) {
+            const std::string why = m_follower->endReason();
+            const QString reason = why == "stopped"         ? tr("stopped")
+                                   : why == "early_stopped" ? tr("stopped early")
+                                   : why == "time_limit"    ? tr("time limit reached")
+                                                            : tr("finished");
+            text = tr("%1 (written by another process) has ended: %2.").arg(followed, reason);
+        } else if (!m_follower->isLive()) {
+            text = tr("Following %1 (written by another process): nothing written for %2.")
+                       .arg(followed, duration(m_follower->secondsSinceWrite()));
+        } else {
+            text = tr("Following %1 (written by another process): Start, Pause and Stop do not act on it.").arg(followed);
+        }
+    }
+    m_followLabel->setText(text);
+    m_followLabel->setVisible(!text.isEmpty());
+}
+
+bool TrainPage::hasWorkers() const { return m_workers != nullptr; }
+
+int TrainPage::processes() const { return m_cudaDevices >= 2 ? m_processes->value() : 1; }
+
+void TrainPage::setCudaDeviceCount(int count) {
+    m_cudaDevices = std::max(0, count);
+    const bool offer = m_cudaDevices >= 2;
+    m_processes->setRange(1, std::max(1, m_cudaDevices));
+    m_processesLabel->setVisible(offer);
+    m_processes->setVisible(offer);
+}
+
+QString TrainPage::cliProgram() const {
+    const auto runnable = [](const QString& p) { return QFileInfo(p).isFile() && QFileInfo(p).isExecutable(); };
+    if (!m_cliProgram.isEmpty()) return runnable(m_cliProgram) ? m_cliProgram : QString();
+#if defined(Q_OS_WIN)
+    const QString name = QStringLiteral("pianomuse-cli.exe");
+#else
+    const QString name = QStringLiteral("pianomuse-cli");
+#endif
+    // Installed, both are in bin/; in a build tree the app is build/app/ and the CLI build/cli/.
+    const QDir dir(QCoreApplication::applicationDirPath());
+    for (const QString& p : {dir.filePath(name), dir.filePath(QStringLiteral("../cli/") + name)})
+        if (runnable(p)) return QDir::cleanPath(p);
+    return QString();
+}
+
+void TrainPage::startWorkers(pm::train::TrainChoices choices) {
+    if (isRunning()) return;
+    const int n = processes();
+    const QString cli = cliProgram();
+    if (cli.isEmpty()) {
+        const QString where = m_cliProgram.isEmpty() ? QDir::toNativeSeparators(QCoreApplication::applicationDirPath()) : m_cliProgram;
+        log(tr("Training in %n processes needs pianomuse-cli, which was not found (looked for %1). Install it with "
+               "PianoMuse, or set Processes to 1.", nullptr, n)
+                .arg(where));
+        return;
+    }
+    std::string error;
+    const std::vector<std::string> args = pm::train::trainCommandLine(choices, n, &error);
+    if (args.empty()) {
+        log(tr("Cannot start the training processes: %1").arg(QString::fromStdString(error)));
+        return;
+    }
+    QStringList arguments;
+    for (const std::string& a : args) arguments << QString::fromStdString(a);
+    const QString run = QString::fromStdString(choices.runDir);
+
+    // Follow the run folder: a fresh run skips what an older one left in its metrics.jsonl; a
+    // resumed one shows its history first.
+    m_follower = std::make_unique<pm::train::MetricsFollower>(choices.runDir);
+    m_followedRun = run;
+    const bool resuming = choices.resume || !choices.resumeFrom.empty();
+    if (resuming) {
+        clearCurves();
+        readFollowed(*m_follower, true);
+        m_samples->loadRun(run);
+    } else {
+        m_follower->skipExisting();
+    }
+    if (choices.steps > 0) m_follower->setTotalSteps(choices.steps);
+
+    m_workers = new QProcess(this);
+    m_workers->setProgram(cli);
+    m_workers->setArguments(arguments);
+    m_workers->setStandardOutputFile(QProcess::nullDevice());   // the summary; the run folder says it all
+    m_workerErrors.clear();
+#if defined(Q_OS_UNIX)
+    // Its own process group, so a Ctrl-C typed where the app was started reaches the app only and
+    // Stop decides what the run gets; the kill after the timeout ends the whole group. (The
+    // --nproc launcher's workers sit in groups of their own and stop, with a checkpoint, when the
+    // launcher dies: engine/dist/local_launcher.cpp.)
+    m_workers->setChildProcessModifier([] { ::setpgid(0, 0); });
+#endif
+    connect(m_workers, &QProcess::readyReadStandardError, this, [this] {
+        m_workerErrors += m_workers->readAllStandardError();
+        if (m_workerErrors.size() > kErrorTail) m_workerErrors = m_workerErrors.right(kErrorTail);
+    });
+    connect(m_workers, &QProcess::finished, this,
+            [this](int code, QProcess::ExitStatus status) { onWorkersFinished(code, status == QProcess::CrashExit); });
+    connect(m_workers, &QProcess::errorOccurred, this, [this](QProcess::ProcessError e) {
+        if (e == QProcess::FailedToStart) onWorkersFinished(-1, true);
+    });
+    m_activeRun = run;
+    m_runDir->setText(run);
+    m_lastStep = 0;
+    m_pauseButton->setChecked(false);
+    log(tr("Starting %n training process(es): %1 %2", nullptr, n).arg(QDir::toNativeSeparators(cli), arguments.join(QLatin1Char(' '))));
+    m_workers->start();
+    m_followTimer->start();
+    updateFollowLabel();
+    updateButtons();
+    emit runStarted(m_activeRun);
+}
+
+void TrainPage::interruptWorkers() {
+    if (!hasWorkers() || m_workers->state() == QProcess::NotRunning) return;
+#if defined(Q_OS_UNIX)
+    // Ctrl-C, as in a terminal: the CLI stops its workers after the current step and checkpoints.
+    // A second Stop sends it again, which the CLI takes as "leave now".
+    signalWorkers(m_workers->processId(), SIGINT, false);
+#else
+    // No console signal reaches a process without our console; the kill timer ends it (the last
+    // periodic checkpoint is kept).
+    m_workers->terminate();
+#endif
+    if (!m_killTimer->isActive()) m_killTimer->start(m_workerStopTimeoutMs);
+    log(tr("Stopping the training processes after the current step (a checkpoint is written)…"));
+}
+
+void TrainPage::onWorkersFinished(int exitCode, bool crashed) {
+    if (!m_workers) return;
+    QProcess* workers = m_workers;
+    m_workers = nullptr;
+    m_killTimer->stop();
+    workers->disconnect(this);
+    m_workerErrors += workers->readAllStandardError();
+    workers->deleteLater();
+    // What the run wrote last (its end record among it).
+    if (m_follower) readFollowed(*m_follower, false);
+    const bool ok = !crashed && exitCode == 0;
+    if (ok) {
+        log(tr("The training processes have ended."));
+    } else {
+        const QString why = lastLine(m_workerErrors);
+        if (!crashed) log(tr("pianomuse-cli ended with exit code %1: %2").arg(exitCode).arg(why));
+        else if (why.isEmpty()) log(tr("pianomuse-cli did not finish: it could not start or was ended."));
+        else log(tr("pianomuse-cli did not finish: %1").arg(why));
+    }
+    m_workerErrors.clear();
+    stopFollowing();   // the run is over; its curves and folder stay shown
+    updateButtons();
+    emit runEnded(ok);
+    requestPlan();
 }
 
 void TrainPage::log(const QString& line) {
@@ -641,20 +1019,35 @@ void TrainPage::log(const QString& line) {
 }
 
 void TrainPage::updateButtons() {
-    const bool running = isRunning();
-    // The one conflict: two trainings writing into one run folder (the demo's included).
+    const bool inEngine = m_trainJob != 0, workers = hasWorkers();
+    const bool running = inEngine || workers;
+    // The conflicts: two trainings writing into one run folder (the demo's included), and a new
+    // run into the folder a followed process is still writing.
     const QString run = m_runDir->text().trimmed();
     const bool folderBusy = !running && m_engine && !run.isEmpty() && m_engine->isRunDirBusy(run);
-    m_startButton->setEnabled(!running && !m_dataset.isEmpty() && !folderBusy);
-    m_startButton->setToolTip(folderBusy ? tr("Another training is writing to this run folder") : QString());
+    const bool followedLive = m_follower && !workers && m_follower->isLive();
+    const bool folderFollowed = followedLive && !run.isEmpty() && QDir(run) == QDir(m_followedRun);
+    m_startButton->setEnabled(!running && !m_dataset.isEmpty() && !folderBusy && !folderFollowed);
+    m_startButton->setToolTip(folderBusy       ? tr("Another training is writing to this run folder")
+                              : folderFollowed ? tr("Another process is writing to this run folder: choose another one")
+                                               : QString());
     m_resumeButton->setEnabled(!running && !m_dataset.isEmpty());
     m_openButton->setEnabled(!running);
-    m_pauseButton->setEnabled(running);
+    m_processes->setEnabled(!running);
+    // Pause is the engine's (TrainControl); a run in worker processes or another process has none.
+    m_pauseButton->setEnabled(inEngine);
+    m_pauseButton->setToolTip(workers          ? tr("A run in several processes cannot be paused: Stop writes a checkpoint "
+                                                    "and \"Resume a run…\" continues it")
+                              : m_follower ? tr("This run is written by another process; Pause does not act on it")
+                                               : QString());
     m_stopButton->setEnabled(running);
+    m_stopButton->setToolTip(m_follower && !workers ? tr("This run is written by another process; stop it there (Ctrl-C)")
+                                                    : QString());
     const QString shownRun = m_activeRun.isEmpty() ? run : m_activeRun;
-    const bool haveModel = !shownRun.isEmpty() && (QFileInfo::exists(QDir(shownRun).filePath(QStringLiteral("model-best.safetensors"))) ||
-                                                   QFileInfo::exists(QDir(shownRun).filePath(QStringLiteral("model-final.safetensors"))));
-    m_tryButton->setEnabled((running && !m_auditionPending) || (!running && haveModel));
+    bool haveModel = false;
+    for (const char* name : {"model-best.safetensors", "model-final.safetensors", "model-latest.safetensors"})
+        haveModel = haveModel || (!shownRun.isEmpty() && QFileInfo::exists(QDir(shownRun).filePath(QLatin1String(name))));
+    m_tryButton->setEnabled((inEngine && !m_auditionPending) || (!inEngine && haveModel));
 }
 
 }  // namespace pm::app

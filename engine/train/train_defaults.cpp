@@ -4,6 +4,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <filesystem>
+
 namespace pm::train {
 
 double defaultLearningRate(bool newModel, Method method) {
@@ -88,6 +93,90 @@ TrainConfig makeTrainConfig(const TrainChoices& ch) {
     c.resume = ch.resume || !ch.resumeFrom.empty();
     c.resumeFrom = ch.resumeFrom;
     return c;
+}
+
+namespace {
+
+// The shortest text that reads back as the same double, in the C locale whatever the process's
+// locale is (Qt sets LC_NUMERIC from the user's: printf would write "0,0003" in German, which the
+// CLI would refuse).
+std::string exactNumber(double v) {
+    char buf[64];
+    const std::to_chars_result r = std::to_chars(buf, buf + sizeof buf, v);
+    return std::string(buf, r.ptr);
+}
+
+}  // namespace
+
+std::vector<std::string> trainCommandLine(const TrainChoices& c, int processes, std::string* error) {
+    const auto fail = [error](const std::string& why) {
+        if (error) *error = why;
+        return std::vector<std::string>();
+    };
+    if (std::string problem = checkTrainChoices(c); !problem.empty()) return fail(problem);
+    if (processes < 1) return fail("the number of processes must be at least 1");
+
+    std::vector<std::string> a = {"train"};
+    if (processes > 1) a.insert(a.end(), {"--nproc", std::to_string(processes)});
+    a.insert(a.end(), {"--data", c.datasetDir});
+    // -o names the run folder, or the exported model with the run folder beside it as MODEL-run/
+    // (train_command.cpp): an export path anywhere else has no spelling on the command line.
+    if (c.exportPath.empty()) {
+        a.insert(a.end(), {"-o", c.runDir});
+    } else {
+        namespace fs = std::filesystem;
+        const fs::path model = fs::u8path(c.exportPath);
+        if (model.extension() != ".safetensors" ||
+            fs::u8path(c.runDir).lexically_normal() != (model.parent_path() / (model.stem().u8string() + "-run")).lexically_normal())
+            return fail("the command line cannot export to " + c.exportPath + " from the run folder " + c.runDir +
+                        " (it writes MODEL.safetensors beside MODEL-run/)");
+        a.insert(a.end(), {"-o", c.exportPath});
+    }
+
+    const bool resuming = c.resume || !c.resumeFrom.empty();
+    if (!c.baseModel.empty()) {
+        a.insert(a.end(), {"--base", c.baseModel});
+    } else {
+        // No --base means "the bundled base model" to the CLI unless a new model is asked for; a
+        // resumed run takes its model from the checkpoint either way.
+        if (!resuming) a.push_back("--scratch");
+        a.insert(a.end(), {"--preset", c.preset});
+    }
+    if (c.deepEmbed) a.push_back("--deepembed");
+    a.insert(a.end(), {"--method", methodName(c.method)});
+    a.insert(a.end(), {"--lora-rank", std::to_string(c.loraRank)});
+    if (c.loraAlpha > 0) a.insert(a.end(), {"--lora-alpha", exactNumber(c.loraAlpha)});
+
+    if (c.steps > 0) a.insert(a.end(), {"--steps", std::to_string(c.steps)});
+    if (c.epochs > 0) a.insert(a.end(), {"--epochs", std::to_string(c.epochs)});
+    if (c.steps <= 0 && c.epochs <= 0) {
+        // The plan's targets (the CLI refuses them next to --steps; makeTrainConfig ignores them there).
+        if (c.targetPasses > 0) a.insert(a.end(), {"--passes", exactNumber(c.targetPasses)});
+        if (c.maxSeconds > 0) a.insert(a.end(), {"--max-minutes", exactNumber(c.maxSeconds / 60)});
+    }
+    if (c.lr > 0) a.insert(a.end(), {"--lr", exactNumber(c.lr)});
+    if (c.lrFinal > 0) a.insert(a.end(), {"--lr-final", exactNumber(c.lrFinal)});
+
+    a.insert(a.end(), {"--ctx-len", std::to_string(c.ctxLen), "--batch", std::to_string(c.batchSize)});
+    if (c.gradAccum != 1) a.insert(a.end(), {"--grad-accum", std::to_string(c.gradAccum)});
+    a.insert(a.end(), {"--seed", std::to_string(c.seed)});
+    if (c.continuation) a.push_back("--continuation");
+    if (!c.augment) a.push_back("--no-augment");
+    // Choices: 0 = the default, < 0 = only at the end, N. The CLI: absent, 0, N.
+    if (c.validateEvery > 0) a.insert(a.end(), {"--validate-every", std::to_string(c.validateEvery)});
+    if (c.validateEvery < 0) a.insert(a.end(), {"--validate-every", "0"});
+    if (c.patience >= 0) a.insert(a.end(), {"--patience", std::to_string(c.patience)});
+    a.insert(a.end(), {"--sample-bars", std::to_string(c.sampleBars)});
+    if (c.checkpointSeconds > 0) a.insert(a.end(), {"--checkpoint-seconds", exactNumber(c.checkpointSeconds)});
+    a.insert(a.end(), {"--keep", std::to_string(c.keepLast)});
+
+    std::string device = c.device, lower = c.device;
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char ch) { return char(std::tolower(ch)); });
+    if (processes > 1 && lower != "cpu") device = "cuda";
+    a.insert(a.end(), {"--device", device, "--precision", c.precision});
+    if (!c.resumeFrom.empty()) a.insert(a.end(), {"--resume-from", c.resumeFrom});
+    else if (c.resume) a.push_back("--resume");
+    return a;
 }
 
 std::string trainConfigJson(const TrainConfig& c) {

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace pm::train {
 
@@ -63,5 +64,17 @@ TrainConfig makeTrainConfig(const TrainChoices& choices);
 // The config as JSON (every field that decides the run; no callbacks) — the CLI's `train --dry-run --json`
 // prints exactly this, so a test can compare what CLI and app derive.
 std::string trainConfigJson(const TrainConfig& config);
+
+// The `pianomuse-cli train` arguments (after the program name, starting with "train") that make
+// the run these choices make: `pianomuse-cli` run with them derives the same config (tested
+// against `train --dry-run --json`). The app uses it to start a run in worker processes; nothing
+// else turns choices into a command line. Values left at "the default" (0, -1, "") are left out,
+// so the CLI applies the same default. processes > 1 adds `--nproc N`: N local worker processes,
+// each training `batchSize` windows a step (the batch is per process: N x batchSize windows per
+// optimiser step), on "cuda" (each worker takes cuda:LOCAL_RANK, so "cuda:1" cannot be kept)
+// unless the device is the CPU. With a base model the preset is not passed (the CLI refuses
+// --preset with --base; a fine-tune takes its shape from the model). Empty, with `error` set,
+// when checkTrainChoices refuses the choices or they cannot be said on a command line.
+std::vector<std::string> trainCommandLine(const TrainChoices& choices, int processes = 1, std::string* error = nullptr);
 
 }  // namespace pm::train

@@ -2,6 +2,9 @@
 // that become plot points; pause holds the step count, resume continues; stop ends the run
 // within seconds with a checkpoint; closing (the app-wide cancel) mid-run leaves a loadable one;
 // the event loop keeps running (no stall of 100 ms); an ended run's curves reload from metrics.jsonl.
+// A run folder another process writes is followed as it grows (read-only); with two or more CUDA
+// devices (faked) Start runs a stand-in for `pianomuse-cli train --nproc N` (a shell script) and
+// follows its folder, and Stop interrupts it, or ends it when it does not listen.
 // LibTorch first: Qt's `slots` macro must not be defined while its headers are read.
 #include "page_fixtures.h"
 #include "train/train_checkpoint.h"
@@ -14,7 +17,11 @@
 #include <qcustomplot.h>
 
 #include <QComboBox>
+#include <QFile>
+#include <QLabel>
+#include <QPlainTextEdit>
 #include <QProcess>
+#include <QProgressBar>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QLineEdit>
@@ -27,6 +34,29 @@
 #include <QTimer>
 
 using pm::app::TrainPage;
+
+namespace {
+
+// Lines as the trainer writes them (keys sorted, as nlohmann writes them).
+const char* const kThreeStepsAndAValidation =
+    "{\"elapsed\":1.0,\"loss\":5.5,\"lr\":0.001,\"step\":1}\n"
+    "{\"elapsed\":2.0,\"loss\":5.25,\"lr\":0.001,\"step\":2}\n"
+    "{\"elapsed\":3.0,\"loss\":5.0,\"lr\":0.001,\"step\":3}\n"
+    "{\"step\":3,\"val_bits_per_note\":7.5,\"val_loss\":4.75}\n";
+
+bool appendTo(const QString& path, const QByteArray& text) {
+    QFile f(path);
+    return f.open(QIODevice::Append) && f.write(text) == text.size();
+}
+
+// Values of a graph, in step order.
+QList<double> values(QCPGraph* g) {
+    QList<double> v;
+    for (auto it = g->data()->constBegin(); it != g->data()->constEnd(); ++it) v << it->value;
+    return v;
+}
+
+}  // namespace
 
 class TestTrainPage : public QObject {
     Q_OBJECT
@@ -255,7 +285,250 @@ private slots:
         QCOMPARE(QString::fromStdString(fromApp.value("device", std::string())), QStringLiteral("cuda:1"));
     }
 
+    void theProcessesBoxIsOfferedWithTwoOrMoreCudaDevices() {
+        auto* spin = m_page->findChild<QSpinBox*>(QStringLiteral("processesSpin"));
+        QVERIFY(spin);
+        QVERIFY(!spin->isVisibleTo(m_page.get()));   // no CUDA device reported (nothing asked the engine here)
+        QCOMPARE(m_page->processes(), 1);
+        m_page->setCudaDeviceCount(1);
+        QVERIFY(!spin->isVisibleTo(m_page.get()));
+        m_page->setCudaDeviceCount(4);
+        QVERIFY(spin->isVisibleTo(m_page.get()));
+        QCOMPARE(spin->minimum(), 1);
+        QCOMPARE(spin->maximum(), 4);
+        QVERIFY(!spin->accessibleName().isEmpty());
+        QVERIFY(!spin->toolTip().isEmpty());
+        bool hasBuddy = false;
+        for (QLabel* l : m_page->findChildren<QLabel*>())
+            if (l->buddy() == spin && l->isVisibleTo(m_page.get())) hasBuddy = true;
+        QVERIFY2(hasBuddy, "the Processes box has no visible label naming it");
+        QCOMPARE(m_page->processes(), 1);   // one process until asked for more
+        spin->setValue(3);
+        QCOMPARE(m_page->processes(), 3);
+        m_page->setCudaDeviceCount(0);      // a box that is not shown does not count
+        QVERIFY(!spin->isVisibleTo(m_page.get()));
+        QCOMPARE(m_page->processes(), 1);
+    }
+
+#if defined(Q_OS_UNIX)
+    void startWithTwoProcessesRunsTheCliAndFollowsItsRun() {
+        const QString run = m_dir.filePath(QStringLiteral("run-workers"));
+        const QString argsFile = m_dir.filePath(QStringLiteral("worker-args.txt"));
+        // Stands in for pianomuse-cli: records its arguments, writes a run's metrics.jsonl, and on
+        // Ctrl-C (SIGINT) writes the end record and exits 0, as the CLI does after its checkpoint.
+        const QString cli = writeScript(QStringLiteral("fake-cli.sh"), QStringLiteral(R"SH(#!/bin/sh
+printf '%s\n' "$@" > "ARGS"
+run=""; prev=""
+for a in "$@"; do if [ "$prev" = "-o" ]; then run="$a"; fi; prev="$a"; done
+mkdir -p "$run"
+stopped=0
+trap 'stopped=1' INT
+cat >> "$run/metrics.jsonl" <<'END'
+{"elapsed":1.0,"loss":5.5,"lr":0.001,"step":1}
+{"elapsed":2.0,"loss":5.25,"lr":0.001,"step":2}
+{"elapsed":3.0,"loss":5.0,"lr":0.001,"step":3}
+{"step":3,"val_bits_per_note":7.5,"val_loss":4.75}
+END
+while [ "$stopped" = 0 ]; do sleep 0.05; done
+echo '{"event":"stopped","message":"stopped by request after 3 of 100000 steps","model":"/nowhere/model-final.safetensors","step":3}' >> "$run/metrics.jsonl"
+exit 0
+)SH").replace(QStringLiteral("ARGS"), argsFile));
+        QVERIFY(!cli.isEmpty());
+        m_page->setCliProgram(cli);
+        m_settings->setDevice(QStringLiteral("auto"));   // (the settings file outlives each test)
+        m_page->setCudaDeviceCount(2);
+        m_page->findChild<QSpinBox*>(QStringLiteral("processesSpin"))->setValue(2);
+        m_page->findChild<QLineEdit*>(QStringLiteral("runDirEdit"))->setText(run);
+        QSignalSpy started(m_page.get(), &TrainPage::runStarted);
+        QSignalSpy ended(m_page.get(), &TrainPage::runEnded);
+        QTest::mouseClick(m_page->findChild<QPushButton*>(QStringLiteral("startButton")), Qt::LeftButton);
+        QVERIFY(m_page->isRunning());
+        QVERIFY(m_page->hasWorkers());
+        QCOMPARE(m_page->trainingJob(), quint64(0));   // not in this process's engine
+        QCOMPARE(started.count(), 1);
+
+        // The curves fill in from the folder: the three losses and the validation written above.
+        QCustomPlot* plot = m_page->lossPlot();
+        QTRY_COMPARE_WITH_TIMEOUT(plot->graph(0)->dataCount(), 3, 10000);
+        QCOMPARE(values(plot->graph(0)), (QList<double>{5.5, 5.25, 5.0}));
+        QTRY_COMPARE_WITH_TIMEOUT(values(plot->graph(2)), (QList<double>{4.75}), 5000);
+        // The length is the --steps the page asked for (init: 100,000).
+        auto* progress = m_page->findChild<QProgressBar*>(QStringLiteral("trainProgress"));
+        QCOMPARE(progress->maximum(), 100000);
+        QCOMPARE(progress->value(), 3);
+        auto* status = m_page->findChild<QLabel*>(QStringLiteral("trainStatus"));
+        QVERIFY2(status->text().startsWith(QStringLiteral("Step 3 of 100000")), qPrintable(status->text()));
+        // Such a run cannot be paused; Stop acts on it.
+        QVERIFY(!m_page->findChild<QPushButton*>(QStringLiteral("pauseButton"))->isEnabled());
+        QVERIFY(m_page->findChild<QPushButton*>(QStringLiteral("stopButton"))->isEnabled());
+        QVERIFY(!m_page->findChild<QPushButton*>(QStringLiteral("startButton"))->isEnabled());
+        QVERIFY(!m_page->findChild<QSpinBox*>(QStringLiteral("processesSpin"))->isEnabled());
+
+        // What it was started with: the page's choices (set in init) as pianomuse-cli arguments.
+        QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(argsFile), 5000);
+        QFile f(argsFile);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QStringList args = QString::fromUtf8(f.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        const auto after = [&args](const char* flag) {
+            const int i = int(args.indexOf(QString::fromLatin1(flag)));
+            return i >= 0 && i + 1 < args.size() ? args[i + 1] : QStringLiteral("<absent>");
+        };
+        QCOMPARE(args.value(0), QStringLiteral("train"));
+        QCOMPARE(after("--nproc"), QStringLiteral("2"));
+        QCOMPARE(after("--device"), QStringLiteral("cuda"));   // the settings' "auto": each worker takes its own GPU
+        QCOMPARE(after("-o"), run);
+        QCOMPARE(after("--data"), m_dir.filePath(QStringLiteral("dataset")));
+        QCOMPARE(after("--steps"), QStringLiteral("100000"));
+        QCOMPARE(after("--ctx-len"), QStringLiteral("32"));
+        QCOMPARE(after("--batch"), QStringLiteral("2"));
+        QCOMPARE(after("--validate-every"), QStringLiteral("5"));
+        QCOMPARE(after("--preset"), QStringLiteral("tiny"));
+        QVERIFY(args.contains(QStringLiteral("--scratch")));
+
+        // Stop: Ctrl-C to the CLI, which writes its end record and exits 0.
+        QTest::mouseClick(m_page->findChild<QPushButton*>(QStringLiteral("stopButton")), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(ended.count(), 1, 10000);
+        QCOMPARE(ended.first().first().toBool(), true);
+        QVERIFY(!m_page->isRunning());
+        QVERIFY(!m_page->hasWorkers());
+        const QString log = m_page->findChild<QPlainTextEdit*>(QStringLiteral("trainLog"))->toPlainText();
+        QVERIFY2(log.contains(QStringLiteral("stopped by request after 3 of 100000 steps")), qPrintable(log));
+        QCOMPARE(plot->graph(0)->dataCount(), 3);
+    }
+
+    void stopEndsWorkersThatDoNotListen() {
+        const QString run = m_dir.filePath(QStringLiteral("run-deaf"));
+        // Ignores Ctrl-C (and so does its child): only the kill after the timeout ends it.
+        const QString cli = writeScript(QStringLiteral("deaf-cli.sh"), QStringLiteral(R"SH(#!/bin/sh
+run=""; prev=""
+for a in "$@"; do if [ "$prev" = "-o" ]; then run="$a"; fi; prev="$a"; done
+mkdir -p "$run"
+trap '' INT
+echo '{"elapsed":1.0,"loss":5.5,"lr":0.001,"step":1}' >> "$run/metrics.jsonl"
+sleep 60
+)SH"));
+        QVERIFY(!cli.isEmpty());
+        m_page->setCliProgram(cli);
+        m_page->setWorkerStopTimeout(300);
+        m_page->setCudaDeviceCount(2);
+        m_page->findChild<QSpinBox*>(QStringLiteral("processesSpin"))->setValue(2);
+        m_page->findChild<QLineEdit*>(QStringLiteral("runDirEdit"))->setText(run);
+        QSignalSpy ended(m_page.get(), &TrainPage::runEnded);
+        QTest::mouseClick(m_page->findChild<QPushButton*>(QStringLiteral("startButton")), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(m_page->lossPlot()->graph(0)->dataCount(), 1, 10000);
+        QElapsedTimer t;
+        t.start();
+        QTest::mouseClick(m_page->findChild<QPushButton*>(QStringLiteral("stopButton")), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(ended.count(), 1, 10000);
+        QCOMPARE(ended.first().first().toBool(), false);
+        // 0.3 s of patience, then the kill: far below the script's 60 s sleep.
+        QVERIFY2(t.elapsed() < 5000, qPrintable(QString::number(t.elapsed())));
+        const QString log = m_page->findChild<QPlainTextEdit*>(QStringLiteral("trainLog"))->toPlainText();
+        QVERIFY2(log.contains(QStringLiteral("did not stop in time")), qPrintable(log));
+    }
+#endif
+
+    void aMissingCliIsNamedAndNothingStarts() {
+        m_page->setCliProgram(m_dir.filePath(QStringLiteral("no-such-dir/pianomuse-cli")));
+        m_page->setCudaDeviceCount(2);
+        m_page->findChild<QSpinBox*>(QStringLiteral("processesSpin"))->setValue(2);
+        m_page->findChild<QLineEdit*>(QStringLiteral("runDirEdit"))->setText(m_dir.filePath(QStringLiteral("run-nocli")));
+        QSignalSpy started(m_page.get(), &TrainPage::runStarted);
+        QTest::mouseClick(m_page->findChild<QPushButton*>(QStringLiteral("startButton")), Qt::LeftButton);
+        QVERIFY(!m_page->isRunning());
+        QCOMPARE(started.count(), 0);
+        const QString log = m_page->findChild<QPlainTextEdit*>(QStringLiteral("trainLog"))->toPlainText();
+        QVERIFY2(log.contains(QStringLiteral("pianomuse-cli, which was not found")), qPrintable(log));
+        QVERIFY2(log.contains(QStringLiteral("no-such-dir/pianomuse-cli")), qPrintable(log));
+    }
+
+    void anOpenedRunIsFollowedAsItGrows() {
+        const QString run = m_dir.filePath(QStringLiteral("run-followed"));
+        const QString metrics = QDir(run).filePath(QStringLiteral("metrics.jsonl"));
+        auto* label = m_page->findChild<QLabel*>(QStringLiteral("followLabel"));
+        QVERIFY(label);
+        QVERIFY(!label->accessibleName().isEmpty());
+        auto* start = m_page->findChild<QPushButton*>(QStringLiteral("startButton"));
+        auto* pause = m_page->findChild<QPushButton*>(QStringLiteral("pauseButton"));
+        auto* stop = m_page->findChild<QPushButton*>(QStringLiteral("stopButton"));
+        auto* tryModel = m_page->findChild<QPushButton*>(QStringLiteral("tryModelButton"));
+        QVERIFY(!m_page->findChild<QPushButton*>(QStringLiteral("openRunButton"))->accessibleName().isEmpty());
+        QSignalSpy ended(m_page.get(), &TrainPage::runEnded);
+        QSignalSpy audition(m_page.get(), &TrainPage::auditionRequested);
+
+        // The folder exists but nothing was written yet: it waits for the file.
+        QVERIFY(QDir().mkpath(run));
+        m_page->followRun(run);
+        QVERIFY(m_page->isFollowing());
+        QVERIFY(!m_page->isRunning());
+        QVERIFY2(label->text().startsWith(QStringLiteral("Waiting for")), qPrintable(label->text()));
+
+        // A plan (10 steps), two steps and the start of the third, as a reader can find them mid-write.
+        const QByteArray lines = kThreeStepsAndAValidation;
+        const int cut = int(lines.indexOf("{\"elapsed\":3.0")) + 12;
+        QVERIFY(appendTo(metrics, QByteArray("{\"event\":\"planned\",\"message\":\"a plan\",\"steps\":10}\n") + lines.left(cut)));
+        QCustomPlot* plot = m_page->lossPlot();
+        QTRY_COMPARE_WITH_TIMEOUT(plot->graph(0)->dataCount(), 2, 5000);
+        QCOMPARE(values(plot->graph(0)), (QList<double>{5.5, 5.25}));
+        auto* progress = m_page->findChild<QProgressBar*>(QStringLiteral("trainProgress"));
+        QCOMPARE(progress->maximum(), 10);
+        QCOMPARE(progress->value(), 2);
+        QVERIFY2(label->text().contains(QStringLiteral("written by another process")), qPrintable(label->text()));
+        // Read-only: Pause and Stop do not act on it, and no new run may write into its folder.
+        QVERIFY(!pause->isEnabled());
+        QVERIFY(!stop->isEnabled());
+        QVERIFY(!start->isEnabled());
+        QVERIFY(!tryModel->isEnabled());   // no model in the folder yet
+
+        // The rest of the third line and a validation; then a garbage line, which is skipped.
+        QVERIFY(appendTo(metrics, lines.mid(cut) + "not a record\n"));
+        QTRY_COMPARE_WITH_TIMEOUT(plot->graph(0)->dataCount(), 3, 5000);
+        QCOMPARE(values(plot->graph(0)), (QList<double>{5.5, 5.25, 5.0}));
+        QTRY_COMPARE_WITH_TIMEOUT(values(plot->graph(2)), (QList<double>{4.75}), 5000);
+        QVERIFY(!m_page->isRunning());
+        QVERIFY(m_engine->jobs().isEmpty());   // following starts nothing in the engine
+        QTRY_VERIFY_WITH_TIMEOUT(m_page->findChild<QPlainTextEdit*>(QStringLiteral("trainLog"))
+                                     ->toPlainText()
+                                     .contains(QStringLiteral("Skipped 1 line")),
+                                 5000);
+
+        // The run's best model appears: "Try the current model" offers it.
+        QVERIFY(appendTo(QDir(run).filePath(QStringLiteral("model-best.safetensors")), "not really a model"));
+        QTRY_VERIFY_WITH_TIMEOUT(tryModel->isEnabled(), 5000);
+        QTest::mouseClick(tryModel, Qt::LeftButton);
+        QCOMPARE(audition.count(), 1);
+        QCOMPARE(audition.first().at(0).toString(), QDir(run).filePath(QStringLiteral("model-best.safetensors")));
+
+        // It ends: said so, and not as this page's run.
+        QVERIFY(appendTo(metrics, "{\"event\":\"finished\",\"message\":\"finished: 10 of 10 steps\",\"model\":\"m\",\"step\":10}\n"));
+        QTRY_VERIFY_WITH_TIMEOUT(label->text().contains(QStringLiteral("has ended")), 5000);
+        QVERIFY(start->isEnabled());   // nobody writes the folder any more
+        QCOMPARE(ended.count(), 0);
+
+        // Replaced by a new run under the same name: the curves start over.
+        QVERIFY(QFile::remove(metrics));
+        QTest::qWait(700);             // a poll sees it gone
+        QVERIFY(appendTo(metrics, "{\"elapsed\":0.5,\"loss\":6.25,\"step\":1}\n"));
+        QTRY_COMPARE_WITH_TIMEOUT(values(plot->graph(0)), (QList<double>{6.25}), 5000);
+        QVERIFY(values(plot->graph(2)).isEmpty());
+
+        m_page->stopFollowing();
+        QVERIFY(!m_page->isFollowing());
+        QVERIFY(!label->isVisibleTo(m_page.get()));
+    }
+
 private:
+    // An executable script in the test's folder ("" when it cannot be written).
+    QString writeScript(const QString& name, const QString& text) {
+        const QString path = m_dir.filePath(name);
+        QFile f(path);
+        if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate)) return QString();
+        f.write(text.toUtf8());
+        f.close();
+        f.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+        return path;
+    }
+
     QTemporaryDir m_dir;
     std::unique_ptr<pm::app::AppSettings> m_settings;
     std::unique_ptr<pm::app::EngineController> m_engine;
