@@ -33,8 +33,8 @@ void ignoreRtMidiError(RtMidiError::Type, const std::string&, void*) {}
 
 }  // namespace
 
-MidiPortList listMidiInputPorts(MidiApi api) {
-    if (api == MidiApi::System) return pm::listMidiInputPorts();
+static MidiPortList listInputPortsOn(MidiApi api) {
+    if (api == MidiApi::System) return listMidiInputPorts();
     MidiPortList list;
     list.backend = "JACK";
     if (!jackServerRunning()) {
@@ -300,8 +300,8 @@ std::string RtMidiInput::backendWarning() const {
 
 struct RtMidiInput::Impl {};
 
-MidiPortList listMidiInputPorts(MidiApi api) {
-    if (api == MidiApi::System) return pm::listMidiInputPorts();
+static MidiPortList listInputPortsOn(MidiApi api) {
+    if (api == MidiApi::System) return listMidiInputPorts();
     MidiPortList list;
     list.reason = MidiUnavailableReason::NotCompiled;
     list.message = "this build has no MIDI input support (RtMidi)";
@@ -328,3 +328,7 @@ std::unique_ptr<RtMidiInput> openLiveInput(const std::string& port, std::string*
 }
 
 }  // namespace pm::play
+
+namespace pm {
+MidiPortList listMidiInputPorts(play::MidiApi api) { return play::listInputPortsOn(api); }
+}  // namespace pm

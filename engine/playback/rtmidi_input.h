@@ -18,11 +18,14 @@
 #include <memory>
 #include <string>
 
-namespace pm::play {
+namespace pm {
+// The input ports on `api`: the system's (listMidiInputPorts(), what `pianomuse-cli ports` prints
+// first) or JACK's MIDI outputs (only when a JACK server runs). Never throws. An overload in pm
+// beside the system listing, so that neither hides the other.
+MidiPortList listMidiInputPorts(play::MidiApi api);
+}  // namespace pm
 
-// The input ports on `api`: the system's (pm::listMidiInputPorts(), what `pianomuse-cli ports`
-// prints) or JACK's MIDI outputs (only when a JACK server runs). Never throws.
-MidiPortList listMidiInputPorts(MidiApi api);
+namespace pm::play {
 
 class RtMidiInput : public MidiInput {
 public:

@@ -64,6 +64,20 @@ MidiPortList listJackOutputs() {
 }
 }  // namespace
 
+static MidiPortList listOutputPortsOn(MidiApi api) {
+    if (api == MidiApi::System) return listMidiOutputPorts();
+    if (!jackServerRunning()) {
+        MidiPortList list;
+        list.backend = "JACK";
+        list.reason = MidiUnavailableReason::NoUsableSystem;
+        list.message = noJackServerMessage();
+        return list;
+    }
+    MidiPortList list = listJackOutputs();
+    if (list.available && list.ports.empty()) list.message = "no JACK MIDI inputs to play into";
+    return list;
+}
+
 std::unique_ptr<RtMidiOutput> RtMidiOutput::open(const std::string& portName, std::string* error, MidiApi api) {
     if (api == MidiApi::Jack && !jackServerRunning()) {
         if (error) *error = noJackServerMessage();
@@ -138,6 +152,13 @@ bool RtMidiOutput::send(const MidiMessage& message) {
 
 #else
 struct RtMidiOutput::Impl {};
+static MidiPortList listOutputPortsOn(MidiApi api) {
+    if (api == MidiApi::System) return listMidiOutputPorts();
+    MidiPortList list;
+    list.reason = MidiUnavailableReason::NotCompiled;
+    list.message = "this build has no MIDI output support (RtMidi)";
+    return list;
+}
 std::unique_ptr<RtMidiOutput> RtMidiOutput::open(const std::string&, std::string* error, MidiApi) {
     if (error) *error = "this build has no MIDI output support (RtMidi)";
     return nullptr;
@@ -153,3 +174,7 @@ RtMidiOutput::RtMidiOutput(std::unique_ptr<Impl> impl, std::string name) : impl_
 RtMidiOutput::~RtMidiOutput() = default;
 
 }  // namespace pm::play
+
+namespace pm {
+MidiPortList listMidiOutputPorts(play::MidiApi api) { return play::listOutputPortsOn(api); }
+}  // namespace pm

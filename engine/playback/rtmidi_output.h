@@ -3,6 +3,7 @@
 #pragma once
 
 #include "playback/midi_output.h"
+#include "playback/midi_ports.h"
 
 #include <memory>
 #include <string>
@@ -42,3 +43,10 @@ private:
 };
 
 }  // namespace pm::play
+
+namespace pm {
+// The output ports on `api`: the system's (listMidiOutputPorts()) or the JACK MIDI inputs (only
+// when a JACK server runs). Never throws. An overload in pm beside the system listing, so that
+// neither hides the other.
+MidiPortList listMidiOutputPorts(play::MidiApi api);
+}  // namespace pm

@@ -70,6 +70,21 @@ TEST(Cli, PortsNeverFailsWithoutMidiHardware) {
     if (!j.at("available").get<bool>()) {
         EXPECT_FALSE(j.at("message").get<std::string>().empty());
     }
+    // Inputs beside the outputs: nothing to play from is explained, never an error.
+    EXPECT_TRUE(j.at("inputs").is_array());
+    if (!j.at("inputs_available").get<bool>() || j.at("inputs").empty()) {
+        EXPECT_FALSE(j.at("inputs_message").get<std::string>().empty());
+    }
+    EXPECT_EQ(j.at("virtual_ports").at("input"), "PianoMuse in");
+    EXPECT_EQ(j.at("virtual_ports").at("output"), "PianoMuse out");
+    if (!j.at("virtual_ports").at("available").get<bool>()) {
+        EXPECT_FALSE(j.at("virtual_ports").at("message").get<std::string>().empty());
+    }
+    EXPECT_TRUE(j.at("jack").at("running").is_boolean());
+    const ProcessResult text = cli({"ports"});
+    ASSERT_EQ(text.exitCode, 0) << text.err;
+    EXPECT_NE(text.out.find(" input"), std::string::npos) << text.out;
+    EXPECT_NE(text.out.find("Virtual ports \"PianoMuse in\" / \"PianoMuse out\""), std::string::npos) << text.out;
 }
 
 TEST(Cli, DemoRunsEveryStageAndWritesTheContinuation) {

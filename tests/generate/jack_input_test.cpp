@@ -100,7 +100,7 @@ protected:
 
 TEST_F(JackInput, NoInputPortsAtAllIsExplained) {
     // A fresh dummy-driver server has no MIDI outputs to listen to.
-    const pm::MidiPortList list = listMidiInputPorts(pm::play::MidiApi::Jack);
+    const pm::MidiPortList list = pm::listMidiInputPorts(pm::play::MidiApi::Jack);
     EXPECT_TRUE(list.available);
     EXPECT_TRUE(list.ports.empty());
     EXPECT_EQ(list.message, pm::noMidiInputsMessage());

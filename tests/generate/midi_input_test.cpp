@@ -393,7 +393,7 @@ TEST(MidiInputPorts, JackWithoutAServerIsAMessageNotACrash) {
     const char* old = std::getenv("JACK_DEFAULT_SERVER");
     const std::string saved = old ? old : "";
     setenv("JACK_DEFAULT_SERVER", "pianomuse-no-such-server-9c1e", 1);
-    const pm::MidiPortList list = listMidiInputPorts(MidiApi::Jack);
+    const pm::MidiPortList list = pm::listMidiInputPorts(MidiApi::Jack);
     EXPECT_FALSE(list.available);
     EXPECT_EQ(list.message, noJackServerMessage());
     std::string error;
