@@ -1,5 +1,7 @@
 #include "playback/rtmidi_input.h"
 
+#include "playback/virtual_midi_ports.h"   // loopbackDriverHelp
+
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -248,7 +250,7 @@ std::unique_ptr<RtMidiInput> RtMidiInput::openVirtual(const std::string& name, s
     }
 #if defined(_WIN32)
     if (api == MidiApi::System) {
-        *error = "Windows MIDI has no virtual ports: use a loopback driver such as loopMIDI (see virtual_midi_ports.h)";
+        *error = loopbackDriverHelp();
         return nullptr;
     }
 #endif
