@@ -27,10 +27,15 @@ if(NOT GTest_FOUND)
 endif()
 include(GoogleTest)
 
-# pianomuse_add_gtest(name SOURCES ... LABELS ... [LIBS ...] [TORCH])
+# pianomuse_add_gtest(name SOURCES ... LABELS ... [LIBS ...] [TORCH] [RESOURCE_LOCK name])
 # TORCH: the sources include LibTorch; they compile against the engine's precompiled header.
+# RESOURCE_LOCK: CTest never runs two of these tests (or others naming the same lock) at once.
 function(pianomuse_add_gtest name)
-    cmake_parse_arguments(ARG "TORCH" "" "SOURCES;LABELS;LIBS" ${ARGN})
+    cmake_parse_arguments(ARG "TORCH" "RESOURCE_LOCK" "SOURCES;LABELS;LIBS" ${ARGN})
+    set(_lock "")
+    if(ARG_RESOURCE_LOCK)
+        set(_lock RESOURCE_LOCK "${ARG_RESOURCE_LOCK}")
+    endif()
     add_executable(${name} ${ARG_SOURCES})
     target_link_libraries(${name} PRIVATE GTest::gtest GTest::gmock GTest::gtest_main ${ARG_LIBS})
     target_compile_definitions(${name} PRIVATE
@@ -45,8 +50,8 @@ function(pianomuse_add_gtest name)
         # One CTest entry per binary: every process start loads LibTorch (~0.5 s), too much to pay
         # per test case.
         add_test(NAME ${name} COMMAND ${name} --gtest_brief=1)
-        set_tests_properties(${name} PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT 900)
+        set_tests_properties(${name} PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT 900 ${_lock})
     else()
-        gtest_discover_tests(${name} PROPERTIES LABELS "${ARG_LABELS}" DISCOVERY_TIMEOUT 60)
+        gtest_discover_tests(${name} PROPERTIES LABELS "${ARG_LABELS}" ${_lock} DISCOVERY_TIMEOUT 60)
     endif()
 endfunction()

@@ -7,6 +7,7 @@
 #endif
 #if PIANOMUSE_HAVE_JACK
 #include <jack/jack.h>
+#include <unistd.h>   // getpid
 #endif
 
 namespace pm::play {
@@ -21,7 +22,11 @@ bool jackServerRunning() {
     jack_set_error_function(quietJack);
     jack_set_info_function(quietJack);
     jack_status_t status{};
-    jack_client_t* client = jack_client_open("PianoMuse probe", JackNoStartServer, &status);
+    // A name of this process's own: libjack names a client's notification socket after the
+    // client alone, so two processes probing at the same moment under one name (two PianoMuse
+    // processes; parallel tests on two servers) break each other's probe.
+    const std::string name = "PianoMuse probe " + std::to_string(getpid());
+    jack_client_t* client = jack_client_open(name.c_str(), JackNoStartServer, &status);
     if (!client) return false;
     jack_client_close(client);
     return true;

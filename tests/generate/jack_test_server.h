@@ -15,6 +15,7 @@
 #include <string>
 #include <thread>
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -101,10 +102,28 @@ public:
             }
         }
         if (!log_.empty()) std::remove(log_.c_str());
+        removeLeftovers();
         unsetenv("JACK_DEFAULT_SERVER");
     }
 
 private:
+    // A server stopped while clients were connected (a test does that on purpose) leaves their
+    // semaphores in /dev/shm (jack_sem.<uid>_<server>_<client>), and a killed one its socket
+    // (jack_<server>_<uid>_0). The names carry this server's name, unique to this process.
+    void removeLeftovers() const {
+        if (name_.empty()) return;
+        DIR* dir = opendir("/dev/shm");
+        if (!dir) return;
+        const std::string semaphore = "_" + name_ + "_", socket = "jack_" + name_ + "_";
+        while (dirent* entry = readdir(dir)) {
+            const std::string file = entry->d_name;
+            if ((file.rfind("jack_sem.", 0) == 0 && file.find(semaphore) != std::string::npos) ||
+                file.rfind(socket, 0) == 0)
+                unlink(("/dev/shm/" + file).c_str());
+        }
+        closedir(dir);
+    }
+
     std::string readLog() const {
         std::string text;
         if (FILE* f = std::fopen(log_.c_str(), "r")) {
