@@ -183,10 +183,12 @@ void JamResponder::beginReply(double now, std::uint64_t seed) {
     feed(vocab_->id(TokenKind::Position, int(r.firstStep - grammar_.state().barStart)));
     r.lastStep = r.firstStep;
     replying_ = true;
-    generateAhead(now);
+    // Only the first note now: the handover's tick stays short (the note is due at the offset),
+    // the following ticks fill the lookahead.
+    generateAhead(now, true);
 }
 
-void JamResponder::generateAhead(double now) {
+void JamResponder::generateAhead(double now, bool untilFirstNote) {
     Reply& r = replies_.back();
     const TokenId eos = vocab_->id(TokenKind::Eos);
     const std::size_t V = std::size_t(model_->config().vocabSize);
@@ -197,7 +199,8 @@ void JamResponder::generateAhead(double now) {
         const tok::GrammarState& gs = grammar_.state();
         const tok::AllowedTokens ranges = grammar_.allowed();
         const bool groupChoice = ranges.contains(vocab_->id(TokenKind::Bar));   // between groups
-        if (groupChoice && r.firstNote && wall(gs.barStart + std::max(gs.position, 0)) > now + options_.lookaheadSeconds) break;
+        if (groupChoice && r.firstNote && (untilFirstNote || wall(gs.barStart + std::max(gs.position, 0)) > now + options_.lookaheadSeconds))
+            break;
         if (r.tokens >= kMaxReplyTokens) {
             r.done = true;
             break;

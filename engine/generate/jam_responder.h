@@ -124,7 +124,7 @@ private:
     void restore(const Snapshot& s);
     void startReply(double handover, double now, std::uint64_t seed);
     void beginReply(double now, std::uint64_t seed);   // from the state after the player's phrase
-    void generateAhead(double now);
+    void generateAhead(double now, bool untilFirstNote = false);
     void finishReply();
     void interrupt(double t);
     void schedule(double t, const play::MidiMessage& m);
