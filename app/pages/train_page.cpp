@@ -76,6 +76,19 @@ void signalWorkers(qint64 pid, int signal, bool group) {
 }
 #endif
 
+// A path from a followed run's records, as this process can open it. The writer names files
+// relative to its own working directory when it was given a relative run folder (`-o run`), which
+// need not be ours: a relative path that does not exist here is looked for in the run folder,
+// where the trainer keeps samples, checkpoints and models.
+QString localPath(const QString& runDir, const pm::train::TrainEvent& e) {
+    const QString path = QString::fromStdString(e.path);
+    if (path.isEmpty() || QFileInfo(path).isAbsolute() || QFileInfo::exists(path)) return path;
+    using K = pm::train::TrainEvent::Kind;
+    const QString sub = e.kind == K::Sample ? QStringLiteral("samples/") : e.kind == K::Checkpoint ? QStringLiteral("checkpoints/") : QString();
+    const QString inRun = QDir(runDir).filePath(sub + QFileInfo(path).fileName());
+    return QFileInfo::exists(inRun) ? inRun : path;
+}
+
 // The last non-empty line of the CLI's stderr (its one-line error comes last).
 QString lastLine(const QByteArray& text) {
     const QStringList lines = QString::fromUtf8(text).split(QRegularExpression(QStringLiteral("[\\r\\n]")), Qt::SkipEmptyParts);
@@ -783,7 +796,10 @@ void TrainPage::readFollowed(pm::train::MetricsFollower& follower, bool catchUp)
             clearCurves();
             if (!catchUp) log(tr("%1 was replaced; reading it again from the start.").arg(QString::fromStdString(follower.metricsPath())));
         }
-        for (const pm::train::TrainEvent& e : u.events) presentEvent(e);
+        for (pm::train::TrainEvent e : u.events) {
+            e.path = localPath(QString::fromStdString(follower.runDir()), e).toStdString();
+            presentEvent(e);
+        }
         malformed += u.malformed;
         any = any || !u.events.empty() || u.restarted;
         // Live polls stop after a few reads (the next tick goes on), so the window stays responsive.

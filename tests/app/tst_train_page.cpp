@@ -25,6 +25,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -491,6 +492,17 @@ sleep 60
                                      ->toPlainText()
                                      .contains(QStringLiteral("Skipped 1 line")),
                                  5000);
+
+        // A sample named relative to the writer's working directory (it ran `-o somewhere`): listed
+        // from the run folder, where the trainer keeps it.
+        QVERIFY(QDir().mkpath(QDir(run).filePath(QStringLiteral("samples"))));
+        const QString sample = QDir(run).filePath(QStringLiteral("samples/sample-000000003.mid"));
+        QVERIFY(appendTo(sample, "MThd"));
+        QVERIFY(appendTo(metrics, "{\"event\":\"sample\",\"path\":\"somewhere/samples/sample-000000003.mid\",\"step\":3}\n"));
+        auto* samples = m_page->findChild<QListWidget*>();
+        QVERIFY(samples);
+        QTRY_COMPARE_WITH_TIMEOUT(samples->count(), 1, 5000);
+        QCOMPARE(samples->item(0)->toolTip(), QDir::toNativeSeparators(sample));
 
         // The run's best model appears: "Try the current model" offers it.
         QVERIFY(appendTo(QDir(run).filePath(QStringLiteral("model-best.safetensors")), "not really a model"));
