@@ -628,8 +628,9 @@ Run::StepOutcome Run::trainStep() {
     e.eta = double(total_ - step_) * stepSecondsEma_;
     e.threads = lastStepThreads_;
     emit(e);
-    nlohmann::json line = {{"step", step_}, {"loss", loss}, {"lr", lr}, {"tokens_per_s", e.tokensPerSec}, {"elapsed", e.elapsed},
-                           {"epoch", e.epoch}, {"threads", e.threads}};
+    // total_steps: a follower that opens the run later (the app's "Open a run…") shows progress and ETA.
+    nlohmann::json line = {{"step", step_}, {"total_steps", total_}, {"loss", loss}, {"lr", lr}, {"tokens_per_s", e.tokensPerSec},
+                           {"elapsed", e.elapsed}, {"epoch", e.epoch}, {"threads", e.threads}};
     if (comm_) {
         // What the gradient all-reduce cost this step (rank 0's view): docs/distributed.md.
         const dist::CommStats c = comm_->takeStats();
