@@ -27,7 +27,7 @@ namespace {
 struct JamOptions {
     std::string in, out, model, trigger = "silence:500ms", record, metre = "4/4", soundFont, weights = "auto";
     bool synth = false, makeVirtual = false;
-    int bars = 2;
+    int bars = 2, countIn = 0;
     double bpm = 120, offsetMs = 60, temperature = 1.0;
     std::uint64_t seed = 1;
 };
@@ -75,6 +75,7 @@ int runJam(const JamOptions& o) {
     }
     jo.grid.bpm = o.bpm;
     jo.replyBars = o.bars;
+    jo.countInBars = o.countIn;
     jo.replyOffsetSeconds = o.offsetMs / 1000.0;
     jo.sampling.seed = o.seed;
     jo.sampling.temperature = o.temperature;
@@ -140,6 +141,7 @@ int runJam(const JamOptions& o) {
     auto previous = std::signal(SIGINT, onJamInterrupt);
     std::signal(SIGTERM, onJamInterrupt);
     const play::SteadyPlaybackClock clock;
+    responder->start(clock.now());   // the count-in's clicks, if any, go out first
     const gen::JamSessionResult r = gen::runJamSession(*responder, *input, *output, clock, g_jamStop, [](const gen::JamSessionEvent& e) {
         if (e.kind == gen::JamSessionEvent::Kind::Handover) std::fprintf(stderr, "handover: the model answers\n");
     });
@@ -186,6 +188,9 @@ void addJamCommand(CLI::App& root, CommandList& commands) {
     app->add_option("--bars", o->bars, "Bars the model answers with")->check(CLI::Range(1, 16))->capture_default_str();
     app->add_option("--bpm", o->bpm, "Your tempo (quarter notes per minute)")->check(CLI::Range(20.0, 300.0))->capture_default_str();
     app->add_option("--metre", o->metre, "Your metre, e.g. 4/4, 3/4, 6/8")->capture_default_str();
+    app->add_option("--count-in", o->countIn,
+                    "Bars of metronome clicks before you play (0: your first note is the first downbeat)")
+        ->check(CLI::Range(0, 4))->capture_default_str();
     app->add_option("--offset-ms", o->offsetMs, "The answer's first note sounds this long after the handover")
         ->check(CLI::Range(0.0, 1000.0))->capture_default_str();
     app->add_option("--record", o->record, "Write the session (you and the model on two tracks) to this .mid file");

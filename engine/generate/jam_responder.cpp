@@ -95,6 +95,24 @@ void JamResponder::schedule(double t, const play::MidiMessage& m) {
 
 double JamResponder::wall(std::int64_t step) const { return encoder_.secondsAt(step) + replies_.back().shift; }
 
+void JamResponder::start(double now) {
+    if (sessionStart_ < 0) sessionStart_ = now;
+    if (options_.countInBars <= 0) return;
+    const auto& m = options_.grid.metre;
+    const double beat = 60.0 / options_.grid.bpm * 4.0 / double(m.denominator);
+    const double first = now + 0.1;   // a moment to get ready
+    constexpr int kDrums = 9, kDownbeat = 76, kBeat = 77;   // GM: hi and low wood block
+    const int beats = std::min(options_.countInBars, 4) * m.numerator;
+    for (int i = 0; i < beats; ++i) {
+        const double t = first + beat * i;
+        const int note = i % m.numerator == 0 ? kDownbeat : kBeat;
+        schedule(t, play::MidiMessage::noteOn(kDrums, note, i % m.numerator == 0 ? 110 : 80));
+        schedule(t + std::min(0.05, beat / 2), play::MidiMessage::noteOff(kDrums, note));
+    }
+    encoder_.setOrigin(first + beat * beats);
+    gridStart_ = first;   // the recording starts with the count-in's bars
+}
+
 void JamResponder::input(const JamInput& e) {
     if (sessionStart_ < 0) sessionStart_ = e.t;
     switch (e.kind) {
@@ -103,6 +121,7 @@ void JamResponder::input(const JamInput& e) {
             if (replying_) interrupt(e.t);
             if (detector_.noteOn(e.t, e.a)) {
                 encoder_.noteOn(e.t, e.a, e.b);
+                if (gridStart_ < 0) gridStart_ = encoder_.origin();   // the first note is the first downbeat
                 player_.push_back({e.t, -1, e.a, e.b});
             }
             break;
@@ -393,7 +412,8 @@ midi::MidiFile JamResponder::recording() const {
     int power = 0;
     while ((1 << power) < options_.grid.metre.denominator) ++power;
     f.timeSignatures.push_back({0, std::uint8_t(options_.grid.metre.numerator), std::uint8_t(power), 24, 8, 0});
-    const double t0 = sessionStart_ < 0 ? 0 : sessionStart_;
+    // Tick 0 on a bar line of the player's first grid, so the file's bars are the jam's bars.
+    const double t0 = gridStart_ >= 0 ? gridStart_ : sessionStart_ < 0 ? 0 : sessionStart_;
     const double ticksPerSecond = 480.0 * options_.grid.bpm / 60.0;
     auto tick = [&](double t) { return midi::Tick(std::max<std::int64_t>(0, std::llround((t - t0) * ticksPerSecond))); };
     double last = t0;

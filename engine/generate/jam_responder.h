@@ -44,6 +44,10 @@ struct JamOptions {
     WeightMode weights = WeightMode::Auto;
     int stepThreads = 1;
     int channel = 0;                   // the model's MIDI channel (0-based)
+    // Bars of metronome clicks before the player comes in (0: none; the first note is then the
+    // first downbeat). With a count-in the grid is the clicks' grid: the player may start anywhere
+    // in the bar after them. Clicks: General MIDI wood blocks on channel 10.
+    int countInBars = 0;
 };
 
 struct JamInput {
@@ -71,6 +75,9 @@ public:
     JamResponder(model::Rwkv7Model model, tok::Tokenizer tokenizer, JamOptions options);
     ~JamResponder();
 
+    // The session starts at `now`: with a count-in, its clicks are scheduled (tick() sends them)
+    // and the grid's first downbeat is right after them. Call once, before any input.
+    void start(double now);
     // The player's event; during a reply a note-on interrupts it (its notes stop at once).
     void input(const JamInput& e);
     // A key in the window hands over now.
@@ -148,6 +155,7 @@ private:
     std::vector<std::pair<double, bool>> playerPedal_, modelPedal_;
     std::vector<int> recentPitches_;
     double sessionStart_ = -1;
+    double gridStart_ = -1;            // the wall second of the first grid's first bar line
     JamStats stats_;
     std::string step_;
 };

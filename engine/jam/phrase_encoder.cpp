@@ -45,6 +45,12 @@ void PhraseEncoder::end(Note& n, double t) {
     n.duration = std::clamp<std::int64_t>(roundHalfUp((t - n.onsetSeconds) / grid_.secondsPerStep()), 0, maxDuration());
 }
 
+void PhraseEncoder::setOrigin(double t) {
+    if (origin_) return;
+    origin_ = t;
+    pedalAtOrigin_ = pedalNow_;
+}
+
 void PhraseEncoder::noteOn(double t, int pitch, int velocity) {
     if (pitch < 21 || pitch > 108) {
         ++stats_.outOfRange;
@@ -65,6 +71,11 @@ void PhraseEncoder::noteOn(double t, int pitch, int velocity) {
     n.id = nextId_++;
     n.onsetSeconds = t;
     n.onset = stepAt(t);
+    if (n.onset < 0) {   // before the counted-in downbeat
+        n.onset = 0;
+        n.onsetSeconds = *origin_;
+        ++stats_.early;
+    }
     if (n.onset <= lastStep_) {
         // Its step is already in the stream (fed before a flush or a reply): the next free one.
         n.onset = lastStep_ + 1;

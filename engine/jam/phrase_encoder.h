@@ -47,13 +47,15 @@ struct PhraseStats {
     std::int64_t retriggered = 0;        // note-on of a key already sounding
     std::int64_t outOfRange = 0;         // keys outside the piano's 21..108
     std::int64_t late = 0;               // onsets at a step already fed (after a flush), moved to the next step
+    std::int64_t early = 0;              // onsets before a count-in's downbeat, moved onto it
 };
 
 class PhraseEncoder {
 public:
     PhraseEncoder(std::shared_ptr<const tok::Vocabulary> vocabulary, JamGrid grid);
 
-    // Input, in time order (seconds on one clock). The first note-on fixes the grid: step 0.
+    // Input, in time order (seconds on one clock). Without setOrigin the first note-on fixes the
+    // grid: it is step 0, the first bar's downbeat.
     void noteOn(double t, int pitch, int velocity);
     void noteOff(double t, int pitch);
     void pedal(double t, bool down);
@@ -64,6 +66,10 @@ public:
     // The handover at `t`: held notes end at t; returns every remaining token, then Bar tokens so
     // that the current bar contains `untilStep` (the step the reply will start at; >= stepAt(t)).
     std::vector<tok::TokenId> flush(double t, std::int64_t untilStep);
+
+    // Step 0 at `t` (a count-in's next downbeat) instead of at the first note; before anything
+    // was played only. A note before it (the player came in early) counts as on the downbeat.
+    void setOrigin(double t);
 
     // After a reply the stream goes on from where the reply left it: the next position emitted is
     // after `lastStep`, and the pedal is `pedalDown`. `shiftSeconds` moves the grid's origin (the

@@ -216,3 +216,29 @@ TEST(JamResponder, AControllerHandsOverWhileKeysAreStillHeld) {
     run.tickUntil(r, now, handover + 6);
     EXPECT_EQ(r.stats().replies, 1);
 }
+
+TEST(JamResponder, ACountInClicksOneBarAndTheRecordingStartsOnItsDownbeat) {
+    pm::tok::Tokenizer tok;
+    JamOptions o = options();
+    o.countInBars = 1;
+    JamResponder r(randomModel(std::int64_t(tok.vocabulary().size())), tok, o);
+    Clocked run;
+    double now = 0;
+    r.start(0.0);
+    run.tickUntil(r, now, 2.0);
+    // Four clicks at 120 BPM from 0.1 s: 0.1, 0.6, 1.1, 1.6 on channel 10, the first accented.
+    std::vector<double> clicks;
+    for (const auto& m : run.sent)
+        if (m.message.bytes[0] == 0x99) clicks.push_back(m.t);
+    ASSERT_EQ(clicks.size(), 4u);
+    for (int i = 0; i < 4; ++i) EXPECT_NEAR(clicks[std::size_t(i)], 0.1 + 0.5 * i, 0.0021);
+    // The player comes in an eighth after the downbeat (2.1 s + 0.25 s).
+    r.input({2.35, JamInput::Kind::NoteOn, 60, 80});
+    run.tickUntil(r, now, 2.55);
+    r.input({2.55, JamInput::Kind::NoteOff, 60, 0});
+    run.tickUntil(r, now, 2.6);
+    const pm::midi::MidiFile f = r.recording();
+    ASSERT_EQ(f.tracks[0].notes.size(), 1u);
+    // Tick 0 is the count-in's first click: the note is at bar 2, half a beat in (4.5 beats).
+    EXPECT_EQ(f.tracks[0].notes[0].start, pm::midi::Tick(4.5 * 480));
+}

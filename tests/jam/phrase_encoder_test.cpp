@@ -245,3 +245,22 @@ TEST(PhraseEncoder, AfterAReplyTheNextPhraseContinuesTheStream) {
     EXPECT_EQ(out.front(), tokenizer.vocabulary().id(TokenKind::Position, 151 - 96));
     EXPECT_EQ(enc.stats().late, 1);
 }
+
+TEST(PhraseEncoder, ACountInSetsTheDownbeat) {
+    PhraseEncoder enc(vocab(), grid(4, 4));
+    enc.setOrigin(5.0);
+    enc.noteOn(4.95, 55, 80);   // a hair early: onto the downbeat
+    enc.noteOff(5.15, 55);
+    enc.noteOn(5.3, 60, 80);    // 0.3 s after the downbeat at 100 BPM: half a quarter = step 12
+    enc.noteOff(5.6, 60);
+    const auto& voc = tokenizer.vocabulary();
+    const int vel = pm::tok::velocityBin(80, tokenizer.config());
+    const std::vector<TokenId> expected = {voc.id(TokenKind::Bos), voc.id(TokenKind::TimeSig, voc.metreIndex({4, 4})),
+                                           voc.id(TokenKind::Tempo, pm::tok::tempoBin(kBpm, tokenizer.config())), voc.id(TokenKind::Bar),
+                                           voc.id(TokenKind::Position, 0), voc.id(TokenKind::Pitch, 55), voc.id(TokenKind::Velocity, vel),
+                                           voc.id(TokenKind::Duration, 6),   // 5.0 .. 5.15: 0.15 s = 6 steps
+                                           voc.id(TokenKind::Position, 12), voc.id(TokenKind::Pitch, 60), voc.id(TokenKind::Velocity, vel),
+                                           voc.id(TokenKind::Duration, 12)};
+    EXPECT_EQ(enc.takeReady(6.0), expected);
+    EXPECT_EQ(enc.stats().early, 1);
+}
