@@ -25,6 +25,12 @@ namespace {
 
 double secondsSince(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
+}  // namespace
+
+// Named, not anonymous: Generator::Prefilled holds one, and GCC warns (-Wsubobject-linkage) when
+// this file is compiled inside a unity batch.
+namespace generator_detail {
+
 // The tempo in force, from the decoder's Tempo events: turns a grid step into seconds without
 // decoding ahead (the seconds length counts against the end of the current bar).
 struct TempoTrack {
@@ -44,6 +50,11 @@ struct TempoTrack {
         return seconds + (t - double(tick)) * usPerQuarter * 1e-6 / ticksPerQuarter;
     }
 };
+
+}  // namespace generator_detail
+using generator_detail::TempoTrack;
+
+namespace {
 
 pm::model::Rwkv7State cloneState(const pm::model::Rwkv7State& s) {
     pm::model::Rwkv7State out;

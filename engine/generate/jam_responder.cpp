@@ -16,7 +16,7 @@ using tok::TokenKind;
 
 namespace {
 
-model::Rwkv7State cloneState(const model::Rwkv7State& s) {
+model::Rwkv7State copyState(const model::Rwkv7State& s) {
     model::Rwkv7State out;
     for (const auto& l : s.layers)
         out.layers.push_back({l.attXPrev.defined() ? l.attXPrev.clone() : l.attXPrev, l.wkv.defined() ? l.wkv.clone() : l.wkv,
@@ -78,12 +78,12 @@ void JamResponder::feed(TokenId id) {
 }
 
 JamResponder::Snapshot JamResponder::snapshot(std::int64_t step, bool pedal) const {
-    return {fast_ ? fast_->state() : cloneState(state_), logits_, grammar_, step, pedal};
+    return {fast_ ? fast_->state() : copyState(state_), logits_, grammar_, step, pedal};
 }
 
 void JamResponder::restore(const Snapshot& s) {
     if (fast_) fast_->setState(s.state);
-    else state_ = cloneState(s.state);
+    else state_ = copyState(s.state);
     logits_ = s.logits;
     grammar_ = s.grammar;
 }
