@@ -4,17 +4,28 @@
 
 namespace pm::dataset {
 
-ContentHash hashBytes(const std::uint8_t* data, std::size_t size) {
-    // FNV-1a with the standard offset basis, and a second lane with a different basis and a
-    // per-byte rotation so the two lanes do not collide together.
-    std::uint64_t a = 0xcbf29ce484222325ull, b = 0x84222325cbf29ce4ull ^ size;
+// FNV-1a with the standard offset basis, and a second lane with a different basis and a per-byte
+// rotation so the two lanes do not collide together.
+ContentHasher::ContentHasher(std::size_t totalSize) : a_(0xcbf29ce484222325ull), b_(0x84222325cbf29ce4ull ^ totalSize) {}
+
+void ContentHasher::update(const std::uint8_t* data, std::size_t size) {
     constexpr std::uint64_t prime = 0x100000001b3ull;
+    std::uint64_t a = a_, b = b_;   // in registers for the loop: it is one multiply chain per lane
     for (std::size_t i = 0; i < size; ++i) {
         a = (a ^ data[i]) * prime;
         b = (b ^ (data[i] + 0x9e)) * prime;
         b = (b << 7) | (b >> 57);
     }
-    return {a, b ^ (a >> 29)};
+    a_ = a;
+    b_ = b;
+}
+
+ContentHash ContentHasher::digest() const { return {a_, b_ ^ (a_ >> 29)}; }
+
+ContentHash hashBytes(const std::uint8_t* data, std::size_t size) {
+    ContentHasher h(size);
+    h.update(data, size);
+    return h.digest();
 }
 
 std::string ContentHash::hex() const {

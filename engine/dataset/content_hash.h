@@ -20,4 +20,17 @@ struct ContentHash {
 
 ContentHash hashBytes(const std::uint8_t* data, std::size_t size);
 
+// hashBytes over bytes that arrive in several buffers (a file's header and its body, written
+// without joining them first): the same value as hashBytes of their concatenation. The total
+// size is needed up front because the second lane starts from it.
+class ContentHasher {
+public:
+    explicit ContentHasher(std::size_t totalSize);
+    void update(const std::uint8_t* data, std::size_t size);
+    ContentHash digest() const;
+
+private:
+    std::uint64_t a_, b_;
+};
+
 }  // namespace pm::dataset

@@ -66,6 +66,13 @@ void processFile(const ScannedFile& file, const PieceTokenizer& tokenizer, Work*
     r.pianoShare = out->piece.pianoShare;
     r.tokens = out->piece.tokens.size();
     for (auto& w : out->piece.warnings) r.warnings.push_back(w);
+    // A token outside the vocabulary is the tokenizer's bug, not the file's; checked here, on the
+    // worker threads, rather than over the whole dataset in the serial assembly.
+    for (std::uint16_t t : out->piece.tokens)
+        if (t >= tokenizer.vocabSize) {
+            r.reason = "internal error: token outside the vocabulary";
+            return;
+        }
     if (!out->piece.rejection.empty()) {
         r.reason = out->piece.rejection;
         return;
@@ -158,13 +165,6 @@ BuildResult buildDataset(const BuildRequest& request, const PieceTokenizer& toke
         m.files.push_back(r);
     }
     for (Work& w : work) {
-        for (std::uint16_t t : w.piece.tokens)
-            if (t >= tokenizer.vocabSize) {
-                w.usable = false;
-                w.report.status = FileStatus::Rejected;
-                w.report.reason = "internal error: token outside the vocabulary";
-                break;
-            }
         if (w.usable) {
             auto [it, inserted] = firstPathOf.emplace(w.report.hash, w.report.path);
             if (!inserted) {

@@ -146,21 +146,32 @@ std::string manifestFromJson(const nlohmann::json& j, Manifest* out) {
     }
 }
 
-std::string encodeTokensFile(const std::vector<std::uint16_t>& tokens) {
+std::string tokensFileHeader(std::uint64_t count) {
     std::string s(kTokensMagic, sizeof kTokensMagic);
     putU32(s, kBinaryVersion);
     putU32(s, 2);
-    putU64(s, tokens.size());
-    // Little-endian pairs written into place (a byte-at-a-time push_back was 7 % of a whole
-    // single-threaded dataset build, all of it in the serial save).
-    const std::size_t header = s.size();
-    s.resize(header + tokens.size() * 2);
-    char* out = &s[header];
+    putU64(s, count);
+    return s;
+}
+
+std::string_view tokensFileBody(const std::vector<std::uint16_t>& tokens, std::string* scratch) {
+    const std::uint16_t probe = 1;
+    if (*reinterpret_cast<const unsigned char*>(&probe) == 1)   // little-endian: the memory is the file
+        return {reinterpret_cast<const char*>(tokens.data()), tokens.size() * 2};
+    // A big-endian host: the pairs swapped into place.
+    scratch->resize(tokens.size() * 2);
+    char* out = scratch->data();
     for (std::size_t i = 0; i < tokens.size(); ++i) {
         out[2 * i] = char(tokens[i] & 0xff);
         out[2 * i + 1] = char(tokens[i] >> 8);
     }
-    return s;
+    return *scratch;
+}
+
+std::string encodeTokensFile(const std::vector<std::uint16_t>& tokens) {
+    std::string scratch;
+    const std::string_view body = tokensFileBody(tokens, &scratch);
+    return tokensFileHeader(tokens.size()).append(body.data(), body.size());
 }
 
 std::string decodeTokensFile(const std::string& bytes, std::vector<std::uint16_t>* tokens) {

@@ -20,6 +20,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace pm::dataset {
@@ -99,6 +100,11 @@ nlohmann::json manifestToJson(const Manifest& m);
 std::string manifestFromJson(const nlohmann::json& j, Manifest* out);
 
 std::string encodeTokensFile(const std::vector<std::uint16_t>& tokens);
+// tokens.bin in its two parts, so a save can write and hash it without first copying 2 bytes per
+// token into one string: the header, and the body, which is the tokens' own memory on a
+// little-endian host (the file's byte order) and otherwise `*scratch`, filled here.
+std::string tokensFileHeader(std::uint64_t count);
+std::string_view tokensFileBody(const std::vector<std::uint16_t>& tokens, std::string* scratch);
 std::string encodePiecesFile(const std::vector<PieceEntry>& pieces, const std::vector<std::uint32_t>& barOffsets);
 std::string decodeTokensFile(const std::string& bytes, std::vector<std::uint16_t>* tokens);
 std::string decodePiecesFile(const std::string& bytes, std::uint64_t tokenCount, std::vector<PieceEntry>* pieces,

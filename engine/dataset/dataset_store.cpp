@@ -1,6 +1,7 @@
 #include "dataset/dataset_store.h"
 
 #include "dataset/atomic_file.h"
+#include "dataset/content_hash.h"
 
 #include <chrono>
 #include <cstdio>
@@ -91,7 +92,8 @@ std::string saveDataset(const std::string& dirName, DatasetContents& c) {
         // Refuse to scatter files into an unrelated non-empty folder (a typo in -o).
         for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
             const std::string name = it->path().filename().string();
-            if (name.rfind("gen-", 0) != 0)
+            // gen-* and dataset.json.tmp: what an interrupted first save of ours leaves behind.
+            if (name.rfind("gen-", 0) != 0 && name != std::string(kPointerFile) + ".tmp")
                 return dir.string() + " is not empty and is not a PianoMuse dataset; choose an empty or new folder";
         }
     }
@@ -107,27 +109,48 @@ std::string saveDataset(const std::string& dirName, DatasetContents& c) {
         return message;
     };
 
-    const std::string tokensBytes = encodeTokensFile(c.tokens);
-    // The checksum (a byte-serial hash) is computed on another thread while the token and piece
-    // files are written: it is the largest serial step of a dataset build.
-    std::future<ContentHash> checksum = std::async(std::launch::async, [&tokensBytes] {
-        return hashBytes(reinterpret_cast<const std::uint8_t*>(tokensBytes.data()), tokensBytes.size());
-    });
+    // The generation's files are written under their final names, each flushed to disk, then the
+    // folder once: nothing reads a generation before dataset.json names it, and that switch comes
+    // after. (A temporary + rename + folder sync per file made 9 fsyncs of a save 6.) The three
+    // files and the new dataset.json's temporary are written side by side, so their flushes
+    // overlap, and the checksum (a byte-serial hash, the longest serial step of a dataset build)
+    // runs meanwhile on its own thread; the manifest, which holds it, goes last. Only the rename
+    // of dataset.json waits for all of it: 3 flushes in a row instead of 9.
     if (c.manifest.created.empty()) c.manifest.created = utcNow();
     c.manifest.formatVersion = kFormatVersion;
-    std::string err = writeFileAtomically((gen / "tokens.bin").string(), tokensBytes);
-    if (err.empty()) err = writeFileAtomically((gen / "pieces.bin").string(), encodePiecesFile(c.pieces, c.barOffsets));
-    c.manifest.tokensChecksum = checksum.get().hex();   // joined on every path: it reads tokensBytes
-    if (!err.empty()) return fail(err);
-    if (auto err = writeFileAtomically((gen / "manifest.json").string(), manifestToJson(c.manifest).dump(1));
-        !err.empty())
+    const std::string tokensHeader = tokensFileHeader(c.tokens.size());
+    std::string scratch;
+    const std::string_view tokensBody = tokensFileBody(c.tokens, &scratch);
+    std::future<ContentHash> checksum = std::async(std::launch::async, [&] {
+        ContentHasher h(tokensHeader.size() + tokensBody.size());
+        h.update(reinterpret_cast<const std::uint8_t*>(tokensHeader.data()), tokensHeader.size());
+        h.update(reinterpret_cast<const std::uint8_t*>(tokensBody.data()), tokensBody.size());
+        return h.digest();
+    });
+    std::future<std::string> tokensWritten = std::async(std::launch::async, [&] {
+        return writeFileDurably((gen / "tokens.bin").string(), {tokensHeader, tokensBody});
+    });
+    const nlohmann::json pointer = {{"format", kFormatName}, {"format_version", kFormatVersion}, {"generation", generation}};
+    const std::string pointerPath = (dir / kPointerFile).string(), pointerTemporary = pointerPath + ".tmp";
+    std::future<std::string> pointerWritten = std::async(std::launch::async, [&] {
+        return writeFileDurably(pointerTemporary, {pointer.dump(1) + "\n"});
+    });
+    std::string err = writeFileDurably((gen / "pieces.bin").string(), {encodePiecesFile(c.pieces, c.barOffsets)});
+    nlohmann::json manifest = manifestToJson(c.manifest);   // built while the hash runs
+    c.manifest.tokensChecksum = checksum.get().hex();
+    manifest["tokens_checksum"] = c.manifest.tokensChecksum;
+    if (err.empty()) err = writeFileDurably((gen / "manifest.json").string(), {manifest.dump(1)});
+    // Joined on every path: the writers read c.tokens and the pointer.
+    if (std::string e = tokensWritten.get(); err.empty()) err = e;
+    if (std::string e = pointerWritten.get(); err.empty()) err = e;
+    if (!err.empty()) {
+        fs::remove(pointerTemporary, ec);
         return fail(err);
+    }
     syncDirectory(gen.string());
 
     // The switch: one atomic rename. Before it the old dataset is current, after it the new one.
-    const nlohmann::json pointer = {{"format", kFormatName}, {"format_version", kFormatVersion}, {"generation", generation}};
-    if (auto err = writeFileAtomically((dir / kPointerFile).string(), pointer.dump(1) + "\n"); !err.empty())
-        return fail(err);
+    if (auto err = replaceFileDurably(pointerTemporary, pointerPath); !err.empty()) return fail(err);
     c.generationDir = gen.string();
 
     // Old generations (and leftovers of interrupted builds) are garbage now.

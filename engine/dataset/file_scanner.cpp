@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <filesystem>
 #include <set>
 #include <system_error>
@@ -36,16 +37,16 @@ public:
             return;
         }
         if (fs::is_directory(st)) folder(path);
-        else if (fs::is_regular_file(st)) file(path, true);
+        else if (fs::is_regular_file(st)) file(path, true, identity(path));
         else out_.problems.push_back({raw, "not a regular file or folder"});
     }
 
 private:
-    void file(const fs::path& path, bool explicitInput) {
-        std::error_code ec;
+    // `id`: what makes two paths the same file (identity()); the caller may have it already.
+    void file(const fs::path& path, bool explicitInput, const std::string& id) {
         // The same file reached twice (a symlink and its target, or a folder dropped twice)
         // is one file; duplicate *content* under different names is reported later.
-        if (!seenFiles_.insert(identity(path)).second) return;
+        if (!seenFiles_.insert(id).second) return;
         out_.files.push_back({path.string(), explicitInput});
     }
 
@@ -60,9 +61,14 @@ private:
 #else
         struct stat sb {};
         if (::stat(path.c_str(), &sb) != 0) return path.string();
-        return std::to_string(static_cast<unsigned long long>(sb.st_dev)) + ":" + std::to_string(static_cast<unsigned long long>(sb.st_ino));
+        return identity(sb);
 #endif
     }
+#if !defined(_WIN32)
+    static std::string identity(const struct stat& sb) {
+        return std::to_string(static_cast<unsigned long long>(sb.st_dev)) + ":" + std::to_string(static_cast<unsigned long long>(sb.st_ino));
+    }
+#endif
 
     void folder(const fs::path& root) {
         std::error_code ec;
@@ -84,13 +90,26 @@ private:
         std::sort(entries.begin(), entries.end());
         for (const fs::path& entry : entries) {
             if (stop_ && stop_()) return;
+#if defined(_WIN32)
             const fs::file_status st = fs::status(entry, ec);
             if (ec) {
                 if (hasMidiExtension(entry.string())) out_.problems.push_back({entry.string(), ec.message()});
                 continue;
             }
             if (fs::is_directory(st)) folder(entry);   // canonical-path set stops symlink loops
-            else if (fs::is_regular_file(st) && hasMidiExtension(entry.string())) file(entry, false);
+            else if (fs::is_regular_file(st) && hasMidiExtension(entry.string())) file(entry, false, identity(entry));
+#else
+            // One stat gives both the type (through symlinks, as fs::status) and the identity:
+            // the scan is serial, before any file is read, so its system calls count twice.
+            struct stat sb {};
+            if (::stat(entry.c_str(), &sb) != 0) {
+                if (hasMidiExtension(entry.string()))
+                    out_.problems.push_back({entry.string(), std::error_code(errno, std::generic_category()).message()});
+                continue;
+            }
+            if (S_ISDIR(sb.st_mode)) folder(entry);   // canonical-path set stops symlink loops
+            else if (S_ISREG(sb.st_mode) && hasMidiExtension(entry.string())) file(entry, false, identity(sb));
+#endif
         }
     }
 

@@ -1,5 +1,6 @@
 // The dataset directory: loads what was saved, says what is wrong with damaged or foreign
 // folders, and survives a kill or a full disk during a save.
+#include "dataset/content_hash.h"
 #include "dataset/dataset_store.h"
 
 #include "../support/run_process.h"
@@ -7,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <csignal>
 #include <fstream>
 #include <thread>
@@ -51,6 +53,77 @@ TEST(DatasetStore, RoundTrip) {
     EXPECT_EQ(raw.substr(0, 8), "PMTOKENS");
     EXPECT_EQ(std::uint8_t(raw[24]), 5);
     EXPECT_EQ(std::uint8_t(raw[25]), 0);
+}
+
+TEST(DatasetStore, SavedFilesAreTheFormatsBytesWithTheirChecksum) {
+    // A save writes tokens.bin from the token memory and hashes it in two parts (header, body):
+    // the file must still be the format's bytes, built here by hand, and the manifest's checksum
+    // the hash of the whole file. Tokens above 255 show the byte order. The generation holds the
+    // three files and nothing else (no temporaries left behind).
+    TempDir d;
+    auto c = smallDataset();
+    c.manifest.vocabSize = 65536;
+    c.tokens = {0x1234, 1, 0xfffe, 3, 0x0100, 1, 2};
+    ASSERT_EQ(dataset::saveDataset(d / "ds", c), "");
+    std::string expected = "PMTOKENS";
+    const auto le = [&expected](std::uint64_t v, int bytes) {
+        for (int i = 0; i < bytes; ++i) expected.push_back(char((v >> (8 * i)) & 0xff));
+    };
+    le(1, 4);   // binary version
+    le(2, 4);   // bytes per token
+    le(c.tokens.size(), 8);
+    for (std::uint16_t t : c.tokens) le(t, 2);
+    const std::string raw = slurp(c.generationDir + "/tokens.bin");
+    EXPECT_EQ(raw, expected);
+    EXPECT_EQ(raw, dataset::encodeTokensFile(c.tokens));
+    const auto manifest = nlohmann::json::parse(slurp(c.generationDir + "/manifest.json"));
+    EXPECT_EQ(manifest.at("tokens_checksum").get<std::string>(),
+              dataset::hashBytes(reinterpret_cast<const std::uint8_t*>(raw.data()), raw.size()).hex());
+    std::vector<std::string> names;
+    for (const auto& e : fs::directory_iterator(c.generationDir)) names.push_back(e.path().filename().string());
+    std::sort(names.begin(), names.end());
+    EXPECT_EQ(names, (std::vector<std::string>{"manifest.json", "pieces.bin", "tokens.bin"}));
+    dataset::DatasetContents back;
+    ASSERT_EQ(dataset::loadDataset(d / "ds", &back), "");
+    EXPECT_EQ(back.tokens, c.tokens);
+}
+
+TEST(DatasetStore, AFirstSaveKilledMidwayDoesNotBlockTheNext) {
+    // What a first save killed before its switch leaves: a partial generation and dataset.json's
+    // temporary. That folder is ours, not "an unrelated non-empty folder", and the next save
+    // cleans it up.
+    TempDir d;
+    fs::create_directories(d.path() / "ds" / "gen-000001");
+    overwrite(d / "ds/gen-000001/tokens.bin", "PMTOK");
+    overwrite(d / "ds/dataset.json.tmp", "{\"format\": \"pianomu");
+    auto c = smallDataset();
+    ASSERT_EQ(dataset::saveDataset(d / "ds", c), "");
+    std::vector<std::string> names;
+    for (const auto& e : fs::directory_iterator(d.path() / "ds")) names.push_back(e.path().filename().string());
+    std::sort(names.begin(), names.end());
+    EXPECT_EQ(names, (std::vector<std::string>{"dataset.json", "gen-000002"}));
+    dataset::DatasetContents back;
+    EXPECT_EQ(dataset::loadDataset(d / "ds", &back), "");
+}
+
+TEST(ContentHash, FirstLaneIsFnv1a64AndPartsHashLikeTheWhole) {
+    // Lane a is the standard 64-bit FNV-1a: the published test vectors are the reference.
+    const auto hash = [](const std::string& s) { return dataset::hashBytes(reinterpret_cast<const std::uint8_t*>(s.data()), s.size()); };
+    EXPECT_EQ(hash("").a, 0xcbf29ce484222325ull);
+    EXPECT_EQ(hash("a").a, 0xaf63dc4c8601ec8cull);
+    EXPECT_EQ(hash("foobar").a, 0x85944171f73967e8ull);
+    // Both lanes over any split of the bytes equal the one-buffer hash.
+    std::string bytes(1000, '\0');
+    std::uint32_t x = 12345;
+    for (char& ch : bytes) ch = char((x = x * 1664525u + 1013904223u) >> 24);
+    const dataset::ContentHash whole = hash(bytes);
+    for (std::size_t cut : {std::size_t(0), std::size_t(1), std::size_t(24), std::size_t(999), std::size_t(1000)}) {
+        dataset::ContentHasher h(bytes.size());
+        h.update(reinterpret_cast<const std::uint8_t*>(bytes.data()), cut);
+        h.update(reinterpret_cast<const std::uint8_t*>(bytes.data()) + cut, bytes.size() - cut);
+        EXPECT_EQ(h.digest(), whole) << "cut at " << cut;
+    }
+    EXPECT_FALSE(hash(bytes.substr(1)) == whole);
 }
 
 TEST(DatasetStore, ResavingReplacesAndCleansUp) {
