@@ -23,7 +23,14 @@ foreach(t pianomuse pianomuse-cli)
 endforeach()
 
 # Copy LibTorch's libraries and their non-system dependencies at install time.
-get_filename_component(_torch_lib_dir "${TORCH_LIBRARY}" DIRECTORY)
+# From TorchConfig's own prefix: its find_library(TORCH_LIBRARY) searches the system first, so on
+# a machine that also has Debian's LibTorch TORCH_LIBRARY names /usr/lib's 1.13 (while the
+# targets link pip's), and those would be bundled (found by scripts/check-libtorch2.sh).
+if(TORCH_INSTALL_PREFIX AND EXISTS "${TORCH_INSTALL_PREFIX}/lib")
+    set(_torch_lib_dir "${TORCH_INSTALL_PREFIX}/lib")
+else()
+    get_filename_component(_torch_lib_dir "${TORCH_LIBRARY}" DIRECTORY)
+endif()
 set(PIANOMUSE_CUDA_LIB_STAGE "${CMAKE_BINARY_DIR}/packaging/cuda-libs")
 install(CODE "
     set(_stage \"${PIANOMUSE_CUDA_LIB_STAGE}\")
@@ -39,7 +46,9 @@ install(CODE "
     file(MAKE_DIRECTORY \"\${_stage}\")
     foreach(_lib IN LISTS _all)
         file(INSTALL \"\${_lib}\" DESTINATION \"\${CMAKE_INSTALL_PREFIX}/lib/pianomuse\" FOLLOW_SYMLINK_CHAIN)
-        file(INSTALL \"\${_lib}\" DESTINATION \"\${_stage}\" FOLLOW_SYMLINK_CHAIN)
+        # file(COPY), not file(INSTALL): the latter puts DESTDIR in front of the stage's absolute
+        # path, and cpack's install then packed the stage into the .deb as well.
+        file(COPY \"\${_lib}\" DESTINATION \"\${_stage}\" FOLLOW_SYMLINK_CHAIN)
     endforeach()
     if(_missing)
         message(STATUS \"pianomuse-cuda: not bundled (expected from the system): \${_missing}\")

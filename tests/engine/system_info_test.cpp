@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
+#include <string>
 
 namespace {
 
@@ -59,6 +61,24 @@ TEST(BlasDetection, AgreesWithTheAlternativesSystem) {
     if (!fs::exists(alt)) GTEST_SKIP() << "no Debian BLAS alternative on this machine";
     const std::string target = fs::canonical(alt).string();
     const pm::BlasInfo blas = pm::detectBlas();
+    // The alternative only decides when LibTorch multiplies through the system's libblas.so.3
+    // (Debian's LibTorch links it). A LibTorch that carries its own BLAS (pip's wheels link MKL
+    // in) never loads it: then the answer must be the built-in one, not what /etc/alternatives
+    // selected for other programs.
+    bool loaded = false;
+    std::ifstream maps("/proc/self/maps");
+    for (std::string line; std::getline(maps, line);) {
+        const auto slash = line.find('/');
+        std::error_code ec;
+        if (slash == std::string::npos) continue;
+        const fs::path mapped = line.substr(slash);
+        if (mapped.filename() == fs::path(target).filename() && fs::equivalent(mapped, target, ec)) loaded = true;
+    }
+    if (!loaded) {
+        EXPECT_NE(blas.library.find("built in"), std::string::npos) << blas.library << "; " << target << " is not loaded";
+        EXPECT_FALSE(blas.slow);
+        return;
+    }
     if (target.find("openblas") != std::string::npos) {
         EXPECT_EQ(blas.library.rfind("OpenBLAS", 0), 0u) << blas.library << " vs " << target;
         EXPECT_FALSE(blas.slow);
