@@ -23,9 +23,26 @@ JamInput toJamInput(const play::MidiInputEvent& e) {
 
 }  // namespace
 
+void JamSessionRequests::post(Request request) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    pending_.push_back(std::move(request));
+}
+
+std::size_t JamSessionRequests::run(JamResponder& responder, double now) {
+    std::vector<Request> ready;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        ready.swap(pending_);
+    }
+    // Outside the lock: a request may post another (it runs in the next iteration).
+    for (const Request& r : ready) r(responder, now);
+    if (everyIteration) everyIteration(responder, now);
+    return ready.size();
+}
+
 JamSessionResult runJamSession(JamResponder& responder, play::MidiInput& input, play::MidiOutput& output,
                                const play::PlaybackClock& clock, const std::atomic<bool>& stop, const JamSessionCallback& callback,
-                               std::atomic<bool>* handoverNow) {
+                               std::atomic<bool>* handoverNow, JamSessionRequests* requests) {
     JamSessionResult result;
     auto tell = [&](JamSessionEvent::Kind kind, double t, int pitch = 0, int velocity = 0, const std::string& message = {}) {
         if (callback) callback({kind, t, pitch, velocity, message});
@@ -56,6 +73,7 @@ JamSessionResult runJamSession(JamResponder& responder, play::MidiInput& input, 
                 tell(JamSessionEvent::Kind::PlayerNote, in.t, in.a, in.kind == JamInput::Kind::NoteOn ? in.b : 0);
         }
         const double now = clock.now();
+        if (requests) requests->run(responder, now);
         if (handoverNow && handoverNow->exchange(false)) responder.requestHandover(now);
         if (!send(responder.tick(now))) break;
         if (responder.stats().handovers != handovers) {
