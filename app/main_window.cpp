@@ -4,6 +4,7 @@
 #include "dialogs/settings_dialog.h"
 #include "pages/dataset_page.h"
 #include "pages/generate_page.h"
+#include "pages/jam_page.h"
 #include "pages/train_page.h"
 #include "settings/app_settings.h"
 #include "worker/engine_controller.h"
@@ -36,6 +37,7 @@ MainWindow::MainWindow(EngineController* engine, AppSettings* settings, QWidget*
     m_sidebar->addItem(new QListWidgetItem(QIcon(QStringLiteral(":/icons/dataset.svg")), tr("Dataset")));
     m_sidebar->addItem(new QListWidgetItem(QIcon(QStringLiteral(":/icons/train.svg")), tr("Train")));
     m_sidebar->addItem(new QListWidgetItem(QIcon(QStringLiteral(":/icons/generate.svg")), tr("Generate")));
+    m_sidebar->addItem(new QListWidgetItem(QIcon(QStringLiteral(":/icons/jam.svg")), tr("Jam")));
     m_pages = new QStackedWidget(central);
     m_pages->setAccessibleName(tr("Current page"));
     m_pages->addWidget(new DatasetPage(m_engine, m_settings, m_pages));
@@ -48,10 +50,12 @@ MainWindow::MainWindow(EngineController* engine, AppSettings* settings, QWidget*
         m_sidebar->setCurrentRow(GeneratePageIndex);
         m_pages->findChild<GeneratePage*>()->startDemo();
     });
+    m_pages->addWidget(new JamPage(m_engine, m_settings, m_pages));
     // "Try the current model" on the Train page: Generate opens with the run's newest model while
-    // the training goes on.
+    // the training goes on; the next jam plays with it too.
     connect(m_pages->findChild<TrainPage*>(), &TrainPage::auditionRequested, this, [this](const QString& model, qint64 step) {
         m_pages->findChild<GeneratePage*>()->auditionModel(model, step);
+        if (!m_pages->findChild<JamPage*>()->jamJob()) m_pages->findChild<JamPage*>()->setModelPath(model);
         m_sidebar->setCurrentRow(GeneratePageIndex);
     });
     layout->addWidget(m_sidebar);
@@ -151,6 +155,8 @@ QString MainWindow::jobName(const pm::app::JobInfo& job) {
     case JobKind::BlasMeasurement: return tr("Measuring speed");
     case JobKind::SystemInfo: return tr("Looking at this computer");
     case JobKind::MidiPorts: return tr("Listing MIDI ports");
+    case JobKind::MidiInputPorts: return tr("Listing MIDI inputs");
+    case JobKind::Jam: return tr("Jamming");
     }
     return QString();
 }
@@ -161,7 +167,9 @@ void MainWindow::updateJobsLabel() {
     // Short queries come and go in milliseconds; the indicator is for work the user waits on.
     QStringList running;
     for (const JobInfo& j : m_engine->jobs()) {
-        if (j.kind == JobKind::SystemInfo || j.kind == JobKind::MidiPorts || j.kind == JobKind::Preview) continue;
+        if (j.kind == JobKind::SystemInfo || j.kind == JobKind::MidiPorts || j.kind == JobKind::MidiInputPorts ||
+            j.kind == JobKind::Preview)
+            continue;
         running << jobName(j);
     }
     running.removeDuplicates();

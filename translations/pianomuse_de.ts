@@ -2,6 +2,17 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
+    <name>QObject</name>
+    <message>
+        <source>cannot create %1</source>
+        <translation>%1 kann nicht angelegt werden</translation>
+    </message>
+    <message>
+        <source>cannot write %1</source>
+        <translation>%1 kann nicht geschrieben werden</translation>
+    </message>
+</context>
+<context>
     <name>main</name>
     <message>
         <source>Train an AI model of your own piano music.</source>
@@ -311,6 +322,10 @@
     <message>
         <source>The demo is already running.</source>
         <translation>Die Demo läuft bereits.</translation>
+    </message>
+    <message>
+        <source>A jam is already running; stop it first.</source>
+        <translation>Es läuft bereits eine Jam-Session; beenden Sie sie zuerst.</translation>
     </message>
 </context>
 <context>
@@ -784,6 +799,391 @@
         <source>%1 could not be opened; playing on the built-in piano.</source>
         <translation>%1 konnte nicht geöffnet werden; die Wiedergabe erfolgt auf dem eingebauten Klavier.</translation>
     </message>
+    <message>
+        <source>The generated part</source>
+        <translation>Der erzeugte Teil</translation>
+    </message>
+    <message>
+        <source>The whole piece</source>
+        <translation>Das ganze Stück</translation>
+    </message>
+</context>
+<context>
+    <name>pm::app::JamPage</name>
+    <message>
+        <source>no MIDI input ports: connect a MIDI keyboard (USB, or through a MIDI interface) and list the ports again, or let another program play into PianoMuse&apos;s virtual input &quot;PianoMuse in&quot;</source>
+        <translation>keine MIDI-Eingänge: Schließen Sie ein MIDI-Keyboard an (per USB oder über ein MIDI-Interface) und lassen Sie die Ports neu auflisten, oder lassen Sie ein anderes Programm in den virtuellen Eingang „PianoMuse in“ von PianoMuse spielen</translation>
+    </message>
+    <message>
+        <source>Jam</source>
+        <translation>Jam</translation>
+    </message>
+    <message>
+        <source>Play on your MIDI keyboard and the model answers: when you pause (or press the pedal or key you chose, or Space here), it plays a few bars in your tempo and metre. Play again and it stops at once.</source>
+        <translation>Spielen Sie auf Ihrem MIDI-Keyboard, und das Modell antwortet: Wenn Sie innehalten (oder das gewählte Pedal bzw. die gewählte Taste drücken oder hier die Leertaste), spielt es ein paar Takte in Ihrem Tempo und Takt. Spielen Sie weiter, verstummt es sofort.</translation>
+    </message>
+    <message>
+        <source>MIDI</source>
+        <translation>MIDI</translation>
+    </message>
+    <message>
+        <source>MIDI input</source>
+        <translation>MIDI-Eingang</translation>
+    </message>
+    <message>
+        <source>The keyboard you play (or another program&apos;s output)</source>
+        <translation>Das Keyboard, auf dem Sie spielen (oder die Ausgabe eines anderen Programms)</translation>
+    </message>
+    <message>
+        <source>&amp;Input:</source>
+        <translation>&amp;Eingang:</translation>
+    </message>
+    <message>
+        <source>MIDI output for the answers</source>
+        <translation>MIDI-Ausgang für die Antworten</translation>
+    </message>
+    <message>
+        <source>Built-in piano</source>
+        <translation>Eingebautes Klavier</translation>
+    </message>
+    <message>
+        <source>&amp;Output:</source>
+        <translation>&amp;Ausgang:</translation>
+    </message>
+    <message>
+        <source>&amp;Refresh</source>
+        <translation>A&amp;ktualisieren</translation>
+    </message>
+    <message>
+        <source>List the MIDI ports again</source>
+        <translation>MIDI-Ports neu auflisten</translation>
+    </message>
+    <message>
+        <source>Looking for MIDI inputs…</source>
+        <translation>MIDI-Eingänge werden gesucht…</translation>
+    </message>
+    <message>
+        <source>MIDI input status</source>
+        <translation>Status der MIDI-Eingänge</translation>
+    </message>
+    <message>
+        <source>Model file</source>
+        <translation>Modelldatei</translation>
+    </message>
+    <message>
+        <source>A trained model (.safetensors) or an RWKV-7 .pth file</source>
+        <translation>Ein trainiertes Modell (.safetensors) oder eine RWKV-7-.pth-Datei</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>Durchsuchen…</translation>
+    </message>
+    <message>
+        <source>Browse for a model</source>
+        <translation>Nach einem Modell suchen</translation>
+    </message>
+    <message>
+        <source>&amp;Model:</source>
+        <translation>&amp;Modell:</translation>
+    </message>
+    <message>
+        <source> BPM</source>
+        <translation> BPM</translation>
+    </message>
+    <message>
+        <source>Tempo</source>
+        <translation>Tempo</translation>
+    </message>
+    <message>
+        <source>Your tempo: the model hears your notes on this grid and answers in it</source>
+        <translation>Ihr Tempo: Das Modell hört Ihre Noten in diesem Raster und antwortet darin</translation>
+    </message>
+    <message>
+        <source>Metre</source>
+        <translation>Takt</translation>
+    </message>
+    <message>
+        <source>M&amp;etre:</source>
+        <translation>&amp;Takt:</translation>
+    </message>
+    <message>
+        <source>&amp;Tempo:</source>
+        <translation>Tem&amp;po:</translation>
+    </message>
+    <message>
+        <source>a silence of</source>
+        <translation>einer Pause von</translation>
+    </message>
+    <message>
+        <source>a pedal or switch (controller)</source>
+        <translation>einem Pedal oder Schalter (Controller)</translation>
+    </message>
+    <message>
+        <source>a key (not played as music)</source>
+        <translation>einer Taste (nicht als Musik gespielt)</translation>
+    </message>
+    <message>
+        <source>Hand over after</source>
+        <translation>Übergabe nach</translation>
+    </message>
+    <message>
+        <source>Silence length, controller or key number</source>
+        <translation>Pausenlänge, Controller- oder Tastennummer</translation>
+    </message>
+    <message>
+        <source>&amp;Hand over after:</source>
+        <translation>Ü&amp;bergabe nach:</translation>
+    </message>
+    <message>
+        <source> bars</source>
+        <translation> Takte</translation>
+    </message>
+    <message>
+        <source>Bars to answer</source>
+        <translation>Takte der Antwort</translation>
+    </message>
+    <message>
+        <source>Seed of the first answer</source>
+        <translation>Startwert der ersten Antwort</translation>
+    </message>
+    <message>
+        <source>Each answer takes the next seed; Answer again too</source>
+        <translation>Jede Antwort nimmt den nächsten Startwert, auch „Neu antworten“</translation>
+    </message>
+    <message>
+        <source>&amp;Seed:</source>
+        <translation>&amp;Startwert:</translation>
+    </message>
+    <message>
+        <source>&amp;Answer with:</source>
+        <translation>&amp;Antwort:</translation>
+    </message>
+    <message>
+        <source>Start jam</source>
+        <translation>Jam starten</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Stopp</translation>
+    </message>
+    <message>
+        <source>Stop the jam</source>
+        <translation>Jam beenden</translation>
+    </message>
+    <message>
+        <source>Hand over (Space)</source>
+        <translation>Übergeben (Leertaste)</translation>
+    </message>
+    <message>
+        <source>Hand over to the model</source>
+        <translation>An das Modell übergeben</translation>
+    </message>
+    <message>
+        <source>The model answers now (Space in this window does the same)</source>
+        <translation>Das Modell antwortet jetzt (die Leertaste in diesem Fenster tut dasselbe)</translation>
+    </message>
+    <message>
+        <source>Undo answer</source>
+        <translation>Antwort zurücknehmen</translation>
+    </message>
+    <message>
+        <source>Undo the last answer</source>
+        <translation>Die letzte Antwort zurücknehmen</translation>
+    </message>
+    <message>
+        <source>Take the model&apos;s last answer back (before you play again)</source>
+        <translation>Die letzte Antwort des Modells zurücknehmen (bevor Sie weiterspielen)</translation>
+    </message>
+    <message>
+        <source>Answer again</source>
+        <translation>Neu antworten</translation>
+    </message>
+    <message>
+        <source>Answer again with another seed</source>
+        <translation>Mit einem anderen Startwert neu antworten</translation>
+    </message>
+    <message>
+        <source>Replace the model&apos;s last answer with a new one (before you play again)</source>
+        <translation>Die letzte Antwort des Modells durch eine neue ersetzen (bevor Sie weiterspielen)</translation>
+    </message>
+    <message>
+        <source>Export jam…</source>
+        <translation>Jam exportieren…</translation>
+    </message>
+    <message>
+        <source>Export the jam as MIDI</source>
+        <translation>Die Jam als MIDI exportieren</translation>
+    </message>
+    <message>
+        <source>You and the model on two tracks of one MIDI file</source>
+        <translation>Sie und das Modell auf zwei Spuren einer MIDI-Datei</translation>
+    </message>
+    <message>
+        <source>Jam piano roll</source>
+        <translation>Jam-Pianorolle</translation>
+    </message>
+    <message>
+        <source>Your notes in green and the model&apos;s answers in orange, drawn as they sound</source>
+        <translation>Ihre Noten in Grün und die Antworten des Modells in Orange, gezeichnet, während sie erklingen</translation>
+    </message>
+    <message>
+        <source>Green: you. Orange: the model.</source>
+        <translation>Grün: Sie. Orange: das Modell.</translation>
+    </message>
+    <message>
+        <source>The model&apos;s answers</source>
+        <translation>Die Antworten des Modells</translation>
+    </message>
+    <message>
+        <source>The whole jam</source>
+        <translation>Die ganze Jam</translation>
+    </message>
+    <message>
+        <source>Jam status</source>
+        <translation>Jam-Status</translation>
+    </message>
+    <message>
+        <source>Virtual ports (PianoMuse in/out)</source>
+        <translation>Virtuelle Ports (PianoMuse in/out)</translation>
+    </message>
+    <message>
+        <source>This build has no MIDI support, so no keyboard can be heard.</source>
+        <translation>Diese Version hat keine MIDI-Unterstützung, daher kann kein Keyboard gehört werden.</translation>
+    </message>
+    <message>
+        <source>No ALSA MIDI sequencer on this system (/dev/snd/seq), so no keyboard can be heard.</source>
+        <translation>Kein ALSA-MIDI-Sequencer auf diesem System (/dev/snd/seq), daher kann kein Keyboard gehört werden.</translation>
+    </message>
+    <message>
+        <source>No usable MIDI system was found.</source>
+        <translation>Es wurde kein nutzbares MIDI-System gefunden.</translation>
+    </message>
+    <message>
+        <source>The MIDI system reported an error: %1</source>
+        <translation>Das MIDI-System meldete einen Fehler: %1</translation>
+    </message>
+    <message>
+        <source>No MIDI input</source>
+        <translation>Kein MIDI-Eingang</translation>
+    </message>
+    <message>
+        <source>Jam needs something to play from. %1</source>
+        <translation>Für eine Jam braucht es etwas, auf dem Sie spielen. %1</translation>
+    </message>
+    <message>
+        <source>Virtual ports are not available here either: %1</source>
+        <translation>Virtuelle Ports gibt es hier auch nicht: %1</translation>
+    </message>
+    <message>
+        <source>&quot;Virtual ports&quot; makes &quot;PianoMuse in&quot; and &quot;PianoMuse out&quot; for a DAW or another program: play into the first, record the answers from the second.</source>
+        <translation>„Virtuelle Ports“ legt „PianoMuse in“ und „PianoMuse out“ für eine DAW oder ein anderes Programm an: Spielen Sie in den ersten, nehmen Sie die Antworten vom zweiten auf.</translation>
+    </message>
+    <message>
+        <source>Virtual port (PianoMuse out)</source>
+        <translation>Virtueller Port (PianoMuse out)</translation>
+    </message>
+    <message>
+        <source> ms</source>
+        <translation> ms</translation>
+    </message>
+    <message>
+        <source>CC </source>
+        <translation>CC </translation>
+    </message>
+    <message>
+        <source>key </source>
+        <translation>Taste </translation>
+    </message>
+    <message>
+        <source>Choose a model file first.</source>
+        <translation>Wählen Sie zuerst eine Modelldatei.</translation>
+    </message>
+    <message>
+        <source>Opening the ports and loading the model…</source>
+        <translation>Ports werden geöffnet und das Modell wird geladen…</translation>
+    </message>
+    <message>
+        <source>Jamming: play on %1; the model answers on %2 (%3). Stop ends the jam.</source>
+        <translation>Jam läuft: Spielen Sie auf %1; das Modell antwortet auf %2 (%3). „Stopp“ beendet die Jam.</translation>
+    </message>
+    <message>
+        <source>The model answers…</source>
+        <translation>Das Modell antwortet…</translation>
+    </message>
+    <message>
+        <source>Your turn.</source>
+        <translation>Sie sind dran.</translation>
+    </message>
+    <message>
+        <source>The answer was taken back. Your turn.</source>
+        <translation>Die Antwort wurde zurückgenommen. Sie sind dran.</translation>
+    </message>
+    <message>
+        <source>Answering again…</source>
+        <translation>Neue Antwort…</translation>
+    </message>
+    <message>
+        <source>There is no answer to take back: an answer can be undone or replaced until you play again.</source>
+        <translation>Es gibt keine Antwort zum Zurücknehmen: Eine Antwort lässt sich zurücknehmen oder ersetzen, bis Sie weiterspielen.</translation>
+    </message>
+    <message>
+        <source>The MIDI input went away (%1). The jam stopped; nothing keeps sounding, and its recording is kept: Export jam… saves it.</source>
+        <translation>Der MIDI-Eingang ist verschwunden (%1). Die Jam wurde beendet; nichts klingt weiter, und ihre Aufnahme bleibt erhalten: „Jam exportieren…“ speichert sie.</translation>
+    </message>
+    <message>
+        <source>The MIDI output stopped taking notes (%1). The jam stopped; its recording is kept: Export jam… saves it.</source>
+        <translation>Der MIDI-Ausgang nimmt keine Noten mehr an (%1). Die Jam wurde beendet; ihre Aufnahme bleibt erhalten: „Jam exportieren…“ speichert sie.</translation>
+    </message>
+    <message>
+        <source>The jam was stopped.</source>
+        <translation>Die Jam wurde abgebrochen.</translation>
+    </message>
+    <message>
+        <source>The jam could not start: %1</source>
+        <translation>Die Jam konnte nicht starten: %1</translation>
+    </message>
+    <message>
+        <source>Export failed: %1</source>
+        <translation>Export fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Saved %1 (you on track 1, the model on track 2).</source>
+        <translation>%1 gespeichert (Sie auf Spur 1, das Modell auf Spur 2).</translation>
+    </message>
+    <message>
+        <source>Nothing to export yet: start a jam first.</source>
+        <translation>Noch nichts zu exportieren: Starten Sie zuerst eine Jam.</translation>
+    </message>
+    <message>
+        <source>Export jam</source>
+        <translation>Jam exportieren</translation>
+    </message>
+    <message>
+        <source>MIDI files (*.mid)</source>
+        <translation>MIDI-Dateien (*.mid)</translation>
+    </message>
+    <message>
+        <source>Choose a model</source>
+        <translation>Modell wählen</translation>
+    </message>
+    <message>
+        <source>Models (*.safetensors *.pth);;All files (*)</source>
+        <translation>Modelle (*.safetensors *.pth);;Alle Dateien (*)</translation>
+    </message>
+    <message numerus="yes">
+        <source>The jam ended after %n answer(s); each first note came %1 ms after the handover (median). Export jam… saves it.</source>
+        <translation>
+            <numerusform>Die Jam endete nach %n Antwort; die erste Note kam jeweils %1 ms nach der Übergabe (Median). „Jam exportieren…“ speichert sie.</numerusform>
+            <numerusform>Die Jam endete nach %n Antworten; die erste Note kam jeweils %1 ms nach der Übergabe (Median). „Jam exportieren…“ speichert sie.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>The jam ended after %n answer(s). Export jam… saves it.</source>
+        <translation>
+            <numerusform>Die Jam endete nach %n Antwort. „Jam exportieren…“ speichert sie.</numerusform>
+            <numerusform>Die Jam endete nach %n Antworten. „Jam exportieren…“ speichert sie.</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>pm::app::MainWindow</name>
@@ -932,6 +1332,68 @@
     <message>
         <source>Nothing is running</source>
         <translation>Es läuft nichts</translation>
+    </message>
+    <message>
+        <source>Jam</source>
+        <translation>Jam</translation>
+    </message>
+    <message>
+        <source>Listing MIDI inputs</source>
+        <translation>MIDI-Eingänge werden aufgelistet</translation>
+    </message>
+    <message>
+        <source>Jamming</source>
+        <translation>Jam läuft</translation>
+    </message>
+</context>
+<context>
+    <name>pm::app::PassageDragBar</name>
+    <message>
+        <source>The selection (Shift-drag on the roll)</source>
+        <translation>Die Auswahl (Umschalt-Ziehen auf der Rolle)</translation>
+    </message>
+    <message>
+        <source>Passage to drag out</source>
+        <translation>Herauszuziehender Abschnitt</translation>
+    </message>
+    <message>
+        <source>&amp;Drag out as MIDI:</source>
+        <translation>Als MIDI &amp;herausziehen:</translation>
+    </message>
+    <message>
+        <source>Drag me</source>
+        <translation>Ziehen</translation>
+    </message>
+    <message>
+        <source>Drag the passage out as a MIDI file</source>
+        <translation>Den Abschnitt als MIDI-Datei herausziehen</translation>
+    </message>
+    <message>
+        <source>Drag this into a DAW&apos;s track or a folder: the chosen passage arrives as a .mid file. On the roll, Shift-drag selects a stretch and dragging the selection carries it out too.</source>
+        <translation>Ziehen Sie dies in eine DAW-Spur oder einen Ordner: Der gewählte Abschnitt kommt als .mid-Datei an. Auf der Rolle wählt Umschalt-Ziehen einen Bereich aus, und das Ziehen der Auswahl trägt sie ebenfalls hinaus.</translation>
+    </message>
+</context>
+<context>
+    <name>pm::app::PianoRollWidget</name>
+    <message>
+        <source>Select a stretch of the roll first (Shift and drag).</source>
+        <translation>Wählen Sie zuerst einen Bereich der Rolle aus (Umschalt und ziehen).</translation>
+    </message>
+    <message>
+        <source>There are no notes to drag yet.</source>
+        <translation>Es gibt noch keine Noten zum Ziehen.</translation>
+    </message>
+    <message>
+        <source>PianoMuse part</source>
+        <translation>PianoMuse-Teil</translation>
+    </message>
+    <message>
+        <source>PianoMuse selection</source>
+        <translation>PianoMuse-Auswahl</translation>
+    </message>
+    <message>
+        <source>PianoMuse</source>
+        <translation>PianoMuse</translation>
     </message>
 </context>
 <context>

@@ -2,6 +2,17 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>QObject</name>
+    <message>
+        <source>cannot create %1</source>
+        <translation>无法创建 %1</translation>
+    </message>
+    <message>
+        <source>cannot write %1</source>
+        <translation>无法写入 %1</translation>
+    </message>
+</context>
+<context>
     <name>main</name>
     <message>
         <source>Train an AI model of your own piano music.</source>
@@ -311,6 +322,10 @@
     <message>
         <source>The demo is already running.</source>
         <translation>演示已在运行。</translation>
+    </message>
+    <message>
+        <source>A jam is already running; stop it first.</source>
+        <translation>已有一场即兴合奏在进行；请先停止它。</translation>
     </message>
 </context>
 <context>
@@ -782,6 +797,389 @@
         <source>%1 could not be opened; playing on the built-in piano.</source>
         <translation>无法打开 %1；改用内置钢琴播放。</translation>
     </message>
+    <message>
+        <source>The generated part</source>
+        <translation>生成的部分</translation>
+    </message>
+    <message>
+        <source>The whole piece</source>
+        <translation>整首乐曲</translation>
+    </message>
+</context>
+<context>
+    <name>pm::app::JamPage</name>
+    <message>
+        <source>no MIDI input ports: connect a MIDI keyboard (USB, or through a MIDI interface) and list the ports again, or let another program play into PianoMuse&apos;s virtual input &quot;PianoMuse in&quot;</source>
+        <translation>没有 MIDI 输入端口：请连接 MIDI 键盘（USB 或经由 MIDI 接口）后重新列出端口，或让其他程序向 PianoMuse 的虚拟输入“PianoMuse in”演奏</translation>
+    </message>
+    <message>
+        <source>Jam</source>
+        <translation>即兴合奏</translation>
+    </message>
+    <message>
+        <source>Play on your MIDI keyboard and the model answers: when you pause (or press the pedal or key you chose, or Space here), it plays a few bars in your tempo and metre. Play again and it stops at once.</source>
+        <translation>在 MIDI 键盘上演奏，模型会应答：当你停下（或踩下所选的踏板、按下所选的琴键，或在此按空格键）时，它会按你的速度和拍号演奏几小节。你一开始弹奏，它就立即停下。</translation>
+    </message>
+    <message>
+        <source>MIDI</source>
+        <translation>MIDI</translation>
+    </message>
+    <message>
+        <source>MIDI input</source>
+        <translation>MIDI 输入</translation>
+    </message>
+    <message>
+        <source>The keyboard you play (or another program&apos;s output)</source>
+        <translation>你演奏的键盘（或其他程序的输出）</translation>
+    </message>
+    <message>
+        <source>&amp;Input:</source>
+        <translation>输入(&amp;I)：</translation>
+    </message>
+    <message>
+        <source>MIDI output for the answers</source>
+        <translation>应答的 MIDI 输出</translation>
+    </message>
+    <message>
+        <source>Built-in piano</source>
+        <translation>内置钢琴</translation>
+    </message>
+    <message>
+        <source>&amp;Output:</source>
+        <translation>输出(&amp;O)：</translation>
+    </message>
+    <message>
+        <source>&amp;Refresh</source>
+        <translation>刷新(&amp;R)</translation>
+    </message>
+    <message>
+        <source>List the MIDI ports again</source>
+        <translation>重新列出 MIDI 端口</translation>
+    </message>
+    <message>
+        <source>Looking for MIDI inputs…</source>
+        <translation>正在查找 MIDI 输入…</translation>
+    </message>
+    <message>
+        <source>MIDI input status</source>
+        <translation>MIDI 输入状态</translation>
+    </message>
+    <message>
+        <source>Model file</source>
+        <translation>模型文件</translation>
+    </message>
+    <message>
+        <source>A trained model (.safetensors) or an RWKV-7 .pth file</source>
+        <translation>训练好的模型（.safetensors）或 RWKV-7 .pth 文件</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Browse for a model</source>
+        <translation>浏览模型</translation>
+    </message>
+    <message>
+        <source>&amp;Model:</source>
+        <translation>模型(&amp;M)：</translation>
+    </message>
+    <message>
+        <source> BPM</source>
+        <translation> BPM</translation>
+    </message>
+    <message>
+        <source>Tempo</source>
+        <translation>速度</translation>
+    </message>
+    <message>
+        <source>Your tempo: the model hears your notes on this grid and answers in it</source>
+        <translation>你的速度：模型按这一网格聆听你的音符，并以它应答</translation>
+    </message>
+    <message>
+        <source>Metre</source>
+        <translation>拍号</translation>
+    </message>
+    <message>
+        <source>M&amp;etre:</source>
+        <translation>拍号(&amp;E)：</translation>
+    </message>
+    <message>
+        <source>&amp;Tempo:</source>
+        <translation>速度(&amp;T)：</translation>
+    </message>
+    <message>
+        <source>a silence of</source>
+        <translation>一段静默，长度</translation>
+    </message>
+    <message>
+        <source>a pedal or switch (controller)</source>
+        <translation>踏板或开关（控制器）</translation>
+    </message>
+    <message>
+        <source>a key (not played as music)</source>
+        <translation>一个琴键（不作为音乐演奏）</translation>
+    </message>
+    <message>
+        <source>Hand over after</source>
+        <translation>何时交给模型</translation>
+    </message>
+    <message>
+        <source>Silence length, controller or key number</source>
+        <translation>静默长度、控制器编号或琴键编号</translation>
+    </message>
+    <message>
+        <source>&amp;Hand over after:</source>
+        <translation>交给模型(&amp;H)：</translation>
+    </message>
+    <message>
+        <source> bars</source>
+        <translation> 小节</translation>
+    </message>
+    <message>
+        <source>Bars to answer</source>
+        <translation>应答的小节数</translation>
+    </message>
+    <message>
+        <source>Seed of the first answer</source>
+        <translation>第一次应答的种子</translation>
+    </message>
+    <message>
+        <source>Each answer takes the next seed; Answer again too</source>
+        <translation>每次应答使用下一个种子，“重新应答”也是如此</translation>
+    </message>
+    <message>
+        <source>&amp;Seed:</source>
+        <translation>种子(&amp;S)：</translation>
+    </message>
+    <message>
+        <source>&amp;Answer with:</source>
+        <translation>应答长度(&amp;A)：</translation>
+    </message>
+    <message>
+        <source>Start jam</source>
+        <translation>开始即兴合奏</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Stop the jam</source>
+        <translation>停止即兴合奏</translation>
+    </message>
+    <message>
+        <source>Hand over (Space)</source>
+        <translation>交给模型（空格）</translation>
+    </message>
+    <message>
+        <source>Hand over to the model</source>
+        <translation>交给模型</translation>
+    </message>
+    <message>
+        <source>The model answers now (Space in this window does the same)</source>
+        <translation>模型现在应答（在此窗口中按空格键效果相同）</translation>
+    </message>
+    <message>
+        <source>Undo answer</source>
+        <translation>撤销应答</translation>
+    </message>
+    <message>
+        <source>Undo the last answer</source>
+        <translation>撤销上一次应答</translation>
+    </message>
+    <message>
+        <source>Take the model&apos;s last answer back (before you play again)</source>
+        <translation>撤回模型的上一次应答（在你再次演奏之前）</translation>
+    </message>
+    <message>
+        <source>Answer again</source>
+        <translation>重新应答</translation>
+    </message>
+    <message>
+        <source>Answer again with another seed</source>
+        <translation>用另一个种子重新应答</translation>
+    </message>
+    <message>
+        <source>Replace the model&apos;s last answer with a new one (before you play again)</source>
+        <translation>用新的应答替换模型的上一次应答（在你再次演奏之前）</translation>
+    </message>
+    <message>
+        <source>Export jam…</source>
+        <translation>导出即兴合奏…</translation>
+    </message>
+    <message>
+        <source>Export the jam as MIDI</source>
+        <translation>将即兴合奏导出为 MIDI</translation>
+    </message>
+    <message>
+        <source>You and the model on two tracks of one MIDI file</source>
+        <translation>你和模型分别位于同一个 MIDI 文件的两条音轨</translation>
+    </message>
+    <message>
+        <source>Jam piano roll</source>
+        <translation>即兴合奏钢琴卷帘</translation>
+    </message>
+    <message>
+        <source>Your notes in green and the model&apos;s answers in orange, drawn as they sound</source>
+        <translation>你的音符为绿色，模型的应答为橙色，随发声实时绘制</translation>
+    </message>
+    <message>
+        <source>Green: you. Orange: the model.</source>
+        <translation>绿色：你。橙色：模型。</translation>
+    </message>
+    <message>
+        <source>The model&apos;s answers</source>
+        <translation>模型的应答</translation>
+    </message>
+    <message>
+        <source>The whole jam</source>
+        <translation>整场即兴合奏</translation>
+    </message>
+    <message>
+        <source>Jam status</source>
+        <translation>即兴合奏状态</translation>
+    </message>
+    <message>
+        <source>Virtual ports (PianoMuse in/out)</source>
+        <translation>虚拟端口（PianoMuse in/out）</translation>
+    </message>
+    <message>
+        <source>This build has no MIDI support, so no keyboard can be heard.</source>
+        <translation>此版本不支持 MIDI，因此无法接收任何键盘。</translation>
+    </message>
+    <message>
+        <source>No ALSA MIDI sequencer on this system (/dev/snd/seq), so no keyboard can be heard.</source>
+        <translation>此系统上没有 ALSA MIDI 音序器（/dev/snd/seq），因此无法接收任何键盘。</translation>
+    </message>
+    <message>
+        <source>No usable MIDI system was found.</source>
+        <translation>未找到可用的 MIDI 系统。</translation>
+    </message>
+    <message>
+        <source>The MIDI system reported an error: %1</source>
+        <translation>MIDI 系统报告了错误：%1</translation>
+    </message>
+    <message>
+        <source>No MIDI input</source>
+        <translation>没有 MIDI 输入</translation>
+    </message>
+    <message>
+        <source>Jam needs something to play from. %1</source>
+        <translation>即兴合奏需要一个演奏来源。%1</translation>
+    </message>
+    <message>
+        <source>Virtual ports are not available here either: %1</source>
+        <translation>此处也无法使用虚拟端口：%1</translation>
+    </message>
+    <message>
+        <source>&quot;Virtual ports&quot; makes &quot;PianoMuse in&quot; and &quot;PianoMuse out&quot; for a DAW or another program: play into the first, record the answers from the second.</source>
+        <translation>“虚拟端口”会为 DAW 或其他程序创建“PianoMuse in”和“PianoMuse out”：向前者演奏，从后者录制应答。</translation>
+    </message>
+    <message>
+        <source>Virtual port (PianoMuse out)</source>
+        <translation>虚拟端口（PianoMuse out）</translation>
+    </message>
+    <message>
+        <source> ms</source>
+        <translation> 毫秒</translation>
+    </message>
+    <message>
+        <source>CC </source>
+        <translation>CC </translation>
+    </message>
+    <message>
+        <source>key </source>
+        <translation>琴键 </translation>
+    </message>
+    <message>
+        <source>Choose a model file first.</source>
+        <translation>请先选择一个模型文件。</translation>
+    </message>
+    <message>
+        <source>Opening the ports and loading the model…</source>
+        <translation>正在打开端口并加载模型…</translation>
+    </message>
+    <message>
+        <source>Jamming: play on %1; the model answers on %2 (%3). Stop ends the jam.</source>
+        <translation>即兴合奏中：在 %1 上演奏；模型在 %2 上应答（%3）。“停止”结束即兴合奏。</translation>
+    </message>
+    <message>
+        <source>The model answers…</source>
+        <translation>模型正在应答…</translation>
+    </message>
+    <message>
+        <source>Your turn.</source>
+        <translation>轮到你了。</translation>
+    </message>
+    <message>
+        <source>The answer was taken back. Your turn.</source>
+        <translation>应答已撤回。轮到你了。</translation>
+    </message>
+    <message>
+        <source>Answering again…</source>
+        <translation>正在重新应答…</translation>
+    </message>
+    <message>
+        <source>There is no answer to take back: an answer can be undone or replaced until you play again.</source>
+        <translation>没有可撤回的应答：在你再次演奏之前，应答才可以撤销或替换。</translation>
+    </message>
+    <message>
+        <source>The MIDI input went away (%1). The jam stopped; nothing keeps sounding, and its recording is kept: Export jam… saves it.</source>
+        <translation>MIDI 输入已断开（%1）。即兴合奏已停止；没有音符继续发声，录音已保留：“导出即兴合奏…”可将其保存。</translation>
+    </message>
+    <message>
+        <source>The MIDI output stopped taking notes (%1). The jam stopped; its recording is kept: Export jam… saves it.</source>
+        <translation>MIDI 输出不再接收音符（%1）。即兴合奏已停止；录音已保留：“导出即兴合奏…”可将其保存。</translation>
+    </message>
+    <message>
+        <source>The jam was stopped.</source>
+        <translation>即兴合奏已停止。</translation>
+    </message>
+    <message>
+        <source>The jam could not start: %1</source>
+        <translation>即兴合奏无法开始：%1</translation>
+    </message>
+    <message>
+        <source>Export failed: %1</source>
+        <translation>导出失败：%1</translation>
+    </message>
+    <message>
+        <source>Saved %1 (you on track 1, the model on track 2).</source>
+        <translation>已保存 %1（你在音轨 1，模型在音轨 2）。</translation>
+    </message>
+    <message>
+        <source>Nothing to export yet: start a jam first.</source>
+        <translation>尚无可导出的内容：请先开始即兴合奏。</translation>
+    </message>
+    <message>
+        <source>Export jam</source>
+        <translation>导出即兴合奏</translation>
+    </message>
+    <message>
+        <source>MIDI files (*.mid)</source>
+        <translation>MIDI 文件 (*.mid)</translation>
+    </message>
+    <message>
+        <source>Choose a model</source>
+        <translation>选择模型</translation>
+    </message>
+    <message>
+        <source>Models (*.safetensors *.pth);;All files (*)</source>
+        <translation>模型 (*.safetensors *.pth);;所有文件 (*)</translation>
+    </message>
+    <message numerus="yes">
+        <source>The jam ended after %n answer(s); each first note came %1 ms after the handover (median). Export jam… saves it.</source>
+        <translation>
+            <numerusform>即兴合奏在 %n 次应答后结束；每次应答的第一个音符在交接后 %1 毫秒响起（中位数）。“导出即兴合奏…”可将其保存。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>The jam ended after %n answer(s). Export jam… saves it.</source>
+        <translation>
+            <numerusform>即兴合奏在 %n 次应答后结束。“导出即兴合奏…”可将其保存。</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>pm::app::MainWindow</name>
@@ -930,6 +1328,68 @@
     <message>
         <source>Nothing is running</source>
         <translation>没有正在运行的任务</translation>
+    </message>
+    <message>
+        <source>Jam</source>
+        <translation>即兴合奏</translation>
+    </message>
+    <message>
+        <source>Listing MIDI inputs</source>
+        <translation>正在列出 MIDI 输入</translation>
+    </message>
+    <message>
+        <source>Jamming</source>
+        <translation>即兴合奏中</translation>
+    </message>
+</context>
+<context>
+    <name>pm::app::PassageDragBar</name>
+    <message>
+        <source>The selection (Shift-drag on the roll)</source>
+        <translation>选区（在卷帘上按住 Shift 拖动）</translation>
+    </message>
+    <message>
+        <source>Passage to drag out</source>
+        <translation>要拖出的段落</translation>
+    </message>
+    <message>
+        <source>&amp;Drag out as MIDI:</source>
+        <translation>拖出为 MIDI(&amp;D)：</translation>
+    </message>
+    <message>
+        <source>Drag me</source>
+        <translation>拖动我</translation>
+    </message>
+    <message>
+        <source>Drag the passage out as a MIDI file</source>
+        <translation>将段落拖出为 MIDI 文件</translation>
+    </message>
+    <message>
+        <source>Drag this into a DAW&apos;s track or a folder: the chosen passage arrives as a .mid file. On the roll, Shift-drag selects a stretch and dragging the selection carries it out too.</source>
+        <translation>将此拖入 DAW 的音轨或文件夹：所选段落会以 .mid 文件的形式出现。在卷帘上按住 Shift 拖动可选择一段，拖动选区也能将其拖出。</translation>
+    </message>
+</context>
+<context>
+    <name>pm::app::PianoRollWidget</name>
+    <message>
+        <source>Select a stretch of the roll first (Shift and drag).</source>
+        <translation>请先在卷帘上选择一段（按住 Shift 拖动）。</translation>
+    </message>
+    <message>
+        <source>There are no notes to drag yet.</source>
+        <translation>还没有可拖动的音符。</translation>
+    </message>
+    <message>
+        <source>PianoMuse part</source>
+        <translation>PianoMuse 片段</translation>
+    </message>
+    <message>
+        <source>PianoMuse selection</source>
+        <translation>PianoMuse 选区</translation>
+    </message>
+    <message>
+        <source>PianoMuse</source>
+        <translation>PianoMuse</translation>
     </message>
 </context>
 <context>

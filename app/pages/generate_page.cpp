@@ -2,6 +2,7 @@
 
 #include "pages/page_header.h"
 #include "settings/app_settings.h"
+#include "widgets/passage_drag_bar.h"
 #include "widgets/piano_roll_widget.h"
 #include "worker/engine_controller.h"
 
@@ -268,6 +269,8 @@ GeneratePage::GeneratePage(EngineController* engine, AppSettings* settings, QWid
     m_rollScroll->setWidgetResizable(true);
     m_rollScroll->setMinimumHeight(200);
     layout->addWidget(m_rollScroll, 1);
+    // Passages leave the roll as .mid files, into a DAW or a folder.
+    layout->addWidget(new PassageDragBar(m_roll, tr("The generated part"), tr("The whole piece"), this));
     m_status = new QLabel(this);
     m_status->setObjectName(QStringLiteral("generateStatus"));
     m_status->setAccessibleName(tr("Generation status"));
@@ -299,6 +302,7 @@ GeneratePage::GeneratePage(EngineController* engine, AppSettings* settings, QWid
     connect(m_play, &QPushButton::clicked, this, &GeneratePage::play);
     connect(m_stopPlay, &QPushButton::clicked, this, &GeneratePage::stopPlayback);
     connect(m_roll, &PianoRollWidget::seekRequested, this, &GeneratePage::seekTo);
+    connect(m_roll, &PianoRollWidget::dragFailed, m_status, &QLabel::setText);
     connect(m_datasetPiece, qOverload<int>(&QComboBox::activated), this, [this](int index) {
         const QString path = m_datasetPiece->itemData(index).toString();
         if (!path.isEmpty()) m_promptPath->setText(path);
@@ -469,6 +473,14 @@ void GeneratePage::showVariation(int index) {
                 .push_back({n.startSeconds, n.endSeconds, n.pitch, n.velocity});
     m_roll->setNotes(prompt, p.file.durationSeconds);
     m_roll->appendNotes(generated, PianoRollWidget::NoteRole::Generated);
+    // A dragged passage is written at the piece's (first) tempo and metre.
+    PassageTiming timing;
+    if (!p.file.tempos.empty()) timing.bpm = 60e6 / double(std::max<std::uint32_t>(1, p.file.tempos.front().usPerBeat));
+    if (!p.file.timeSignatures.empty()) {
+        timing.metreNumerator = p.file.timeSignatures.front().numerator;
+        timing.metreDenominator = int(p.file.timeSignatures.front().denominator());
+    }
+    m_roll->setTiming(timing);
 }
 
 void GeneratePage::onPorts(const pm::MidiPortList& ports) {

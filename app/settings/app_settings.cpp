@@ -9,6 +9,7 @@ namespace {
 constexpr auto kLanguage = "ui/language";
 constexpr auto kDevice = "engine/device";
 constexpr auto kMidiOutput = "playback/midiOutput";
+constexpr auto kMidiInput = "jam/midiInput";
 constexpr auto kDataFolder = "storage/dataFolder";
 constexpr auto kGeometry = "ui/windowGeometry";
 }  // namespace
@@ -34,6 +35,9 @@ void AppSettings::setDevice(const QString& device) { m_settings->setValue(kDevic
 
 QString AppSettings::midiOutput() const { return m_settings->value(kMidiOutput, QString()).toString(); }
 void AppSettings::setMidiOutput(const QString& port) { m_settings->setValue(kMidiOutput, port); }
+
+QString AppSettings::midiInput() const { return m_settings->value(kMidiInput, QString()).toString(); }
+void AppSettings::setMidiInput(const QString& port) { m_settings->setValue(kMidiInput, port); }
 
 QString AppSettings::dataFolder() const {
     const QString folder = m_settings->value(kDataFolder, QString()).toString();

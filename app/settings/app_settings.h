@@ -27,6 +27,10 @@ public:
     QString midiOutput() const;
     void setMidiOutput(const QString& port);
 
+    // The jam's MIDI input: a port name, "virtual:" for PianoMuse's virtual ports, "" = none chosen.
+    QString midiInput() const;
+    void setMidiInput(const QString& port);
+
     // Where datasets, models and checkpoints go.
     QString dataFolder() const;
     void setDataFolder(const QString& folder);

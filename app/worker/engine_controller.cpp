@@ -55,6 +55,12 @@ EngineController::EngineController(QObject* parent) : QObject(parent) {
         connect(w, &EngineWorker::trainingPlanned, this, &EngineController::trainingPlanned);
         connect(w, &EngineWorker::demoStage, this, &EngineController::demoStage);
         connect(w, &EngineWorker::demoFinished, this, &EngineController::demoFinished);
+        connect(w, &EngineWorker::midiInputPortsReady, this, &EngineController::midiInputPortsReady);
+        connect(w, &EngineWorker::jamStarted, this, &EngineController::jamStarted);
+        connect(w, &EngineWorker::jamNotes, this, &EngineController::jamNotes);
+        connect(w, &EngineWorker::jamEvent, this, &EngineController::jamEvent);
+        connect(w, &EngineWorker::jamRecording, this, &EngineController::jamRecording);
+        connect(w, &EngineWorker::jamFinished, this, &EngineController::jamFinished);
         lane.thread->start();
     }
 }
@@ -220,6 +226,42 @@ JobId EngineController::requestDemo(const pm::DemoOptions& options) {
     return id;
 }
 
+JobId EngineController::requestMidiInputPorts() {
+    return submit(JobKind::MidiInputPorts, {},
+                  [](EngineWorker& w, JobContext& j, QString* m) { return w.listMidiInputPorts(j, m); });
+}
+
+JobId EngineController::requestJam(const pm::app::JamJob& job) {
+    for (const auto& j : std::as_const(m_jobs))
+        if (j->info.kind == JobKind::Jam) {
+            // Its loop holds the lane until stopped: a second session would wait forever.
+            refuse(tr("A jam is already running; stop it first."));
+            return 0;
+        }
+    auto control = makeJamControl();
+    const JobId id = submit(
+        JobKind::Jam, {}, [job, control](EngineWorker& w, JobContext& j, QString* m) { return w.jam(j, job, control, m); },
+        [](EngineWorker& w, const JobContext&) { emit w.jamFinished(JamOutcome{}); });
+    if (id != 0) m_jamControls.insert(id, control);
+    return id;
+}
+
+void EngineController::handOverJam(JobId job) {
+    if (auto c = m_jamControls.value(job)) pm::app::handOverJam(*c);
+}
+
+void EngineController::undoJamAnswer(JobId job) {
+    if (auto c = m_jamControls.value(job)) postJamCommand(*c, JamCommand::Undo);
+}
+
+void EngineController::answerJamAgain(JobId job) {
+    if (auto c = m_jamControls.value(job)) postJamCommand(*c, JamCommand::AnswerAgain);
+}
+
+void EngineController::requestJamRecording(JobId job) {
+    if (auto c = m_jamControls.value(job)) postJamCommand(*c, JamCommand::Recording);
+}
+
 void EngineController::pauseTraining(JobId job, bool paused) {
     if (auto c = m_trainControls.value(job)) c->pause.store(paused);
 }
@@ -294,17 +336,18 @@ void EngineController::onJobFinished(const pm::app::JobInfo& job, pm::app::JobEn
     m_jobs.remove(job.id);
     m_order.removeAll(job.id);
     m_trainControls.remove(job.id);
+    m_jamControls.remove(job.id);
     applyThreadPolicy();
     emit jobFinished(job, end, message);
     emit jobsChanged();
 }
 
-// While a generation runs, training gives one core to it (engine/core/thread_share.h); the
-// trainer applies the count at its next step.
+// While a generation or a jam runs, training gives one core to it (engine/core/thread_share.h);
+// the trainer applies the count at its next step.
 void EngineController::applyThreadPolicy() {
     bool generating = false;
     for (const auto& j : std::as_const(m_jobs))
-        if (j->info.kind == JobKind::Generation && j->started.load()) generating = true;
+        if ((j->info.kind == JobKind::Generation || j->info.kind == JobKind::Jam) && j->started.load()) generating = true;
     m_trainingThreads = generating ? pm::trainingThreadsWhileGenerating(m_hardwareThreads) : pm::defaultIntraOpThreads(m_hardwareThreads);
     for (const auto& c : std::as_const(m_trainControls)) c->threads.store(m_trainingThreads);
 }

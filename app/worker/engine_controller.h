@@ -45,6 +45,16 @@ public:
     // The throughput probe + plan for a run without a step count (trainingPlanned carries the id).
     JobId requestTrainingPlan(const pm::train::TrainConfig& config);
     JobId requestDemo(const pm::DemoOptions& options);
+    JobId requestMidiInputPorts();
+    // A jam session on the jam lane; one at a time (a second is refused). Stop = cancel(job).
+    JobId requestJam(const pm::app::JamJob& job);
+    // A running jam (no-ops otherwise), carried out by its loop at its next iteration (~1 ms):
+    // hand over now (the window's key), take the last answer back, answer again with the next
+    // seed, send the recording so far (jamRecording).
+    void handOverJam(JobId job);
+    void undoJamAnswer(JobId job);
+    void answerJamAgain(JobId job);
+    void requestJamRecording(JobId job);
 
     // Training controls act at the trainer's next step. exportTrainingModel writes the run's
     // current weights to RUN/model-latest.safetensors (trainingEvent Exported) without pausing.
@@ -86,6 +96,12 @@ signals:
     void trainingPlanned(pm::app::JobId job, const pm::train::TrainPlan& plan);
     void demoStage(const pm::DemoStageReport& report);
     void demoFinished(const pm::DemoResult& result);
+    void midiInputPortsReady(const pm::app::MidiInputChoices& choices);
+    void jamStarted(const pm::app::JamStarted& started);
+    void jamNotes(const pm::app::JamNoteBatch& notes);
+    void jamEvent(const pm::app::JamEvent& event);
+    void jamRecording(const pm::app::JamRecording& recording);
+    void jamFinished(const pm::app::JamOutcome& outcome);
 
 private:
     struct LaneThread {
@@ -103,6 +119,7 @@ private:
     QList<JobId> m_order;                                      // m_jobs' keys, oldest first
     // Per training job: runs (pause, export, threads) and the demo (its threads only).
     QHash<JobId, std::shared_ptr<pm::train::TrainControl>> m_trainControls;
+    QHash<JobId, std::shared_ptr<JamControl>> m_jamControls;   // per jam session
     JobId m_nextId = 1;
     QString m_lastRefusal;
     int m_hardwareThreads = 1;

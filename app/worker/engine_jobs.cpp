@@ -9,6 +9,7 @@ const char* laneName(Lane lane) {
     case Lane::Generation: return "generation";
     case Lane::Dataset: return "dataset";
     case Lane::Light: return "queries";
+    case Lane::Jam: return "jam";
     }
     return "queries";
 }
@@ -24,8 +25,10 @@ Lane laneOf(JobKind kind) {
     case JobKind::DatasetOpen: return Lane::Dataset;
     case JobKind::SystemInfo:
     case JobKind::MidiPorts:
+    case JobKind::MidiInputPorts:
     case JobKind::Preview:
     case JobKind::BlasMeasurement: return Lane::Light;
+    case JobKind::Jam: return Lane::Jam;
     }
     return Lane::Light;
 }

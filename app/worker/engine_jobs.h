@@ -24,13 +24,15 @@ enum class Lane : std::uint8_t {
     Generation,   // generation, continue, undo: they share the loaded generator
     Dataset,      // building and opening datasets
     Light,        // short queries: system info, MIDI ports, previews, the BLAS measurement
+    Jam,          // a jam session: its loop holds the lane while it runs (engine/generate/jam_session.h)
 };
-constexpr int kLaneCount = 5;
+constexpr int kLaneCount = 6;
 const char* laneName(Lane lane);   // "training", ... (thread names, logs)
 
 enum class JobKind : std::uint8_t {
     SystemInfo, MidiPorts, BlasMeasurement, DatasetBuild, DatasetOpen, Preview,
     Generation, GenerationUndo, Training, TrainingPlan, Demo,
+    MidiInputPorts, Jam,
 };
 Lane laneOf(JobKind kind);
 

@@ -21,6 +21,13 @@ void registerEngineTypes() {
     qRegisterMetaType<pm::app::JobEnd>();
     qRegisterMetaType<pm::DemoStageReport>();
     qRegisterMetaType<pm::DemoResult>();
+    qRegisterMetaType<pm::app::MidiInputChoices>();
+    qRegisterMetaType<pm::app::JamJob>();
+    qRegisterMetaType<pm::app::JamStarted>();
+    qRegisterMetaType<pm::app::JamNoteBatch>();
+    qRegisterMetaType<pm::app::JamEvent>();
+    qRegisterMetaType<pm::app::JamRecording>();
+    qRegisterMetaType<pm::app::JamOutcome>();
 }
 
 }  // namespace pm::app

@@ -10,12 +10,16 @@
 #include "generate/sampler.h"
 #include "midi/midi_file.h"
 #include "pipeline/demo.h"
+#include "playback/midi_input.h"
+#include "playback/midi_output.h"
 #include "tokenizer/streaming_decoder.h"
 #include "train/train_plan.h"
 #include "train/trainer.h"
 
 #include <QMetaType>
 
+#include <memory>
+#include <string>
 #include <vector>
 
 namespace pm::app {
@@ -71,6 +75,80 @@ struct GenerationOutcome {
     std::vector<GeneratedPiece> pieces;  // one per variation
     bool canUndo = false;
 };
+
+// The MIDI inputs the jam can play from (the queries lane lists them, engine/playback/midi_ports.h),
+// and whether PianoMuse's own virtual ports "PianoMuse in"/"PianoMuse out" can be made here.
+struct MidiInputChoices {
+    pm::MidiPortList inputs;
+    std::string virtualUnavailable;   // "" = the virtual ports can be made (virtualMidiPortsUnavailable())
+};
+
+// What the Jam page asks for (one session on the jam lane; engine/generate/jam_session.h).
+struct JamJob {
+    std::string modelPath;
+    std::string input;            // as the input list names it (openLiveInput); ignored with virtualInput
+    std::string output;           // "" the built-in piano, else an output port (openLiveOutput)
+    bool virtualInput = false;    // play from "PianoMuse in"
+    bool virtualOutput = false;   // answer into "PianoMuse out"
+    std::string trigger = "silence:500ms";   // pm::jam::parseTrigger's text
+    double bpm = 120;
+    int metreNumerator = 4, metreDenominator = 4;
+    int replyBars = 2;
+    double replyOffsetSeconds = 0.06;
+    std::uint64_t seed = 1;
+    double temperature = 1.0;
+    // Tests: devices to use instead of opening ports (a FakeMidiInput the test plays into, a
+    // recording output). Used from the jam lane only while the session runs.
+    std::shared_ptr<pm::play::MidiInput> inputDevice;
+    std::shared_ptr<pm::play::MidiOutput> outputDevice;
+};
+
+// The session has begun: ports open, model loaded. `clockStart` is the steady clock's second
+// (SteadyPlaybackClock, the MIDI stamps' time base) that the notes' times count from.
+struct JamStarted {
+    std::string input, output, step;
+    double clockStart = 0;
+};
+
+// A note event of the jam as it happens; times in seconds since JamStarted::clockStart.
+struct JamNote {
+    double t = 0;
+    int pitch = 0;
+    int velocity = 0;   // 0 = released
+    bool model = false;
+    int reply = 0;      // the model's: which answer it belongs to (JamEvent::reply)
+};
+using JamNoteBatch = std::vector<JamNote>;
+
+struct JamEvent {
+    enum class Kind : std::uint8_t {
+        Handover,        // the model answers: reply = this answer's number
+        ReplyEnded,      // it finished, or the player interrupted it
+        Undone,          // the answer `reply` was taken back
+        AnsweredAgain,   // the answer `reply` was replaced (a Handover with the new one follows)
+        Refused,         // undo / answer again could not act (message says why)
+        InputLost,       // the session ended: the input went away (message)
+        OutputFailed,    // the session ended: the output stopped taking notes (message)
+    };
+    Kind kind = Kind::Handover;
+    double t = 0;
+    int reply = 0;
+    std::string message;
+};
+
+// The whole jam so far (player and model on two tracks), for Export while it runs.
+struct JamRecording {
+    pm::midi::MidiFile file;
+};
+
+struct JamOutcome {
+    bool ok = false;              // it ran (ended by Stop, a lost input or a failed output)
+    std::string error;            // why it could not start, or why it ended early
+    pm::midi::MidiFile recording; // the recording, whatever ended it
+    bool hasRecording = false;
+    int handovers = 0, replies = 0, interrupted = 0;
+    double medianLatency = 0;     // handover -> first reply note, as scheduled (seconds)
+};
 }  // namespace pm::app
 
 Q_DECLARE_METATYPE(pm::SystemInfo)
@@ -87,6 +165,13 @@ Q_DECLARE_METATYPE(pm::train::TrainResult)
 Q_DECLARE_METATYPE(pm::train::TrainPlan)
 Q_DECLARE_METATYPE(pm::DemoStageReport)
 Q_DECLARE_METATYPE(pm::DemoResult)
+Q_DECLARE_METATYPE(pm::app::MidiInputChoices)
+Q_DECLARE_METATYPE(pm::app::JamJob)
+Q_DECLARE_METATYPE(pm::app::JamStarted)
+Q_DECLARE_METATYPE(pm::app::JamNoteBatch)
+Q_DECLARE_METATYPE(pm::app::JamEvent)
+Q_DECLARE_METATYPE(pm::app::JamRecording)
+Q_DECLARE_METATYPE(pm::app::JamOutcome)
 
 namespace pm::app {
 void registerEngineTypes();

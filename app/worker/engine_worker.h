@@ -10,10 +10,27 @@
 #include <QObject>
 #include <QString>
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 
+namespace pm::gen {
+class JamResponder;
+}
+
 namespace pm::app {
+
+// A running jam session's link between the GUI thread and the jam lane (engine_worker_jam.cpp):
+// the window's hand-over key and the requests the session's loop carries out on its own thread.
+struct JamControl;
+std::shared_ptr<JamControl> makeJamControl();
+// Any thread. The session hands over at its next iteration (~1 ms).
+void handOverJam(JamControl& control);
+// Any thread: what the loop does for the GUI at its next iteration. Undo takes the last answer
+// back, AnswerAgain replaces it with one of the next seed, Recording sends the jam so far
+// (jamRecording). Outcomes arrive as jamEvent (Undone, AnsweredAgain or Refused).
+enum class JamCommand : std::uint8_t { Undo, AnswerAgain, Recording };
+void postJamCommand(JamControl& control, JamCommand command);
 
 class EngineWorker : public QObject {
     Q_OBJECT
@@ -51,6 +68,13 @@ public:
     JobEnd planTraining(JobContext& job, const pm::train::TrainConfig& config, QString* message);
     // The end-to-end demo (engine_worker_demo.cpp): dataset, training, generation.
     JobEnd runDemo(JobContext& job, pm::DemoOptions options, QString* message);
+    // The MIDI inputs and whether the virtual ports can be made (midiInputPortsReady).
+    JobEnd listMidiInputPorts(JobContext& job, QString* message);
+    // A jam session (engine_worker_jam.cpp): opens the ports, loads the model (kept for the next
+    // session), then runs the engine's session loop on this thread until the job's cancel token
+    // (Stop), a lost input or a failed output. Notes stream out as jamNotes (batched, at most
+    // every 15 ms), everything else as jamEvent; jamFinished carries the recording.
+    JobEnd jam(JobContext& job, const pm::app::JamJob& request, const std::shared_ptr<JamControl>& control, QString* message);
 
 signals:
     void jobStarted(const pm::app::JobInfo& job);
@@ -70,9 +94,16 @@ signals:
     void trainingPlanned(pm::app::JobId job, const pm::train::TrainPlan& plan);
     void demoStage(const pm::DemoStageReport& report);
     void demoFinished(const pm::DemoResult& result);
+    void midiInputPortsReady(const pm::app::MidiInputChoices& choices);
+    void jamStarted(const pm::app::JamStarted& started);
+    void jamNotes(const pm::app::JamNoteBatch& notes);
+    void jamEvent(const pm::app::JamEvent& event);
+    void jamRecording(const pm::app::JamRecording& recording);
+    void jamFinished(const pm::app::JamOutcome& outcome);
 
 private:
     std::shared_ptr<struct GenerationState> m_generation;   // model + continue/undo chain (engine_worker_generation.cpp)
+    std::shared_ptr<struct JamModel> m_jamModel;            // the jam's loaded model, kept between sessions
 };
 
 }  // namespace pm::app

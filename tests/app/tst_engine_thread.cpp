@@ -42,15 +42,16 @@ private slots:
         EngineController engine;
         QVERIFY(engine.isRunning());
         QSet<QThread*> threads;
-        for (const Lane lane : {Lane::Training, Lane::Demo, Lane::Generation, Lane::Dataset, Lane::Light}) {
+        for (const Lane lane : {Lane::Training, Lane::Demo, Lane::Generation, Lane::Dataset, Lane::Light, Lane::Jam}) {
             QThread* t = engine.laneThread(lane);
             QVERIFY(t && t != QThread::currentThread());
             QVERIFY(t->objectName().startsWith(QStringLiteral("PianoMuse ")));
             QCOMPARE(engine.laneWorker(lane)->thread(), t);
             threads.insert(t);
         }
-        QCOMPARE(threads.size(), 5);
+        QCOMPARE(threads.size(), 6);
         QCOMPARE(engine.laneThread(Lane::Training)->objectName(), QStringLiteral("PianoMuse training"));
+        QCOMPARE(engine.laneThread(Lane::Jam)->objectName(), QStringLiteral("PianoMuse jam"));
     }
 
     void queuedCallsAnswerWithPlainStructs() {

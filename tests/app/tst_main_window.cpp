@@ -57,17 +57,17 @@ private slots:
     }
 
     void iconsAreCompiledIn() {
-        for (const char* icon : {":/icons/pianomuse.svg", ":/icons/dataset.svg", ":/icons/train.svg", ":/icons/generate.svg"}) {
+        for (const char* icon : {":/icons/pianomuse.svg", ":/icons/dataset.svg", ":/icons/train.svg", ":/icons/generate.svg", ":/icons/jam.svg"}) {
             QVERIFY2(QFile::exists(QLatin1String(icon)), icon);
             QVERIFY2(!QIcon(QLatin1String(icon)).pixmap(32, 32).isNull(), icon);
         }
         QVERIFY(!m_window->windowIcon().isNull());
     }
 
-    void hasThreePagesAndSwitches() {
+    void hasFourPagesAndSwitches() {
         auto* sidebar = m_window->findChild<QListWidget*>(QStringLiteral("sidebar"));
         QVERIFY(sidebar);
-        QCOMPARE(sidebar->count(), 3);
+        QCOMPARE(sidebar->count(), 4);
         QCOMPARE(m_window->currentPage(), MainWindow::DatasetPageIndex);
         QVERIFY(m_window->findChild<QWidget*>(QStringLiteral("datasetPage"))->isVisible());
 
@@ -81,6 +81,11 @@ private slots:
         m_window->showPage(MainWindow::GeneratePageIndex);
         QVERIFY(m_window->findChild<QWidget*>(QStringLiteral("generatePage"))->isVisible());
         QCOMPARE(sidebar->currentRow(), 2);
+
+        m_window->showPage(MainWindow::JamPageIndex);
+        QVERIFY(m_window->findChild<QWidget*>(QStringLiteral("jamPage"))->isVisible());
+        QVERIFY(!m_window->findChild<QWidget*>(QStringLiteral("generatePage"))->isVisible());
+        QCOMPARE(sidebar->currentRow(), 3);
     }
 
     void statusBarShowsTheComputeDevice() {

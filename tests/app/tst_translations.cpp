@@ -3,6 +3,8 @@
 // load and change what the user reads.
 #include "translation_loader.h"
 
+#include "playback/midi_ports.h"
+
 #include <QDir>
 #include <QFile>
 #include <QMap>
@@ -95,6 +97,9 @@ private slots:
         QCOMPARE(QCoreApplication::translate("pm::app::DatasetPage", "Dataset"), QStringLiteral("Datensatz"));
         QCOMPARE(QCoreApplication::translate("pm::app::MainWindow", "Device: CPU, %1 threads"),
                  QStringLiteral("Gerät: CPU, %1 Threads"));
+        // The Jam page translates the engine's own "no inputs" sentence (kept word for word).
+        QVERIFY(QCoreApplication::translate("pm::app::JamPage", pm::noMidiInputsMessage().c_str())
+                    .startsWith(QStringLiteral("keine MIDI-Eingänge")));
     }
 
     void chineseIsInstalledAndUsed() {
