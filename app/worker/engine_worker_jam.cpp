@@ -252,6 +252,7 @@ JobEnd EngineWorker::jam(JobContext& job, const JamJob& request, const std::shar
     control->requests.everyIteration = [&session](pm::gen::JamResponder&, double now) { session.maybeFlush(now); };
     emit jamStarted(started);
 
+    responder->start(clock.now());   // the session's clock origin (and a count-in's clicks, when set)
     const pm::gen::JamSessionResult r = pm::gen::runJamSession(
         *responder, *input, *output, clock, job.cancel,
         [&session, &responder](const pm::gen::JamSessionEvent& e) { session.onEvent(e, *responder); }, &control->handoverNow,
