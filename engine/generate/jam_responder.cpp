@@ -160,6 +160,7 @@ std::vector<TimedMessage> JamResponder::tick(double now) {
     std::size_t n = 0;
     while (n < outbox_.size() && outbox_[n].t <= now) ++n;
     due.assign(outbox_.begin(), outbox_.begin() + std::ptrdiff_t(n));
+    sentUntil_ = now;   // the caller sends these now
     outbox_.erase(outbox_.begin(), outbox_.begin() + std::ptrdiff_t(n));
     return due;
 }
@@ -253,10 +254,12 @@ void JamResponder::generateAhead(double now, bool untilFirstNote) {
                 r.done = true;
                 break;
             }
-            if (tk.kind == TokenKind::Position) {
-                r.groups.push_back(snapshot(step, r.pedal));
-                r.lastStep = step;
-            }
+            // Before each group and each bar line: an interruption goes back to one of them, and
+            // the stream must then be in the bar the encoder continues in (the bar of the last
+            // step heard). Restoring a group's snapshot taken after an unheard bar line would
+            // leave the model a bar ahead of the player (every later position a bar late).
+            r.groups.push_back(snapshot(step, r.pedal));
+            r.lastStep = step;
         }
         feed(id);
         ++r.tokens;
@@ -305,7 +308,10 @@ void JamResponder::finishReply() {
     // next pedal change; docs/jam.md).
     if (r.pedal && !modelPedal_.empty() && modelPedal_.back().second) {
         const double t = modelPedal_.back().first;
-        modelPedal_.emplace_back(std::max(t, model_notes_.empty() ? t : model_notes_.back().off), false);
+        const double up = std::max(t, model_notes_.empty() ? t : model_notes_.back().off);
+        modelPedal_.emplace_back(up, false);
+        // And on the output (everything else of the reply has gone out: this tick sends it).
+        schedule(up, play::MidiMessage::sustain(options_.channel, false));
     }
     encoder_.continueAfter(r.lastStep, r.pedal, r.shift);
     detector_.reset();
@@ -315,16 +321,22 @@ void JamResponder::finishReply() {
 
 void JamResponder::interrupt(double t) {
     Reply& r = replies_.back();
-    // What sounded stops now; what was to come never comes.
+    // What sounded stops now; what was to come never comes. What sounded is what the last tick
+    // handed out, which may be later than the player's note (it arrived while that tick ran): a
+    // note sent then sounds, and must get its note-off.
+    const double sent = std::max(t, sentUntil_);
     outbox_.clear();
     for (RecordedNote& n : model_notes_)
-        if (n.on <= t && (n.off < 0 || n.off > t)) {
-            n.off = t;
+        if (n.on <= sent && (n.off < 0 || n.off > t)) {
+            n.off = std::max(t, n.on);
             schedule(t, play::MidiMessage::noteOff(options_.channel, n.pitch));
         }
     model_notes_.erase(std::remove_if(model_notes_.begin() + std::ptrdiff_t(std::min(r.modelNotesBefore, model_notes_.size())),
-                                      model_notes_.end(), [t](const RecordedNote& n) { return n.on > t; }),
+                                      model_notes_.end(), [sent](const RecordedNote& n) { return n.on > sent; }),
                        model_notes_.end());
+    modelPedal_.erase(std::remove_if(modelPedal_.begin() + std::ptrdiff_t(std::min(r.modelPedalBefore, modelPedal_.size())),
+                                     modelPedal_.end(), [sent](const std::pair<double, bool>& p) { return p.first > sent; }),
+                      modelPedal_.end());
     if (r.pedal || (!modelPedal_.empty() && modelPedal_.back().second)) {
         schedule(t, play::MidiMessage::sustain(options_.channel, false));
         modelPedal_.emplace_back(t, false);
@@ -358,18 +370,23 @@ void JamResponder::interrupt(double t) {
 std::vector<TimedMessage> JamResponder::silence(double now) {
     outbox_.clear();
     std::vector<TimedMessage> out;
+    // Only what a tick handed out sounded (notes due since then were never sent).
+    const double sent = std::min(now, sentUntil_);
     for (RecordedNote& n : model_notes_)
-        if (n.on <= now && (n.off < 0 || n.off > now)) {
+        if (n.on <= sent && (n.off < 0 || n.off > now)) {
             n.off = now;
             out.push_back({now, play::MidiMessage::noteOff(options_.channel, n.pitch)});
         }
-    model_notes_.erase(std::remove_if(model_notes_.begin(), model_notes_.end(), [now](const RecordedNote& n) { return n.on > now; }),
+    model_notes_.erase(std::remove_if(model_notes_.begin(), model_notes_.end(), [sent](const RecordedNote& n) { return n.on > sent; }),
                        model_notes_.end());
+    modelPedal_.erase(std::remove_if(modelPedal_.begin(), modelPedal_.end(), [sent](const std::pair<double, bool>& p) { return p.first > sent; }),
+                      modelPedal_.end());
     out.push_back({now, play::MidiMessage::sustain(options_.channel, false)});
     out.push_back({now, play::MidiMessage::allNotesOff(options_.channel)});
     if (replying_) {
         replies_.back().done = true;
         finishReply();
+        outbox_.clear();   // its pedal-up is in `out` already
     }
     return out;
 }

@@ -120,8 +120,8 @@ private:
         jam::PhraseEncoder encoderBefore;
         std::size_t modelNotesBefore = 0, modelPedalBefore = 0, playerNotesAtStart = 0;
         std::size_t tokens = 0;          // generated for this reply
-        std::vector<Snapshot> groups;    // before each generated group (interruption)
-        std::int64_t lastStep = -1;      // of the last generated group
+        std::vector<Snapshot> groups;    // before each generated group and bar line (interruption)
+        std::int64_t lastStep = -1;      // of the last generated group or bar line
         bool done = false, firstNote = false, notesInBar = false, pedal = false;
         std::uint64_t seed = 0;
     };
@@ -155,6 +155,7 @@ private:
     std::vector<std::pair<double, bool>> playerPedal_, modelPedal_;
     std::vector<int> recentPitches_;
     double sessionStart_ = -1;
+    double sentUntil_ = -1e300;        // the last tick's time: model messages due by then were handed out
     double gridStart_ = -1;            // the wall second of the first grid's first bar line
     JamStats stats_;
     std::string step_;
