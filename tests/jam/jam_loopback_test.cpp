@@ -428,6 +428,9 @@ TEST(JamLoopback, FiftyHandoversThroughJackAndTheCli) {
                 "%zu reply note-ons, %zu recorded, %zu pedal presses (%d left down); %u cores, load average %s before, %s after\n",
                 latency.size(), interrupted, playedOut, p50 * 1e3, p95 * 1e3, worst * 1e3, afterInterruption, modelNoteOns,
                 f.tracks[1].notes.size(), pedalPresses, pedalLeftDown, std::max(1u, std::thread::hardware_concurrency()), loadBefore.c_str(), loadAfter.c_str());
+    std::printf("each handover, ms:");
+    for (double l : latency) std::printf(" %.0f", l * 1e3);
+    std::printf("\n");
     RecordProperty("p50_ms", std::to_string(p50 * 1e3));
     RecordProperty("p95_ms", std::to_string(p95 * 1e3));
     RecordProperty("max_ms", std::to_string(worst * 1e3));
