@@ -60,10 +60,6 @@ struct Clocked {
     }
 };
 
-void play(JamResponder& r, double t, int pitch, double length, int velocity = 80) {
-    r.input({t, JamInput::Kind::NoteOn, pitch, velocity});
-    r.input({t + length, JamInput::Kind::NoteOff, pitch, 0});
-}
 
 // A C-major phrase of quarter notes at 120 BPM from t0.
 double phrase(JamResponder& r, Clocked& run, double& now, double t0, int notes = 8) {
