@@ -505,7 +505,9 @@ TEST(JamSession, ShortPhrasesInterruptingOneBarRepliesKeepTheStreamWhole) {
     EXPECT_EQ(replyEnds.size(), std::size_t(phrases - 1)) << "every reply but the last ended (played out or interrupted)";
     for (double end : replyEnds) EXPECT_FALSE(pedalDownAt(sent, end)) << "the model's pedal still down after its reply ended at " << end;
     for (const Turn& t : turns)
-        if (t.next < 1e300) EXPECT_FALSE(pedalDownAt(sent, t.next + 0.01)) << "the pedal down after the player came back at " << t.next;
+        if (t.next < 1e300) {
+            EXPECT_FALSE(pedalDownAt(sent, t.next + 0.01)) << "the pedal down after the player came back at " << t.next;
+        }
     // The recording holds what sounded, and stays in 4/4 at 120 BPM.
     const pm::midi::MidiFile f = responder.recording();
     ASSERT_EQ(f.tracks.size(), 2u);
