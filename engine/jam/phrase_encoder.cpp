@@ -229,6 +229,15 @@ void PhraseEncoder::continueAfter(std::int64_t lastStep, bool pedalDown, double 
     bar_ = std::max(bar_, lastStep_ / barSteps_);
     pedalDown_ = pedalDown;
     if (origin_) *origin_ += shiftSeconds;
+    // The reply's pedal was lifted on the output when it ended; unless the player's own foot is
+    // down, the stream says so right after the reply's last group (else the model would hear the
+    // player's next phrase as pedalled).
+    if (pedalDown_ && !pedalNow_) {
+        const std::pair<std::int64_t, bool> release{lastStep_ + 1, false};
+        pedalEvents_.insert(std::lower_bound(pedalEvents_.begin(), pedalEvents_.end(), release,
+                                             [](const auto& a, const auto& b) { return a.first < b.first; }),
+                            release);
+    }
 }
 
 }  // namespace pm::jam

@@ -72,7 +72,8 @@ public:
     void setOrigin(double t);
 
     // After a reply the stream goes on from where the reply left it: the next position emitted is
-    // after `lastStep`, and the pedal is `pedalDown`. `shiftSeconds` moves the grid's origin (the
+    // after `lastStep`, and the pedal is `pedalDown` (a reply's pedal left down, with the player's
+    // foot up, is released at the step after `lastStep`, as the output lifted it). `shiftSeconds` moves the grid's origin (the
     // reply started at a fixed offset from the handover, not on the player's exact grid).
     void continueAfter(std::int64_t lastStep, bool pedalDown, double shiftSeconds);
 

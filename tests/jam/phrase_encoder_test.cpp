@@ -264,3 +264,21 @@ TEST(PhraseEncoder, ACountInSetsTheDownbeat) {
     EXPECT_EQ(enc.takeReady(6.0), expected);
     EXPECT_EQ(enc.stats().early, 1);
 }
+
+TEST(PhraseEncoder, AReplysPedalIsLiftedInTheStreamAfterIt) {
+    PhraseEncoder enc(vocab(), grid(4, 4));
+    enc.noteOn(0.0, 60, 80);
+    enc.noteOff(0.3, 60);
+    pm::tok::Grammar g = tokenizer.grammar();
+    for (TokenId id : enc.flush(1.0, 96)) ASSERT_TRUE(g.advance(id));
+    ASSERT_TRUE(g.advance(tokenizer.vocabulary().id(TokenKind::Position, 0)));   // the reply: bar 1,
+    ASSERT_TRUE(g.advance(tokenizer.vocabulary().id(TokenKind::PedalOn)));       // pedal down, and a note
+    ASSERT_TRUE(g.advance(tokenizer.vocabulary().id(TokenKind::Pitch, 64)));
+    ASSERT_TRUE(g.advance(tokenizer.vocabulary().id(TokenKind::Velocity, 10)));
+    ASSERT_TRUE(g.advance(tokenizer.vocabulary().id(TokenKind::Duration, 24)));
+    enc.continueAfter(96, true, 0.0);   // the reply ended with the pedal down; the player's foot is up
+    const auto out = enc.takeReady(enc.secondsAt(200));
+    const std::vector<TokenId> expected = {tokenizer.vocabulary().id(TokenKind::Position, 1), tokenizer.vocabulary().id(TokenKind::PedalOff)};
+    EXPECT_EQ(out, expected);
+    for (TokenId id : out) EXPECT_TRUE(g.advance(id));
+}
