@@ -154,18 +154,25 @@ std::string tokensFileHeader(std::uint64_t count) {
     return s;
 }
 
-std::string_view tokensFileBody(const std::vector<std::uint16_t>& tokens, std::string* scratch) {
+std::string_view tokensFileBody(const std::uint16_t* tokens, std::size_t count, std::string* scratch) {
     const std::uint16_t probe = 1;
     if (*reinterpret_cast<const unsigned char*>(&probe) == 1)   // little-endian: the memory is the file
-        return {reinterpret_cast<const char*>(tokens.data()), tokens.size() * 2};
+        return {reinterpret_cast<const char*>(tokens), count * 2};
     // A big-endian host: the pairs swapped into place.
-    scratch->resize(tokens.size() * 2);
+    scratch->resize(count * 2);
     char* out = scratch->data();
-    for (std::size_t i = 0; i < tokens.size(); ++i) {
+    for (std::size_t i = 0; i < count; ++i) {
         out[2 * i] = char(tokens[i] & 0xff);
         out[2 * i + 1] = char(tokens[i] >> 8);
     }
     return *scratch;
+}
+
+ContentHasher tokensFileHasher(std::uint64_t count) {
+    const std::string header = tokensFileHeader(count);
+    ContentHasher h(header.size() + 2 * count);
+    h.update(reinterpret_cast<const std::uint8_t*>(header.data()), header.size());
+    return h;
 }
 
 std::string encodeTokensFile(const std::vector<std::uint16_t>& tokens) {

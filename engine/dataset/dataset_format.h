@@ -104,7 +104,13 @@ std::string encodeTokensFile(const std::vector<std::uint16_t>& tokens);
 // token into one string: the header, and the body, which is the tokens' own memory on a
 // little-endian host (the file's byte order) and otherwise `*scratch`, filled here.
 std::string tokensFileHeader(std::uint64_t count);
-std::string_view tokensFileBody(const std::vector<std::uint16_t>& tokens, std::string* scratch);
+std::string_view tokensFileBody(const std::uint16_t* tokens, std::size_t count, std::string* scratch);
+inline std::string_view tokensFileBody(const std::vector<std::uint16_t>& tokens, std::string* scratch) {
+    return tokensFileBody(tokens.data(), tokens.size(), scratch);
+}
+// The checksum of a tokens.bin of `count` tokens, header already fed: update it with the body
+// (tokensFileBody of the tokens, in one piece or several) and take digest().
+ContentHasher tokensFileHasher(std::uint64_t count);
 std::string encodePiecesFile(const std::vector<PieceEntry>& pieces, const std::vector<std::uint32_t>& barOffsets);
 std::string decodeTokensFile(const std::string& bytes, std::vector<std::uint16_t>* tokens);
 std::string decodePiecesFile(const std::string& bytes, std::uint64_t tokenCount, std::vector<PieceEntry>* pieces,

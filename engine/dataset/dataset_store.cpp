@@ -84,6 +84,24 @@ std::string nextGenerationName(const fs::path& dir) {
 bool looksLikeDataset(const std::string& dir) { return fs::is_regular_file(fs::path(dir) / kPointerFile); }
 
 std::string saveDataset(const std::string& dirName, DatasetContents& c) {
+    // The checksum starts first, on its own thread: it is the longest serial step of a save.
+    return saveDataset(dirName, c, std::async(std::launch::async, [&c] {
+                           ContentHasher h = tokensFileHasher(c.tokens.size());
+                           std::string scratch;
+                           const std::string_view body = tokensFileBody(c.tokens, &scratch);
+                           h.update(reinterpret_cast<const std::uint8_t*>(body.data()), body.size());
+                           return h.digest();
+                       }));
+}
+
+std::string saveDataset(const std::string& dirName, DatasetContents& c, std::future<ContentHash> checksum) {
+    // Whatever happens below, the caller's hash (which reads the tokens) is finished before we return.
+    struct Join {
+        std::future<ContentHash>& f;
+        ~Join() {
+            if (f.valid()) f.wait();
+        }
+    } join{checksum};
     const fs::path dir(dirName);
     std::error_code ec;
     fs::create_directories(dir, ec);
@@ -113,20 +131,14 @@ std::string saveDataset(const std::string& dirName, DatasetContents& c) {
     // folder once: nothing reads a generation before dataset.json names it, and that switch comes
     // after. (A temporary + rename + folder sync per file made 9 fsyncs of a save 6.) The three
     // files and the new dataset.json's temporary are written side by side, so their flushes
-    // overlap, and the checksum (a byte-serial hash, the longest serial step of a dataset build)
-    // runs meanwhile on its own thread; the manifest, which holds it, goes last. Only the rename
-    // of dataset.json waits for all of it: 3 flushes in a row instead of 9.
+    // overlap, while the checksum (a byte-serial hash) finishes on its thread; the manifest, which
+    // holds it, goes last. Only the rename of dataset.json waits for all of it: 3 flushes in a
+    // row instead of 9.
     if (c.manifest.created.empty()) c.manifest.created = utcNow();
     c.manifest.formatVersion = kFormatVersion;
     const std::string tokensHeader = tokensFileHeader(c.tokens.size());
     std::string scratch;
     const std::string_view tokensBody = tokensFileBody(c.tokens, &scratch);
-    std::future<ContentHash> checksum = std::async(std::launch::async, [&] {
-        ContentHasher h(tokensHeader.size() + tokensBody.size());
-        h.update(reinterpret_cast<const std::uint8_t*>(tokensHeader.data()), tokensHeader.size());
-        h.update(reinterpret_cast<const std::uint8_t*>(tokensBody.data()), tokensBody.size());
-        return h.digest();
-    });
     std::future<std::string> tokensWritten = std::async(std::launch::async, [&] {
         return writeFileDurably((gen / "tokens.bin").string(), {tokensHeader, tokensBody});
     });
@@ -135,14 +147,18 @@ std::string saveDataset(const std::string& dirName, DatasetContents& c) {
     std::future<std::string> pointerWritten = std::async(std::launch::async, [&] {
         return writeFileDurably(pointerTemporary, {pointer.dump(1) + "\n"});
     });
-    std::string err = writeFileDurably((gen / "pieces.bin").string(), {encodePiecesFile(c.pieces, c.barOffsets)});
-    nlohmann::json manifest = manifestToJson(c.manifest);   // built while the hash runs
+    std::future<std::string> piecesWritten = std::async(std::launch::async, [&] {
+        return writeFileDurably((gen / "pieces.bin").string(), {encodePiecesFile(c.pieces, c.barOffsets)});
+    });
+    // The manifest is built while those flush (the first flush of a save waits for the whole
+    // token file to reach the disk, ~3 ms for 1.4 MB here).
+    nlohmann::json manifest = manifestToJson(c.manifest);
     c.manifest.tokensChecksum = checksum.get().hex();
     manifest["tokens_checksum"] = c.manifest.tokensChecksum;
-    if (err.empty()) err = writeFileDurably((gen / "manifest.json").string(), {manifest.dump(1)});
-    // Joined on every path: the writers read c.tokens and the pointer.
-    if (std::string e = tokensWritten.get(); err.empty()) err = e;
-    if (std::string e = pointerWritten.get(); err.empty()) err = e;
+    std::string err = writeFileDurably((gen / "manifest.json").string(), {manifest.dump(1)});
+    // Joined on every path: the writers read c and the pointer.
+    for (std::future<std::string>* f : {&tokensWritten, &piecesWritten, &pointerWritten})
+        if (std::string e = f->get(); err.empty()) err = e;
     if (!err.empty()) {
         fs::remove(pointerTemporary, ec);
         return fail(err);

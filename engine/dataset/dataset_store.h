@@ -4,6 +4,7 @@
 
 #include "dataset/dataset_format.h"
 
+#include <future>
 #include <string>
 
 namespace pm::dataset {
@@ -11,6 +12,11 @@ namespace pm::dataset {
 // Writes a new generation into `dir` (created if missing) and makes it current. Returns "" on
 // success, else a one-line message; on failure the previous dataset (if any) is untouched.
 std::string saveDataset(const std::string& dir, DatasetContents& contents);
+
+// The same, with tokens.bin's checksum computed by the caller (tokensFileHasher over exactly
+// contents.tokens), e.g. on another thread while it assembled those tokens: the hash is
+// byte-serial, and a dataset build would otherwise wait for it here. Joined on every path.
+std::string saveDataset(const std::string& dir, DatasetContents& contents, std::future<ContentHash> tokensChecksum);
 
 // Opens the current generation, checking format, version, sizes, checksum and that every token
 // is inside the vocabulary. Returns "" or a one-line message saying what is wrong.
