@@ -124,8 +124,8 @@ int main(int argc, char** argv) {
             std::sort(wall.begin(), wall.end());
             std::sort(cpu.begin(), cpu.end());
             if (sink == 12345.f) std::printf(" ");   // keeps the loop observable
-            // Short enough that "preset mode path threads: min / median tok/s" fits in 52 characters
-            // (scripts/bench-all.sh keeps that much of each line).
+            // scripts/bench-all.sh parses these lines ("preset mode path NT: min / median tok/s (...)")
+            // and the generator lines below into its table: keep their shape.
             std::printf("    %-5s %-11s %s %dT: %5.0f / %5.0f tok/s  (calling thread's CPU: median %.0f tok/CPU-s; %.1f "
                         "MB of matrices; packing %.0f ms)\n",
                         preset.c_str(), label, fast.usesSimd() ? "avx2 " : "plain", fast.threads(), wall.front(),

@@ -17,11 +17,20 @@
 #include "core/allocator_policy.h"
 
 #include <chrono>
+#include <ctime>
 #include <memory>
 #include <cstdio>
 #include <cstring>
 #include <string>
 #include <vector>
+
+namespace {
+double processCpuSeconds() {
+    timespec t{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return double(t.tv_sec) + 1e-9 * double(t.tv_nsec);
+}
+}  // namespace
 
 int main(int argc, char** argv) {
     pm::keepFreedTensorMemory();   // as pianomuse-cli does
@@ -54,13 +63,14 @@ int main(int argc, char** argv) {
         const torch::Tensor in = tokens.narrow(1, 0, ctx).contiguous(), tgt = tokens.narrow(1, 1, ctx).contiguous();
         const torch::Tensor mask = torch::ones({batch, ctx});
         pm::train::LossOptions lo;
-        double seconds = 0, loss = 0;
+        double seconds = 0, cpuSeconds = 0, loss = 0;
         std::unique_ptr<torch::autograd::profiler::RecordProfile> recording;
         for (int s = 0; s <= steps; ++s) {
             if (s == 1 && !profile.empty())
                 recording = std::make_unique<torch::autograd::profiler::RecordProfile>(
                     presets.size() > 1 ? name + "-" + profile : profile);
             const auto t0 = std::chrono::steady_clock::now();
+            const double c0 = processCpuSeconds();
             opt->zero_grad();
             torch::Tensor h;
             {
@@ -77,10 +87,14 @@ int main(int argc, char** argv) {
             }
             const double dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
             if (s > 0) seconds += dt;
+            if (s > 0) cpuSeconds += processCpuSeconds() - c0;
         }
         recording.reset();   // writes the trace
-        std::printf("%-6s %s: %.0f tokens/s (%.3f s/step, loss %.3f)\n", name.c_str(), m->config().describe().c_str(),
-                    double(steps) * batch * ctx / seconds, seconds / steps, loss);
+        // Per CPU-second too: on a shared machine another process's work stretches the wall time
+        // but hardly the CPU time, so with 1 thread this is close to what an idle core gives.
+        std::printf("%-6s %s: %.0f tokens/s (%.3f s/step, loss %.3f; %.0f tokens per CPU-second)\n", name.c_str(),
+                    m->config().describe().c_str(), double(steps) * batch * ctx / seconds, seconds / steps, loss,
+                    double(steps) * batch * ctx / cpuSeconds);
     }
     return 0;
 }
