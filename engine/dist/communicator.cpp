@@ -97,7 +97,10 @@ std::string localAddressTowards(const std::string& host, int port, std::string* 
 void quietC10dLogging() {
     static std::once_flag once;
     std::call_once(once, [] {
-        for (const char* symbol : {"_ZN3fLI17FLAGS_minloglevelE", "FLAGS_minloglevel"})
+        // glog's level (Debian's LibTorch), and c10's own logger's (pip's 2.x builds without glog,
+        // where c10d logs every retried connection with a stack trace).
+        for (const char* symbol : {"_ZN3fLI17FLAGS_minloglevelE", "FLAGS_minloglevel", "_ZN3fLI22FLAGS_caffe2_log_levelE",
+                                   "FLAGS_caffe2_log_level"})
             if (void* flag = ::dlsym(RTLD_DEFAULT, symbol)) *static_cast<int*>(flag) = 3;   // glog's FATAL
     });
 }
