@@ -92,15 +92,17 @@ Rwkv7Config Rwkv7Config::fromJson(const std::string& text) {
     return c;
 }
 
-std::vector<std::string> Rwkv7Config::presetNames() { return {"tiny", "small", "base", "0.1b"}; }
+std::vector<std::string> Rwkv7Config::presetNames() { return {"tiny", "small", "medium", "base", "0.1b"}; }
 
 Rwkv7Config Rwkv7Config::preset(const std::string& name, int64_t vocabSize, bool deepEmbed) {
     Rwkv7Config c;
     if (name == "tiny") { c.nLayer = 4; c.nEmbd = 128; }
     else if (name == "small") { c.nLayer = 6; c.nEmbd = 256; }
+    // Between small and base: the size the base-model comparison (issue 19) weighed against small.
+    else if (name == "medium") { c.nLayer = 8; c.nEmbd = 384; }
     else if (name == "base") { c.nLayer = 12; c.nEmbd = 512; }
     else if (name == "0.1b") { c.nLayer = 12; c.nEmbd = 768; }
-    else bad("unknown preset '" + name + "' (tiny, small, base, 0.1b)");
+    else bad("unknown preset '" + name + "' (tiny, small, medium, base, 0.1b)");
     c.vocabSize = vocabSize;
     c.headSize = 64;
     c.ffnDim = 4 * c.nEmbd;
