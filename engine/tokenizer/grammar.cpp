@@ -23,7 +23,8 @@ void AllowedTokens::fillMask(std::uint8_t* mask, std::size_t vocabularySize) con
                   mask + std::min<std::size_t>(ranges_[i].end, vocabularySize), std::uint8_t(1));
 }
 
-Grammar::Grammar(std::shared_ptr<const Vocabulary> vocabulary) : vocabulary_(std::move(vocabulary)) {
+Grammar::Grammar(std::shared_ptr<const Vocabulary> vocabulary, GrammarMode mode)
+    : vocabulary_(std::move(vocabulary)), mode_(mode) {
     span_ = vocabulary_->count(TokenKind::Duration);
 }
 
@@ -41,15 +42,25 @@ void Grammar::addAllExcept(AllowedTokens& out, TokenKind kind, int exceptIndex) 
 }
 
 bool Grammar::canEnd() const {
-    switch (state_.phase) {
-        case GrammarPhase::PrefixDone: return true;
+    const GrammarState& s = state_;
+    switch (s.phase) {
+        case GrammarPhase::PrefixDone:
+            if (s.part == InfillPart::Plain) return true;   // an empty piece
+            break;
         case GrammarPhase::BarOpen: break;
         case GrammarPhase::GroupOpen:
-            if (state_.stage == GroupStage::Empty) return false;
+            if (s.stage == GroupStage::Empty) return false;
             break;
         default: return false;
     }
-    return state_.latestNoteEnd <= state_.barStart + state_.barLength;
+    const bool notesEnded = s.latestNoteEnd <= s.barStart + s.barLength;
+    switch (s.part) {
+        case InfillPart::Plain: return notesEnded;
+        // The middle ends with its last bar. Its notes may sound on into the bars after the gap,
+        // unless there are none: then the middle's end is the piece's.
+        case InfillPart::Middle: return s.bars == s.gapBars && (!s.emptySuffix || notesEnded);
+        default: return false;   // the suffix ends with SEP
+    }
 }
 
 bool Grammar::atEventBoundary() const {
@@ -62,10 +73,39 @@ bool Grammar::atEventBoundary() const {
     }
 }
 
+void Grammar::addBarLineClosers(AllowedTokens& out) const {
+    const GrammarState& s = state_;
+    switch (s.part) {
+        case InfillPart::Plain:
+            if (canEnd()) addRange(out, TokenKind::Eos, 0, 1);
+            // The gap starts where a bar could: at a bar line.
+            if (mode_ == GrammarMode::Infill) addRange(out, TokenKind::Mask, 0, 1);
+            addRange(out, TokenKind::Bar, 0, 1);
+            break;
+        case InfillPart::Suffix:
+            addRange(out, TokenKind::Sep, 0, 1);
+            addRange(out, TokenKind::Bar, 0, 1);
+            break;
+        case InfillPart::Middle:
+            if (canEnd()) addRange(out, TokenKind::Eos, 0, 1);
+            if (s.bars < s.gapBars) addRange(out, TokenKind::Bar, 0, 1);
+            break;
+        case InfillPart::Masks: break;
+    }
+}
+
 void Grammar::addCloser(AllowedTokens& out) const {
     addRange(out, TokenKind::Position, state_.position + 1, state_.barLength);
-    addRange(out, TokenKind::Bar, 0, 1);
-    if (canEnd()) addRange(out, TokenKind::Eos, 0, 1);
+    addBarLineClosers(out);
+}
+
+void Grammar::startPart(InfillPart part) {
+    GrammarState fresh;
+    fresh.phase = GrammarPhase::AfterBos;   // its metadata comes first, as a window's
+    fresh.part = part;
+    fresh.gapBars = state_.gapBars;
+    fresh.emptySuffix = state_.emptySuffix;
+    state_ = fresh;
 }
 
 AllowedTokens Grammar::allowed() const {
@@ -78,8 +118,7 @@ AllowedTokens Grammar::allowed() const {
         case GrammarPhase::AfterPrefixMetre: addRange(out, TokenKind::Tempo, 0, vocabulary_->count(TokenKind::Tempo)); break;
         case GrammarPhase::PrefixDone:
             if (!s.pedalDown) addRange(out, TokenKind::PedalOn, 0, 1);
-            addRange(out, TokenKind::Bar, 0, 1);
-            addRange(out, TokenKind::Eos, 0, 1);
+            addBarLineClosers(out);
             break;
         case GrammarPhase::BarOpen:
             // The first bar's metre is the prefix's; later bars name one only to change it.
@@ -121,6 +160,12 @@ AllowedTokens Grammar::allowed() const {
             break;
         }
         case GrammarPhase::Ended: break;
+        case GrammarPhase::GapMasks:
+            // One more bar in the gap, the suffix's metadata, or SEP when nothing follows the gap.
+            if (s.gapBars < kMaxInfillBars) addRange(out, TokenKind::Mask, 0, 1);
+            addRange(out, TokenKind::Sep, 0, 1);
+            addRange(out, TokenKind::TimeSig, 0, vocabulary_->count(TokenKind::TimeSig));
+            break;
     }
     return out;
 }
@@ -133,6 +178,7 @@ bool Grammar::advance(TokenId id) {
     switch (t.kind) {
         case TokenKind::Bos: s.phase = GrammarPhase::AfterBos; break;
         case TokenKind::TimeSig:
+            if (s.phase == GrammarPhase::GapMasks) startPart(InfillPart::Suffix);   // the suffix's metadata
             s.metre = t.value;
             s.barLength = barSteps(vocabulary_->metres()[std::size_t(t.value)], ppq);
             if (s.phase == GrammarPhase::AfterBos) s.phase = GrammarPhase::AfterPrefixMetre;
@@ -187,7 +233,16 @@ bool Grammar::advance(TokenId id) {
             s.phase = GrammarPhase::GroupOpen;
             break;
         case TokenKind::Eos: s.phase = GrammarPhase::Ended; break;
-        default: return false;   // PAD, SEP, MASK, invalid: never allowed
+        case TokenKind::Mask:
+            if (s.part == InfillPart::Plain) s.part = InfillPart::Masks, s.gapBars = 0;
+            ++s.gapBars;
+            s.phase = GrammarPhase::GapMasks;
+            break;
+        case TokenKind::Sep:
+            if (s.phase == GrammarPhase::GapMasks) s.emptySuffix = true;
+            startPart(InfillPart::Middle);
+            break;
+        default: return false;   // PAD, invalid: never allowed (SEP, MASK only in GrammarMode::Infill)
     }
     return true;
 }

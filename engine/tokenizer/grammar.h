@@ -8,6 +8,12 @@
 // that pedal tokens switch the pedal, and that the piece only ends (EOS) once every note has
 // ended within the last bar. Everything it accepts therefore decodes without a skipped token,
 // and re-encoding the decoded MIDI gives the same tokens back.
+//
+// GrammarMode::Infill also accepts the fill-in-the-middle layout (docs/tokenizer.md, "Infilling";
+// infill_layout.h): an ordinary prefix, one MASK per bar of the gap, the bars after the gap as a
+// window of their own (its metadata first) closed by SEP, then the gap's bars as a window of
+// their own, exactly as many as there were MASKs, closed by EOS. The plain mode (the default,
+// what the decoder and ordinary generation use) never admits MASK or SEP, as before.
 #pragma once
 
 #include "tokenizer/vocabulary.h"
@@ -22,11 +28,16 @@ struct TokenRange {
     TokenId begin = 0, end = 0;   // [begin, end)
 };
 
-// A set of token ids as a few ranges (the families are contiguous, so 8 always suffice).
+// A set of token ids as a few ranges (the families are contiguous: at most 8 are ever needed).
 class AllowedTokens {
 public:
     void add(TokenId begin, TokenId end) {
-        if (begin < end) ranges_[size_++] = {begin, end};
+        if (begin >= end) return;
+        if (size_ > 0 && ranges_[size_ - 1].end == begin) {   // adjacent families (MASK, Bar) as one range
+            ranges_[size_ - 1].end = end;
+            return;
+        }
+        ranges_[size_++] = {begin, end};
     }
     bool contains(TokenId id) const;
     std::size_t count() const;   // number of ids
@@ -37,9 +48,24 @@ public:
     void fillMask(std::uint8_t* mask, std::size_t vocabularySize) const;
 
 private:
-    std::array<TokenRange, 8> ranges_{};
+    std::array<TokenRange, 10> ranges_{};
     std::size_t size_ = 0;
 };
+
+// Plain: ordinary sequences only. Infill: ordinary sequences and the infilling layout.
+enum class GrammarMode : std::uint8_t { Plain, Infill };
+
+// Which part of the infilling layout the tokens are in (always Plain in GrammarMode::Plain).
+enum class InfillPart : std::uint8_t {
+    Plain,    // an ordinary sequence, or the infilling layout's prefix (the bars before the gap)
+    Masks,    // after the first MASK: more MASKs, the suffix's metadata, or SEP (no suffix)
+    Suffix,   // the bars after the gap, a window of their own; SEP closes them
+    Middle,   // the gap's bars, a window of their own; EOS after exactly gapBars bars
+};
+
+// Most MASKs (bars in one gap) the grammar takes: far more than a context holds, small enough
+// that a counter can never overflow.
+constexpr int kMaxInfillBars = 4096;
 
 // Where in the sequence the grammar is.
 enum class GrammarPhase : std::uint8_t {
@@ -53,6 +79,7 @@ enum class GrammarPhase : std::uint8_t {
     NoteAfterVelocity,// expects DurationExtra or Duration
     NoteAfterExtra,   // expects Duration
     Ended,            // after EOS: nothing more
+    GapMasks,         // after a MASK (infilling layout)
 };
 
 // What the current group (the tokens after the last Position) holds so far; they come in order.
@@ -75,11 +102,16 @@ struct GrammarState {
     std::int64_t lastDuration = 0;   // steps
     int pitch = 0, velocity = 0, extra = 0;   // the note being read
     std::int64_t latestNoteEnd = 0;  // grid step where the longest-sounding note so far ends
+    // The infilling layout (GrammarMode::Infill). Each part after the prefix starts its own grid
+    // (bars, barStart, latestNoteEnd from 0), as a window would.
+    InfillPart part = InfillPart::Plain;
+    int gapBars = 0;                 // MASKs read: the bars the middle must have
+    bool emptySuffix = false;        // no bars after the gap: the piece ends with the middle
 };
 
 class Grammar {
 public:
-    explicit Grammar(std::shared_ptr<const Vocabulary> vocabulary);
+    explicit Grammar(std::shared_ptr<const Vocabulary> vocabulary, GrammarMode mode = GrammarMode::Plain);
 
     AllowedTokens allowed() const;
     bool accepts(TokenId id) const { return allowed().contains(id); }
@@ -87,7 +119,9 @@ public:
     bool advance(TokenId id);
 
     bool finished() const { return state_.phase == GrammarPhase::Ended; }
-    bool canEnd() const;   // EOS is allowed now
+    // EOS is allowed now (in the infilling layout's middle: its last bar may close).
+    bool canEnd() const;
+    GrammarMode mode() const { return mode_; }
     // No note or group is half-read: the tokens so far are whole musical events.
     bool atEventBoundary() const;
 
@@ -99,7 +133,9 @@ public:
     std::int64_t currentStep() const { return state_.barStart + std::max(state_.position, 0); }
 
 private:
-    void addCloser(AllowedTokens& out) const;   // Position after this one, Bar, EOS
+    void addCloser(AllowedTokens& out) const;   // Position after this one, Bar, EOS (MASK, SEP)
+    void addBarLineClosers(AllowedTokens& out) const;   // what may close a bar: Bar, EOS, MASK, SEP
+    void startPart(InfillPart part);             // a new window-like part of the infilling layout
     void addRange(AllowedTokens& out, TokenKind kind, int fromIndex, int toIndex) const;   // family indices [from, to)
     void addAllExcept(AllowedTokens& out, TokenKind kind, int exceptIndex) const;
     bool firstSpot() const { return state_.bars == 1 && state_.position == 0; }
@@ -108,6 +144,7 @@ private:
 
     std::shared_ptr<const Vocabulary> vocabulary_;
     int span_ = 1;   // duration steps per DurationExtra
+    GrammarMode mode_ = GrammarMode::Plain;
     GrammarState state_;
 };
 

@@ -10,6 +10,7 @@
 
 #include "tokenizer/encoder.h"
 #include "tokenizer/grammar.h"
+#include "tokenizer/infill_layout.h"
 #include "tokenizer/streaming_decoder.h"
 #include "tokenizer/tokenizer_config.h"
 #include "tokenizer/vocabulary.h"
@@ -41,7 +42,7 @@ public:
     Decoded decode(const TokenId* ids, std::size_t count) const;
     Decoded decode(const std::vector<TokenId>& ids) const { return decode(ids.data(), ids.size()); }
 
-    Grammar grammar() const { return Grammar(vocabulary_); }
+    Grammar grammar(GrammarMode mode = GrammarMode::Plain) const { return Grammar(vocabulary_, mode); }
     StreamingDecoder streamingDecoder() const { return StreamingDecoder(vocabulary_); }
 
     std::vector<TokenId> windowAt(const PieceTokens& piece, std::size_t bar, std::size_t maxTokens) const {
