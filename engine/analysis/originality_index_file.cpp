@@ -57,11 +57,23 @@ std::uint64_t fileChecksum(const unsigned char* data, std::size_t size) {
     return h;
 }
 
+bool littleEndianHost() {
+    const std::uint32_t one = 1;
+    unsigned char first = 0;
+    std::memcpy(&first, &one, 1);
+    return first == 1;
+}
+
 // Reads consecutive little-endian arrays out of the payload; sizes were checked beforehand.
 struct Reader {
     const unsigned char* p;
     void u32s(std::vector<std::uint32_t>& v, std::size_t count) {
         v.resize(count);
+        if (littleEndianHost()) {
+            if (count) std::memcpy(v.data(), p, 4 * count);   // the file's byte order is the host's
+            p += 4 * count;
+            return;
+        }
         for (std::size_t i = 0; i < count; ++i, p += 4) v[i] = getU32(p);
     }
 };
@@ -71,7 +83,7 @@ struct Reader {
 std::string OriginalityIndex::encode(const std::string& sourceId) const {
     const std::uint64_t p = pieces(), n = notes(), b = barStart_.size(), g = postings_.size(), s = bars_.size();
     std::string out;
-    out.reserve(kHeaderBytes + 8 * (p + 1) + 5 * n + 4 * b + 4 * bucketStart_.size() + 8 * g + 16 * s + 8);
+    out.reserve(kHeaderBytes);
     out.append(kMagic, 8);
     putU32(out, kVersion);
     putU32(out, std::uint32_t(kHeaderBytes));
@@ -88,22 +100,28 @@ std::string OriginalityIndex::encode(const std::string& sourceId) const {
     out += id;
     putU64(out, 0);   // checksum, filled in last
     out.append(kHeaderBytes - out.size(), '\0');
-    for (std::uint32_t v : pieceNotes_) putU32(out, v);
-    for (std::uint32_t v : pieceBars_) putU32(out, v);
-    for (std::uint32_t v : onset_) putU32(out, v);
-    for (std::uint32_t v : barStart_) putU32(out, v);
-    for (std::uint32_t v : bucketStart_) putU32(out, v);
+    // The payload is written in place: millions of push_backs cost more than the index build.
+    const std::size_t payload = 4 * (pieceNotes_.size() + pieceBars_.size() + onset_.size() + barStart_.size() + bucketStart_.size()) +
+                                8 * postings_.size() + 16 * bars_.size() + pitch_.size();
+    out.resize(kHeaderBytes + payload + (8 - payload % 8) % 8, '\0');
+    unsigned char* at = reinterpret_cast<unsigned char*>(&out[kHeaderBytes]);
+    const auto u32 = [&at](std::uint32_t v) {
+        at[0] = std::uint8_t(v), at[1] = std::uint8_t(v >> 8), at[2] = std::uint8_t(v >> 16), at[3] = std::uint8_t(v >> 24);
+        at += 4;
+    };
+    for (const auto* table : {&pieceNotes_, &pieceBars_, &onset_, &barStart_, &bucketStart_})
+        for (std::uint32_t v : *table) u32(v);
     for (const Posting& e : postings_) {
-        putU32(out, e.hash);
-        putU32(out, e.note);
+        u32(e.hash);
+        u32(e.note);
     }
     for (const BarEntry& e : bars_) {
-        putU64(out, e.signature);
-        putU32(out, e.piece);
-        putU32(out, 0);
+        u32(std::uint32_t(e.signature));
+        u32(std::uint32_t(e.signature >> 32));
+        u32(e.piece);
+        u32(0);
     }
-    out.append(reinterpret_cast<const char*>(pitch_.data()), pitch_.size());
-    out.append((8 - out.size() % 8) % 8, '\0');
+    if (!pitch_.empty()) std::memcpy(at, pitch_.data(), pitch_.size());
     const std::uint64_t sum = fileChecksum(reinterpret_cast<const unsigned char*>(out.data()), out.size());
     for (int i = 0; i < 8; ++i) out[kChecksumOffset + std::size_t(i)] = char((sum >> (8 * i)) & 0xff);
     return out;
@@ -192,10 +210,13 @@ std::string OriginalityIndex::validate() const {
     }
     for (std::uint8_t v : pitch_)
         if (v > 127) return "pitch out of range";
+    // Which notes have an n-gram's worth of notes after them in their piece.
+    std::vector<bool> canStart(onset_.size(), false);
+    for (std::size_t p = 0; p + 1 < pieceNotes_.size(); ++p)
+        for (std::size_t i = pieceNotes_[p]; i + std::size_t(gramKeys_) < pieceNotes_[p + 1]; ++i) canStart[i] = true;
     for (const Posting& e : postings_) {
         if (e.note >= onset_.size()) return "n-gram note out of range";
-        const std::size_t p = pieceOfNote(e.note);
-        if (std::size_t(e.note) + std::size_t(gramKeys_) >= pieceNotes_[p + 1]) return "n-gram runs past its piece";
+        if (!canStart[e.note]) return "n-gram runs past its piece";
     }
     for (std::size_t i = 0; i < bars_.size(); ++i) {
         if (bars_[i].piece >= pieces()) return "bar signature of a piece that does not exist";

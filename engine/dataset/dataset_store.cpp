@@ -2,6 +2,7 @@
 
 #include "dataset/atomic_file.h"
 #include "dataset/content_hash.h"
+#include "dataset/copy_index.h"
 
 #include <chrono>
 #include <cstdio>
@@ -150,14 +151,29 @@ std::string saveDataset(const std::string& dirName, DatasetContents& c, std::fut
     std::future<std::string> piecesWritten = std::async(std::launch::async, [&] {
         return writeFileDurably((gen / "pieces.bin").string(), {encodePiecesFile(c.pieces, c.barOffsets)});
     });
+    // The copy index (copy_index.h) is built from the tokens meanwhile and written once their
+    // checksum, which names what it was built from, is known. It is derived data: a dataset
+    // whose tokenizer this build cannot read, or a build that fails, just has none (readers
+    // then build it in memory and say so).
+    std::future<std::optional<pm::analysis::OriginalityIndex>> copyIndex = std::async(std::launch::async, [&c] {
+        try {
+            return buildCopyIndex(c);
+        } catch (const std::exception&) {
+            return std::optional<pm::analysis::OriginalityIndex>();
+        }
+    });
     // The manifest is built while those flush (the first flush of a save waits for the whole
     // token file to reach the disk, ~3 ms for 1.4 MB here).
     nlohmann::json manifest = manifestToJson(c.manifest);
     c.manifest.tokensChecksum = checksum.get().hex();
     manifest["tokens_checksum"] = c.manifest.tokensChecksum;
+    std::future<std::string> copyIndexWritten = std::async(std::launch::async, [&] {
+        const std::optional<pm::analysis::OriginalityIndex> index = copyIndex.get();
+        return index ? writeFileDurably((gen / kCopyIndexFile).string(), {index->encode(c.manifest.tokensChecksum)}) : std::string();
+    });
     std::string err = writeFileDurably((gen / "manifest.json").string(), {manifest.dump(1)});
     // Joined on every path: the writers read c and the pointer.
-    for (std::future<std::string>* f : {&tokensWritten, &piecesWritten, &pointerWritten})
+    for (std::future<std::string>* f : {&tokensWritten, &piecesWritten, &pointerWritten, &copyIndexWritten})
         if (std::string e = f->get(); err.empty()) err = e;
     if (!err.empty()) {
         fs::remove(pointerTemporary, ec);
