@@ -38,7 +38,7 @@ fi
 run="$work/run"
 resume=()
 [ -d "$run/checkpoints" ] && ls "$run"/checkpoints/ckpt-*.pmckpt >/dev/null 2>&1 && resume=(--resume)
-train_args=(--data "$data" -o "$run" --preset small --ctx-len 256 --batch 4 --steps "$steps" --lr 1e-3
+train_args=(--data "$data" -o "$run" --preset small --ctx-len 256 --batch 4 --steps "$steps" --lr 1e-3 --fim-rate 0.3
             --lr-final 1e-4 --validate-every 100 --seed 1 --device "$device" --sample-bars 0)
 "$cli" train "${train_args[@]}" "${resume[@]}" "$@"
 "$cli" eval --model "$run/model-final.safetensors" --data "$data" --json | tee "$work/eval.json"

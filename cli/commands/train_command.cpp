@@ -420,6 +420,10 @@ void addTrainCommand(CLI::App& root, CommandList& commands) {
         ->check(CLI::Range(0, 64))->capture_default_str();
     app->add_flag("--continuation", ch.continuation, "Loss only on each window's completion span");
     app->add_flag("--no-augment", o->noAugment, "No transposition / tempo stretch");
+    app->add_option("--fim-rate", ch.fimRate,
+                    "Fraction of training windows rearranged for infilling (fill in the middle; 0 = none)")
+        ->check(CLI::Range(0.0, 1.0))
+        ->capture_default_str();
     app->add_option("--device", ch.device, "auto, cpu, cuda or cuda:N")->check(deviceSpecValidator())->capture_default_str();
     app->add_option("--precision", ch.precision, "auto (bf16 autocast on CUDA GPUs that support it), fp32 or bf16")
         ->check(CLI::IsMember({"auto", "fp32", "bf16"}))->capture_default_str();

@@ -1,5 +1,6 @@
 #include "train/batcher.h"
 
+#include "tokenizer/infill_layout.h"
 #include "tokenizer/tokenizer_config.h"
 #include "tokenizer/windowing.h"
 
@@ -23,6 +24,8 @@ Batcher::Batcher(const dataset::DatasetContents& data, dataset::Split split, con
     : options_(options), aug_(data.manifest.options.augmentation) {
     if (options_.ctxLen < 8) throw std::invalid_argument("context length must be at least 8 tokens");
     if (options_.batchSize < 1) throw std::invalid_argument("batch size must be at least 1");
+    if (!(options_.infillRate >= 0 && options_.infillRate <= 1)) throw std::invalid_argument("the infilling rate must be between 0 and 1");
+    if (options_.infillMaxGapBars < 1) throw std::invalid_argument("an infilling gap needs at least 1 bar");
     tok::ConfigReadResult cfg = tok::configFromJson(data.manifest.tokenizer);
     if (!cfg.config) throw std::invalid_argument("dataset tokenizer config: " + cfg.error);
     vocab_ = std::make_shared<tok::Vocabulary>(*cfg.config);
@@ -128,14 +131,66 @@ std::vector<std::uint16_t> Batcher::augmented(const TrainWindow& w, std::uint64_
     return t;
 }
 
-void Batcher::fill(Batch& b, int row, const std::vector<std::uint16_t>& tokens) const {
+ArrangedWindow Batcher::arranged(std::vector<std::uint16_t> tokens, std::uint64_t epoch, std::uint64_t index) const {
+    ArrangedWindow out;
+    out.tokens = std::move(tokens);
+    if (options_.infillRate <= 0) return out;
+    // Its own stream (not augmentation's), so turning infilling on leaves the augmentation as it was.
+    std::mt19937_64 rng(mixSeed(options_.seed ^ 0x1F111F111F111F11ull, epoch, index + 1));
+    const double u = double(rng() >> 11) / double(1ull << 53);
+    if (u >= options_.infillRate) return out;
+    const tok::Vocabulary& v = *vocab_;
+    const std::vector<std::uint16_t>& t = out.tokens;
+    const std::vector<tok::BarStart> bars = tok::indexBars(v, t.data(), t.size());
+    const std::size_t n = bars.size();
+    // Windows of two or more bars hold whole bars (only a lone bar too long for a window is cut).
+    if (n < 2) return out;
+    const bool endsPiece = v.token(t.back()).kind == tok::TokenKind::Eos;
+    const std::size_t gapBars = 1 + std::size_t(rng() % std::uint64_t(std::min<std::size_t>(std::size_t(options_.infillMaxGapBars), n - 1)));
+    // At least one bar of context; the gap may end the window only where the window ends the
+    // piece (in the layout, nothing after the gap means the piece ends there).
+    const std::size_t places = n - gapBars + (endsPiece ? 1 : 0);
+    tok::InfillGap gap;
+    gap.gapBegin = std::size_t(rng() % std::uint64_t(places));
+    gap.gapEnd = gap.gapBegin + gapBars;
+    gap.contextBegin = 0;
+    gap.contextEnd = n;
+    tok::PieceTokens piece;
+    piece.tokens = t.data();
+    piece.tokenCount = t.size();
+    piece.bars = bars.data();
+    piece.barCount = n;
+    // The layout adds the MASKs, SEP and a second and third metadata: give back bars of context
+    // (the far end of the suffix first, then the far end of the prefix) until it fits.
+    const std::size_t limit = std::size_t(options_.ctxLen) + 1;
+    for (;;) {
+        tok::InfillLayout l = tok::buildInfillLayout(v, piece, gap, true);
+        if (l.tokens.empty()) return out;
+        if (l.tokens.size() <= limit) {
+            out.tokens = std::move(l.tokens);
+            out.middleFrom = l.sepIndex + 1;
+            return out;
+        }
+        if (gap.contextEnd > gap.gapEnd + 1) --gap.contextEnd;
+        else if (gap.contextBegin < gap.gapBegin) ++gap.contextBegin;
+        else return out;   // no layout fits: an ordinary window
+    }
+}
+
+void Batcher::fill(Batch& b, int row, const std::vector<std::uint16_t>& tokens, std::size_t middleFrom) const {
     const tok::Vocabulary& v = *vocab_;
     const int T = b.cols;
     const std::int64_t pad = v.first(tok::TokenKind::Pad);
     const int pitchFirst = v.first(tok::TokenKind::Pitch), pitchCount = v.count(tok::TokenKind::Pitch);
     const int n = std::min<int>(int(tokens.size()) - 1, T);   // predictions in this row
+    // Where the infilling layout's gap starts, how many bars it has and where the suffix is cut
+    // are our random choices, not the music's: MASK and SEP targets do not count.
+    const std::uint16_t mask = v.first(tok::TokenKind::Mask), sep = v.first(tok::TokenKind::Sep);
+    b.infillRows += middleFrom > 0;
     int completion = 0;
-    if (options_.lossMode == LossMode::Continuation) {
+    if (options_.lossMode == LossMode::Continuation && middleFrom > 0) {
+        completion = int(middleFrom);   // the middle is the completion, both sides its prompt
+    } else if (options_.lossMode == LossMode::Continuation) {
         // First Bar at or after the context fraction; a window without one has no completion.
         const int from = std::max(1, int(std::ceil(options_.contextFraction * n)));
         const std::uint16_t bar = v.first(tok::TokenKind::Bar);
@@ -149,7 +204,8 @@ void Batcher::fill(Batch& b, int row, const std::vector<std::uint16_t>& tokens) 
             b.inputs[k] = tokens[std::size_t(t)];
             b.targets[k] = tokens[std::size_t(t) + 1];
             // Target index t+1 is a completion token when t+1 >= completion.
-            const bool counts = t + 1 >= completion;
+            const std::uint16_t target16 = tokens[std::size_t(t) + 1];
+            const bool counts = t + 1 >= completion && (middleFrom == 0 || (target16 != mask && target16 != sep));
             b.mask[k] = counts ? 1.f : 0.f;
             b.countedTokens += counts;
             ++b.realTokens;
@@ -179,13 +235,16 @@ Batch Batcher::next() {
     if (pos_.cursor >= windows_.size()) pos_.cursor = 0, ++pos_.epoch;
     const std::vector<std::uint32_t> order = epochOrder(pos_.epoch);
     const std::size_t rows = std::min<std::size_t>(std::size_t(options_.batchSize), windows_.size() - pos_.cursor);
+    std::vector<ArrangedWindow> rowTokens;
+    rowTokens.reserve(rows);
     std::size_t longest = 0;
-    for (std::size_t r = 0; r < rows; ++r) longest = std::max(longest, windows_[order[pos_.cursor + r]].tokens.size());
-    Batch b = emptyBatch(int(rows), columnsFor(longest));
     for (std::size_t r = 0; r < rows; ++r) {
         const std::uint64_t index = pos_.cursor + r;
-        fill(b, int(r), augmented(windows_[order[index]], pos_.epoch, index));
+        rowTokens.push_back(arranged(augmented(windows_[order[index]], pos_.epoch, index), pos_.epoch, index));
+        longest = std::max(longest, rowTokens.back().tokens.size());
     }
+    Batch b = emptyBatch(int(rows), columnsFor(longest));
+    for (std::size_t r = 0; r < rows; ++r) fill(b, int(r), rowTokens[r].tokens, rowTokens[r].middleFrom);
     pos_.cursor += rows;
     if (pos_.cursor >= windows_.size()) pos_.cursor = 0, ++pos_.epoch;
     return b;

@@ -7,6 +7,12 @@
 // generator seeded by (seed, epoch, window), so a batch depends only on its position — resuming at
 // a saved BatcherPosition reproduces the batches an uninterrupted run would have seen.
 //
+// Infilling (issue 19; docs/training.md "Infilling"): with fimRate > 0 each training window is,
+// with that probability, rearranged into the fill-in-the-middle layout (tokenizer/infill_layout.h)
+// around a random gap of whole bars, after its augmentation. The draw, like augmentation, is
+// seeded by (seed, epoch, window), so resume and every rank of a distributed run see the same
+// rows. Validation (sequential, select) always reads ordinary windows.
+//
 // No LibTorch here: batches are plain arrays the trainer turns into tensors.
 #pragma once
 
@@ -39,6 +45,10 @@ struct BatcherOptions {
     // With whole-bar windows a fifth of a full-width batch was padding; a batch is only as wide
     // as its longest window (rounded up to kColumnMultiple), so this much less is computed.
     bool bucketByLength = true;
+    // Fraction of training windows rearranged into the infilling layout (0 = none, at most 1),
+    // with a gap of 1..infillMaxGapBars whole bars (at most all but one of the window's bars).
+    double infillRate = 0;
+    int infillMaxGapBars = 8;
 };
 
 constexpr int kBucketBatches = 16;
@@ -60,6 +70,13 @@ struct Batch {
     std::int64_t countedTokens = 0;         // sum of mask
     std::int64_t realTokens = 0;            // non-padding inputs (throughput)
     std::int64_t notes = 0;                 // Pitch tokens among the counted targets
+    int infillRows = 0;                     // rows in the infilling layout
+};
+
+// A training row's tokens, and where its middle starts when it is in the infilling layout.
+struct ArrangedWindow {
+    std::vector<std::uint16_t> tokens;      // at most ctxLen + 1
+    std::size_t middleFrom = 0;             // index of the first token after SEP; 0 = an ordinary window
 };
 
 // One bar-aligned window: its tokens (prefix included) and where it came from.
@@ -95,9 +112,12 @@ public:
     // Exposed for tests: the augmentation of one window (shift of Pitch and Tempo tokens).
     std::vector<std::uint16_t> augmented(const TrainWindow& w, std::uint64_t epoch, std::uint64_t index) const;
     std::vector<std::uint32_t> epochOrder(std::uint64_t epoch) const;
+    // Exposed for tests: the (augmented) window at this position of the epoch, rearranged into
+    // the infilling layout when the draw says so and a layout fits in ctxLen + 1 tokens.
+    ArrangedWindow arranged(std::vector<std::uint16_t> tokens, std::uint64_t epoch, std::uint64_t index) const;
 
 private:
-    void fill(Batch& b, int row, const std::vector<std::uint16_t>& tokens) const;
+    void fill(Batch& b, int row, const std::vector<std::uint16_t>& tokens, std::size_t middleFrom = 0) const;
     int columnsFor(std::size_t longestWindow) const;   // a batch's T for its longest window
 
     std::shared_ptr<const tok::Vocabulary> vocab_;

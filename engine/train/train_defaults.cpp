@@ -45,6 +45,7 @@ std::string checkTrainChoices(const TrainChoices& c) {
     if (c.lr < 0 || c.lrFinal < 0) return "learning rates cannot be negative";
     if (c.ctxLen < 8) return "the context length must be at least 8 tokens";
     if (c.batchSize < 1 || c.gradAccum < 1) return "batch size and gradient accumulation must be at least 1";
+    if (!(c.fimRate >= 0 && c.fimRate <= 1)) return "the infilling rate must be between 0 and 1";
     if (!isDeviceSpec(c.device)) return "device '" + c.device + "' must be auto, cpu, cuda or cuda:N";
     if (c.precision != "auto" && c.precision != "fp32" && c.precision != "bf16")
         return "precision '" + c.precision + "' must be auto, fp32 or bf16";
@@ -68,6 +69,7 @@ TrainConfig makeTrainConfig(const TrainChoices& ch) {
     c.batch.seed = ch.seed;
     c.batch.augment = ch.augment;
     c.batch.lossMode = ch.continuation ? LossMode::Continuation : LossMode::AllTokens;
+    c.batch.infillRate = ch.fimRate;
     c.gradAccum = ch.gradAccum;
 
     c.steps = ch.steps;
@@ -162,6 +164,7 @@ std::vector<std::string> trainCommandLine(const TrainChoices& c, int processes, 
     a.insert(a.end(), {"--seed", std::to_string(c.seed)});
     if (c.continuation) a.push_back("--continuation");
     if (!c.augment) a.push_back("--no-augment");
+    if (c.fimRate > 0) a.insert(a.end(), {"--fim-rate", exactNumber(c.fimRate)});
     // Choices: 0 = the default, < 0 = only at the end, N. The CLI: absent, 0, N.
     if (c.validateEvery > 0) a.insert(a.end(), {"--validate-every", std::to_string(c.validateEvery)});
     if (c.validateEvery < 0) a.insert(a.end(), {"--validate-every", "0"});
@@ -197,7 +200,9 @@ std::string trainConfigJson(const TrainConfig& c) {
                   {"seed", c.batch.seed},
                   {"augment", c.batch.augment},
                   {"loss_mode", c.batch.lossMode == LossMode::Continuation ? "continuation" : "all_tokens"},
-                  {"context_fraction", c.batch.contextFraction}};
+                  {"context_fraction", c.batch.contextFraction},
+                  {"fim_rate", c.batch.infillRate},
+                  {"fim_max_gap_bars", c.batch.infillMaxGapBars}};
     j["grad_accum"] = c.gradAccum;
     j["steps"] = c.steps;
     j["epochs"] = c.epochs;

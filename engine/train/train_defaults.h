@@ -30,6 +30,9 @@ struct TrainChoices {
     int ctxLen = 256, batchSize = 8, gradAccum = 1;
     std::uint64_t seed = 1;
     bool continuation = false, augment = true;
+    // Fraction of training windows rearranged into the infilling layout (BatcherOptions::infillRate).
+    // 0 by default: a fine-tune keeps to continuation, what its few minutes are for (docs/training.md).
+    double fimRate = 0;
     // 0 = the default (planned runs: the plan decides; otherwise every 100 steps); < 0 = only
     // at the end.
     std::int64_t validateEvery = 0;

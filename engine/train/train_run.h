@@ -163,6 +163,7 @@ private:
     int appliedThreads_ = 0;   // the TrainControl::threads value last applied
     int threads_ = 1;          // cores the steps use (applyThreads)
     int lastStepThreads_ = 1;  // what the last step ran on (TrainEvent::threads)
+    int lastInfillRows_ = 0;   // rows of the last step in the infilling layout (metrics.jsonl "infill_rows")
     ThreadSettingsRestorer restoreThreads_;   // before pool_: the pool's threads end first
     std::unique_ptr<ShardPool> pool_;         // CPU, threads_ > 1
     nlohmann::json planned_;   // the plan's metrics.jsonl record, written once the file is open

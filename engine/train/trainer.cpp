@@ -224,6 +224,7 @@ nlohmann::json Run::metaJson() const {
             {"batch", cfg_.batch.batchSize},
             {"world", world_},   // processes: the global batch is world x batch
             {"grad_accum", cfg_.gradAccum},
+            {"fim_rate", cfg_.batch.infillRate},
             {"model", nlohmann::json::parse(modelCfg_.toJson())},
             {"tokenizer", tokenizerJson_},
             {"from_base", fromBase_},
@@ -395,6 +396,12 @@ void Run::setUp() {
         e.totalSteps = total_;
         e.path = resumePath;
         emit(e);
+        // The infilling rate is the command line's (a run may start infilling later), but the
+        // batches then differ from the uninterrupted run's: say so.
+        const double wasRate = meta.value("fim_rate", 0.0);
+        if (wasRate != cfg_.batch.infillRate)
+            warn("the checkpoint trained with --fim-rate " + std::to_string(wasRate) + "; this run goes on with " +
+                 std::to_string(cfg_.batch.infillRate));
     }
     fromBase_ = !scratch;
     if (comm_) agreeOnStart();
@@ -541,6 +548,8 @@ Run::StepOutcome Run::trainStep() {
     std::vector<Batch> micro;
     for (int m = 0; m < cfg_.gradAccum; ++m) micro.push_back(train_->next());
     for (const Batch& b : micro) counted += b.countedTokens;
+    lastInfillRows_ = 0;
+    for (const Batch& b : micro) lastInfillRows_ += b.infillRows;
     auto abandon = [&] {
         // Stop mid-step: forget its gradients and give its batches back, so the checkpoint
         // written on stop resumes exactly at this step.
@@ -631,6 +640,7 @@ Run::StepOutcome Run::trainStep() {
     // total_steps: a follower that opens the run later (the app's "Open a run…") shows progress and ETA.
     nlohmann::json line = {{"step", step_}, {"total_steps", total_}, {"loss", loss}, {"lr", lr}, {"tokens_per_s", e.tokensPerSec},
                            {"elapsed", e.elapsed}, {"epoch", e.epoch}, {"threads", e.threads}};
+    if (cfg_.batch.infillRate > 0) line["infill_rows"] = lastInfillRows_;   // of the global batch
     if (comm_) {
         // What the gradient all-reduce cost this step (rank 0's view): docs/distributed.md.
         const dist::CommStats c = comm_->takeStats();

@@ -4,7 +4,13 @@
 
 #include "train_fixture.h"
 
+#include "tokenizer/tokenizer.h"
+
 #include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <set>
 
 namespace {
 
@@ -194,6 +200,156 @@ TEST(Batcher, BucketsHoldWindowsOfSimilarLengthAndEveryWindowOncePerEpoch) {
     EXPECT_LT(cellsBucketed, cellsPlain);
     std::printf("[batcher] columns computed per epoch: %lld bucketed vs %lld plain (%lld real tokens)\n",
                 static_cast<long long>(cellsBucketed), static_cast<long long>(cellsPlain), static_cast<long long>(realPlain));
+}
+
+// Infilling (issue 19): rows drawn at the rate, each a layout the Infill grammar accepts whole
+// whose MASKs count the bars after SEP, holding exactly the window's notes (after augmentation)
+// when the context did not have to be cut; seeded by position; validation never rearranged.
+std::multiset<int> pitchesOf(const pm::tok::Vocabulary& v, const std::vector<std::uint16_t>& t) {
+    std::multiset<int> out;
+    for (std::uint16_t id : t)
+        if (v.token(id).kind == TokenKind::Pitch) out.insert(v.token(id).value);
+    return out;
+}
+
+TEST(Batcher, InfillRowsAreWholeLayoutsOfTheWindowsNotes) {
+    Data d(8, 8);
+    d.contents.manifest.options.augmentation.transposeMin = -5;
+    d.contents.manifest.options.augmentation.transposeMax = 5;
+    pm::train::BatcherOptions o;
+    o.ctxLen = 400;   // whole pieces: no context has to be given back
+    o.infillRate = 0.5;
+    pm::train::Batcher b(d.contents, pm::dataset::Split::Train, o);
+    const auto& v = b.vocabulary();
+    const pm::tok::Tokenizer tok(*pm::tok::configFromJson(d.contents.manifest.tokenizer).config);
+    int infill = 0, total = 0;
+    for (std::uint64_t epoch = 0; epoch < 8; ++epoch)
+        for (std::size_t i = 0; i < b.windowCount(); ++i, ++total) {
+            const std::vector<std::uint16_t> window = b.augmented(b.windows()[i], epoch, i);
+            const pm::train::ArrangedWindow a = b.arranged(window, epoch, i);
+            EXPECT_EQ(a.tokens.size(), b.arranged(window, epoch, i).tokens.size());   // seeded
+            if (a.middleFrom == 0) {
+                EXPECT_EQ(a.tokens, window);
+                continue;
+            }
+            ++infill;
+            ASSERT_LE(a.tokens.size(), 401u);
+            EXPECT_EQ(pitchesOf(v, a.tokens), pitchesOf(v, window)) << "the augmented window's notes, all of them";
+            pm::tok::Grammar g = tok.grammar(pm::tok::GrammarMode::Infill);
+            int masks = 0, barsAfterSep = 0;
+            for (std::size_t k = 0; k < a.tokens.size(); ++k) {
+                ASSERT_TRUE(g.advance(a.tokens[k])) << "token " << k;
+                masks += v.token(a.tokens[k]).kind == TokenKind::Mask;
+                barsAfterSep += k >= a.middleFrom && v.token(a.tokens[k]).kind == TokenKind::Bar;
+            }
+            EXPECT_TRUE(g.finished());
+            EXPECT_EQ(v.token(a.tokens[a.middleFrom - 1]).kind, TokenKind::Sep);
+            EXPECT_GE(masks, 1);
+            EXPECT_LE(masks, 7) << "all but one of the window's 8 bars at most";
+            EXPECT_EQ(masks, barsAfterSep);
+        }
+    // 0.5 of the draws, within a wide margin (a binomial's 4.5 standard deviations).
+    EXPECT_NEAR(double(infill) / total, 0.5, 4.5 * std::sqrt(0.25 / total)) << infill << " of " << total;
+}
+
+TEST(Batcher, InfillRowsFitTheContextAndCountOnlyTheMusic) {
+    Data d(8, 12);
+    pm::train::BatcherOptions o;
+    o.ctxLen = 64;   // full windows: the layout's extra tokens must be given back from the context
+    o.batchSize = 4;
+    o.infillRate = 1.0;
+    pm::train::Batcher b(d.contents, pm::dataset::Split::Train, o);
+    const auto& v = b.vocabulary();
+    const pm::tok::Tokenizer tok(*pm::tok::configFromJson(d.contents.manifest.tokenizer).config);
+    int rows = 0;
+    for (std::size_t n = 0; n < b.batchesPerEpoch(); ++n) {
+        const pm::train::Batch batch = b.next();
+        rows += batch.infillRows;
+        for (int r = 0; r < batch.rows; ++r) {
+            pm::tok::Grammar g = tok.grammar(pm::tok::GrammarMode::Infill);
+            bool infillRow = false;
+            for (int t = 0; t < batch.cols; ++t) {
+                const std::size_t k = std::size_t(r * batch.cols + t);
+                if (batch.inputs[k] == v.first(TokenKind::Pad)) break;
+                ASSERT_TRUE(g.advance(pm::tok::TokenId(batch.inputs[k])));
+                const auto kind = v.token(pm::tok::TokenId(batch.targets[k])).kind;
+                infillRow |= kind == TokenKind::Mask;
+                // MASK and SEP are the layout's random choices: never counted; everything else is.
+                EXPECT_EQ(batch.mask[k], kind == TokenKind::Mask || kind == TokenKind::Sep ? 0.f : 1.f);
+            }
+            (void)infillRow;
+        }
+    }
+    EXPECT_GT(rows, int(b.windowCount() / 2)) << "most 64-token windows of 12-bar pieces have room for a layout";
+
+    // Continuation loss: only the middle (after SEP) counts.
+    o.lossMode = pm::train::LossMode::Continuation;
+    pm::train::Batcher c(d.contents, pm::dataset::Split::Train, o);
+    const pm::train::Batch batch = c.next();
+    for (int r = 0; r < batch.rows; ++r) {
+        int sepAt = -1;
+        for (int t = 0; t < batch.cols; ++t)
+            if (v.token(pm::tok::TokenId(batch.inputs[std::size_t(r * batch.cols + t)])).kind == TokenKind::Sep) sepAt = t;
+        if (sepAt < 0) continue;
+        for (int t = 0; t < batch.cols; ++t) {
+            const std::size_t k = std::size_t(r * batch.cols + t);
+            const bool real = batch.inputs[k] != v.first(TokenKind::Pad);
+            EXPECT_EQ(batch.mask[k], real && t >= sepAt ? 1.f : 0.f) << "row " << r << " column " << t;
+        }
+    }
+
+    // Validation batches are ordinary windows.
+    pm::train::Batcher val(d.contents, pm::dataset::Split::Validation, o);
+    const pm::train::Batch vb = val.sequential(0, val.windowCount());
+    EXPECT_EQ(vb.infillRows, 0);
+    for (std::int64_t id : vb.inputs) EXPECT_NE(v.token(pm::tok::TokenId(id)).kind, TokenKind::Mask);
+}
+
+TEST(Batcher, InfillIsSeededByPositionAndLeavesAugmentationAlone) {
+    Data d;
+    d.contents.manifest.options.augmentation.transposeMin = -5;
+    d.contents.manifest.options.augmentation.transposeMax = 5;
+    pm::train::BatcherOptions o;
+    o.ctxLen = 64;
+    o.batchSize = 3;
+    o.infillRate = 0.3;
+    pm::train::Batcher a(d.contents, pm::dataset::Split::Train, o), b(d.contents, pm::dataset::Split::Train, o);
+    std::vector<pm::train::Batch> first;
+    pm::train::BatcherPosition mid;
+    int infill = 0;
+    for (int i = 0; i < 20; ++i) {
+        if (i == 7) mid = a.position();
+        first.push_back(a.next());
+        infill += first.back().infillRows;
+    }
+    EXPECT_GT(infill, 0);
+    b.setPosition(mid);
+    for (int i = 7; i < 20; ++i) {
+        const pm::train::Batch x = b.next();
+        EXPECT_EQ(x.inputs, first[std::size_t(i)].inputs) << i;
+        EXPECT_EQ(x.mask, first[std::size_t(i)].mask) << i;
+    }
+    // The same transposition with and without infilling: each row's notes are the same notes.
+    o.infillRate = 0;
+    pm::train::Batcher plain(d.contents, pm::dataset::Split::Train, o);
+    const auto& v = plain.vocabulary();
+    for (int i = 0; i < 20; ++i) {
+        const pm::train::Batch p = plain.next(), f = first[std::size_t(i)];
+        ASSERT_EQ(p.rows, f.rows);
+        for (int r = 0; r < p.rows; ++r) {
+            std::vector<std::uint16_t> pr, fr;
+            for (int t = 0; t < p.cols; ++t) pr.push_back(std::uint16_t(p.inputs[std::size_t(r * p.cols + t)]));
+            for (int t = 0; t < f.cols; ++t) fr.push_back(std::uint16_t(f.inputs[std::size_t(r * f.cols + t)]));
+            // Inputs drop each row's last token: compare what both rows hold in full.
+            auto ps = pitchesOf(v, pr), fs = pitchesOf(v, fr);
+            EXPECT_TRUE(std::includes(ps.begin(), ps.end(), fs.begin(), fs.end()) ||
+                        std::includes(fs.begin(), fs.end(), ps.begin(), ps.end()))
+                << "batch " << i << " row " << r;
+        }
+    }
+    pm::train::BatcherOptions bad = o;
+    bad.infillRate = 1.5;
+    EXPECT_THROW(pm::train::Batcher(d.contents, pm::dataset::Split::Train, bad), std::invalid_argument);
 }
 
 }  // namespace

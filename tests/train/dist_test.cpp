@@ -18,7 +18,9 @@
 #include <chrono>
 #include <csignal>
 #include <fstream>
+#include <algorithm>
 #include <map>
+#include <sstream>
 #include <thread>
 
 namespace fs = std::filesystem;
@@ -133,10 +135,14 @@ protected:
 
     // Common options: the tiny preset, short windows, fixed seed, validation every 3 steps.
     std::vector<std::string> trainArgs(const fs::path& out, int batch, int steps, std::vector<std::string> extra = {}) const {
-        std::vector<std::string> a = {"train", "--data", data_, "-o", out.string(), "--ctx-len", "32", "--batch", std::to_string(batch),
+        const bool ownCtx = std::find(extra.begin(), extra.end(), "--ctx-len") != extra.end();
+        std::vector<std::string> a = {"train", "--data", data_, "-o", out.string(), "--ctx-len", ownCtx ? extra[std::size_t(std::find(extra.begin(), extra.end(), "--ctx-len") - extra.begin()) + 1] : "32", "--batch", std::to_string(batch),
                                       "--steps", std::to_string(steps), "--validate-every", "3", "--sample-bars", "0", "--seed", "11",
                                       "--device", "cpu", "--checkpoint-seconds", "1000", "--dist-timeout", "20"};
-        a.insert(a.end(), extra.begin(), extra.end());
+        for (std::size_t i = 0; i < extra.size(); ++i) {
+            if (extra[i] == "--ctx-len") ++i;   // given above
+            else a.push_back(extra[i]);
+        }
         return a;
     }
     pm::test::ProcessResult run(const std::vector<std::string>& args, const std::vector<std::string>& env = {}) const {
@@ -167,6 +173,12 @@ protected:
 
 TEST_F(DistTrain, TwoProcessesTrainLikeOneWithTheGlobalBatch) {
     expectEquivalent("full", {"--scratch", "--preset", "tiny"});
+    // Infilling rows are drawn per window of the global batch: the same rows on every rank.
+    expectEquivalent("fim", {"--scratch", "--preset", "tiny", "--fim-rate", "0.5", "--ctx-len", "96"});
+    std::int64_t infillRows = 0;
+    std::istringstream lines(slurp((at("fim-two") / "metrics.jsonl").string()));
+    for (std::string line; std::getline(lines, line);) infillRows += nlohmann::json::parse(line).value("infill_rows", std::int64_t(0));
+    EXPECT_GT(infillRows, 0) << "96-token windows hold several bars: some rows are rearranged";
     const std::string base = (at("full-one") / "model-final.safetensors").string();
     // LoRA and state tuning on that model; state tuning with continuation-only masks, so the two
     // ranks count different numbers of tokens and the global count must weigh them.

@@ -57,6 +57,7 @@ TEST(TrainCommandLine, EveryChoiceAndTwoProcesses) {
     c.seed = 42;
     c.continuation = true;
     c.augment = false;
+    c.fimRate = 0.25;
     c.validateEvery = 11;
     c.patience = 5;
     c.sampleBars = 2;
@@ -67,7 +68,7 @@ TEST(TrainCommandLine, EveryChoiceAndTwoProcesses) {
     const Args expected = {"train", "--nproc", "2", "--data", "/data/set", "-o", "/runs/one", "--base",
                            "/models/base.safetensors", "--method", "lora", "--lora-rank", "8", "--lora-alpha", "12",
                            "--epochs", "4", "--lr", "0.002", "--lr-final", "5e-05", "--ctx-len", "128", "--batch", "3",
-                           "--grad-accum", "2", "--seed", "42", "--continuation", "--no-augment", "--validate-every", "11",
+                           "--grad-accum", "2", "--seed", "42", "--continuation", "--no-augment", "--fim-rate", "0.25", "--validate-every", "11",
                            "--patience", "5", "--sample-bars", "2", "--checkpoint-seconds", "30", "--keep", "7",
                            "--device", "cuda", "--precision", "bf16"};
     EXPECT_EQ(trainCommandLine(c, 2), expected);
@@ -168,6 +169,7 @@ TEST(TrainCommandLine, TheCliDerivesTheSameRun) {
         c.seed = 7;
         c.continuation = true;
         c.augment = false;
+        c.fimRate = 0.3;
         c.gradAccum = 2;
         c.lr = 3e-4;
         c.lrFinal = 1e-5;
