@@ -85,6 +85,7 @@ int main(int argc, char** argv) {
     addPlayCommand(root, commands);
     addTrainCommand(root, commands);
     addJamCommand(root, commands);
+    addOriginalityCommand(root, commands);
 
     // CLI11 reports "a subcommand is required" before it mentions a misspelt one; name it.
     if (argc > 1 && argv[1][0] != '-') {

@@ -50,8 +50,8 @@ struct OriginalityResult {
 
 class OriginalityIndex {
 public:
-    // An n-gram is 8 consecutive keys (9 notes): about one bar of the piano texture the corpus
-    // has (12 notes per bar on average, docs/originality.md). Shorter n-grams (4-5 notes) are
+    // An n-gram is 8 consecutive keys (9 notes): about half a bar of the piano texture of the
+    // test corpus (15.7 notes per bar, docs/originality.md). Shorter n-grams (4-5 notes) are
     // scales and broken chords that every piece shares, so lookups return thousands of false
     // starts; longer ones cannot seed a copy of two sparse bars. Whatever n is, a found run is
     // extended note by note to its full length, so n only decides what can be found, not what is
@@ -159,11 +159,11 @@ nlohmann::json toJson(const OriginalityResult& result);
 std::string describePassage(const CopiedPassage& passage);
 
 // When a copy is worth a warning (training samples, the Generate page, the report): the one
-// place this policy lives. Four whole bars are a phrase; 48 notes are about four bars of the
-// corpus's texture (12 notes per bar), so a dense copy shorter than four bars is flagged too.
+// place this policy lives. Four whole bars are a phrase; 64 notes are about four bars of the
+// test corpus's texture (15.7 notes per bar), so a dense copy of fewer bars is flagged too.
 struct CopyFlagPolicy {
     std::size_t minBars = 4;
-    std::size_t minNotes = 48;
+    std::size_t minNotes = 64;
 };
 // describePassage of the longest copy when it reaches the policy's bars or notes; nothing
 // otherwise.

@@ -85,7 +85,7 @@ CopyIndexOpened openCopyIndex(const DatasetContents& c, bool trainingOnly) {
         char took[64];
         std::snprintf(took, sizeof took, "%.0f ms", ms);
         out.note = why + ": built it in memory from the tokens (" + std::to_string(c.pieces.size()) + " pieces, " + took +
-                   "); `pianomuse-cli dataset add` or a rebuild stores one";
+                   "); rebuilding the dataset or adding files to it stores one";
     }
 
     std::vector<std::string> names(c.pieces.size());

@@ -188,9 +188,11 @@ TEST(Originality, JsonAndTheFlagPolicy) {
     EXPECT_EQ(j["longest_copy"]["file_bars"], nlohmann::json::array({3, 5}));
     EXPECT_EQ(j["longest_copy"]["transposition"], -2);
     EXPECT_EQ(j["copied_bar_share"], 0.25);
-    // 3 bars and 30 notes: under both thresholds; 4 bars or 48 notes: flagged.
+    // 3 bars and 30 notes (or 63): under both thresholds; 4 bars or 64 notes: flagged.
     EXPECT_FALSE(pm::analysis::describeCopy(r));
-    r.longestCopy->notes = 48;
+    r.longestCopy->notes = 63;
+    EXPECT_FALSE(pm::analysis::describeCopy(r));
+    r.longestCopy->notes = 64;
     EXPECT_EQ(pm::analysis::describeCopy(r).value_or(""), "bars 3\u20135 copy Nocturne.mid bars 12\u201314, transposed -2");
     r.longestCopy->notes = 10;
     r.longestCopy->bars = 4;
