@@ -75,6 +75,7 @@ MetricsLine parseEvent(const json& j, const std::string& name, TrainEvent* out) 
         if (!hasStep) return MetricsLine::Malformed;
         e.kind = name == "checkpoint" ? K::Checkpoint : name == "sample" ? K::Sample : K::Exported;
         e.path = optionalString(j, "path");
+        e.copy = optionalString(j, "copy");   // samples: the copy flag, absent/null when none
     } else if (name == "warning") {
         e.kind = K::Warning;
         e.message = optionalString(j, "message");

@@ -5,6 +5,7 @@
 #include "train/trainer.h"
 #include "train/train_plan.h"
 
+#include "analysis/originality.h"
 #include "core/system_info.h"
 #include "dist/communicator.h"
 #include "dataset/dataset_format.h"
@@ -18,6 +19,7 @@
 #include <chrono>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -116,6 +118,9 @@ private:
     std::string checkpoint(bool withSample);   // a sample too, when a sampler is set
     void rollBack();
     void writeSample();
+    // describeCopy of a sample's own bars (those after the prompt it was given) against the
+    // training pieces; "" when it copies nothing worth a flag or the check cannot run.
+    std::string sampleCopy(const std::vector<std::uint16_t>& piece, const std::vector<std::uint16_t>& prompt);
     void exportLatest();
     std::string endMessage(End end) const;
     nlohmann::json metaJson() const;
@@ -171,6 +176,9 @@ private:
     int rank_ = 0, world_ = 1;
     bool writer_ = true;        // writes the run folder: rank 0 of a real (not probe) run
     std::vector<std::string> privateFiles_;   // checkpoint copies from rank 0, removed at the end
+    // The training pieces' copy index for the samples, opened at the first sample.
+    std::optional<analysis::OriginalityIndex> copyIndex_;
+    bool copyIndexOpened_ = false;
 };
 
 }  // namespace pm::train::detail

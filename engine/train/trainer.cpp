@@ -5,6 +5,8 @@
 #include "train/train_defaults.h"
 #include "train/train_run.h"
 
+#include "analysis/note_sequence_from_tokens.h"   // samples' copy check
+#include "dataset/copy_index.h"
 #include "dataset/dataset_store.h"
 #include "midi/midi_writer.h"
 #include "model/checkpoint_io.h"
@@ -104,6 +106,22 @@ bool isOutOfMemory(const std::string& what) {
     const std::string first = what.substr(0, what.find('\n'));
     return first.find("out of memory") != std::string::npos || first.find("can't allocate memory") != std::string::npos ||
            first.find("bad_alloc") != std::string::npos;
+}
+
+// How many leading bars two pieces share note for note (onsets and pitches): a sample's prompt
+// is the window it was given, re-cut at a bar line, so its first bars are the window's and the
+// first bar that differs is the model's own.
+std::size_t sharedLeadingBars(const analysis::NoteSequence& a, const analysis::NoteSequence& b) {
+    const auto barNotes = [](const analysis::NoteSequence& s, std::size_t bar) {
+        const std::int64_t from = s.barStarts[bar], to = bar + 1 < s.bars() ? s.barStarts[bar + 1] : s.end;
+        std::vector<std::pair<std::int64_t, int>> out;
+        for (const analysis::Note& n : s.notes)
+            if (n.onset >= from && n.onset < to) out.emplace_back(n.onset, n.pitch);
+        return out;
+    };
+    std::size_t bar = 0;
+    while (bar < a.bars() && bar < b.bars() && a.barStarts[bar] == b.barStarts[bar] && barNotes(a, bar) == barNotes(b, bar)) ++bar;
+    return bar;
 }
 
 }  // namespace
@@ -755,8 +773,31 @@ void Run::writeSample() {
     s.kind = TrainEvent::Kind::Sample;
     s.step = step_;
     s.path = spath;
+    s.copy = sampleCopy(piece, prompt);
     emit(s);
-    metric({{"event", "sample"}, {"step", step_}, {"path", spath}});
+    metric({{"event", "sample"}, {"step", step_}, {"path", spath}, {"copy", s.copy.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.copy)}});
+}
+
+std::string Run::sampleCopy(const std::vector<std::uint16_t>& piece, const std::vector<std::uint16_t>& prompt) {
+    // Like the sample itself, a check that fails costs a warning, never the run.
+    try {
+        if (!copyIndexOpened_) {
+            copyIndexOpened_ = true;
+            dataset::CopyIndexOpened opened = dataset::openCopyIndex(data_, /*trainingOnly=*/true);
+            if (!opened.index) warn("samples are not checked for copies: " + opened.error);
+            else if (!opened.note.empty()) warn("samples' copy check: " + opened.note);
+            copyIndex_ = std::move(opened.index);
+        }
+        if (!copyIndex_) return {};
+        const tok::Tokenizer tokenizer(*tok::configFromJson(data_.manifest.tokenizer).config);
+        const analysis::NoteSequence sample = analysis::noteSequenceFromTokens(piece, tokenizer);
+        // The prompt is a validation piece's: only the bars after it are the model's.
+        const std::size_t promptBars = sharedLeadingBars(sample, analysis::noteSequenceFromTokens(prompt, tokenizer));
+        return analysis::describeCopy(copyIndex_->check(sample, int(promptBars))).value_or("");
+    } catch (const std::exception& ex) {
+        warn(std::string("sample not checked for copies: ") + ex.what());
+        return {};
+    }
 }
 
 void Run::rollBack() {

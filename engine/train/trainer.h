@@ -121,6 +121,9 @@ struct TrainEvent {
     bool best = false;
     std::string path;      // checkpoint / sample / exported model
     std::string message;   // warnings, summaries
+    // Sample: "bars 5–8 copy X.mid bars 12–15, transposed +2" when the bars the model wrote copy a
+    // training piece beyond the flag policy (pm::analysis::describeCopy), else "".
+    std::string copy;
 };
 
 // Set from any thread. Stop is polled before every micro-batch and again after each forward

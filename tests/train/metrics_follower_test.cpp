@@ -105,6 +105,14 @@ TEST(MetricsLineTest, EveryRecordTheTrainerWrites) {
         EXPECT_EQ(e.path, c.path) << c.line;
         EXPECT_EQ(e.message, c.message) << c.line;
     }
+    // A sample's copy flag (absent or null: none).
+    e = {};
+    ASSERT_EQ(pm::train::parseMetricsLine(
+                  R"({"copy":"bars 5–8 copy a.mid bars 1–4","event":"sample","path":"/r/s.mid","step":60})", &e),
+              MetricsLine::Event);
+    EXPECT_EQ(e.copy, "bars 5\u20138 copy a.mid bars 1\u20134");
+    ASSERT_EQ(pm::train::parseMetricsLine(R"({"copy":null,"event":"sample","path":"/r/s.mid","step":61})", &e), MetricsLine::Event);
+    EXPECT_EQ(e.copy, "");
     // Nothing to show, but not an error: the rollback's warning line precedes it; a newer
     // writer's kinds are passed over.
     EXPECT_EQ(pm::train::parseMetricsLine(R"({"event":"rollback","lr_scale":0.5,"step":12})", &e), MetricsLine::Ignored);

@@ -270,6 +270,44 @@ TEST_F(TrainerTest, SamplesAreWrittenAtCheckpointsThroughTheHook) {
         }
 }
 
+TEST_F(TrainerTest, ASampleThatCopiesATrainingPieceIsFlagged) {
+    // Stub sampler: a training piece's own tokens, all 8 bars of it (the originality check skips
+    // only the bars the sample shares with the prompt it was given: none here).
+    pm::dataset::DatasetContents data;
+    ASSERT_EQ(pm::dataset::loadDataset(dataset, &data), "");
+    std::size_t piece = 0;
+    while (piece < data.pieces.size() && data.pieces[piece].split != pm::dataset::Split::Train) ++piece;
+    ASSERT_LT(piece, data.pieces.size());
+    const auto& p = data.pieces[piece];
+    const std::vector<std::uint16_t> copy(data.tokens.begin() + std::ptrdiff_t(p.firstToken),
+                                          data.tokens.begin() + std::ptrdiff_t(p.firstToken + p.tokenCount));
+    std::string file;
+    for (const auto& f : data.manifest.files)
+        if (f.piece == std::int64_t(piece)) file = std::filesystem::path(f.path).filename().string();
+    pm::train::TrainConfig c = config("sample-copies", 2);
+    c.checkpointEvery = 2;
+    c.sampler = [copy](pm::model::Rwkv7Model&, const std::vector<std::uint16_t>&, const std::string&) { return copy; };
+    Recorder rec;
+    const auto r = pm::train::runTraining(c, nullptr, rec.callback());
+    ASSERT_TRUE(r.ok) << r.error;
+    ASSERT_EQ(rec.samples, 1);
+    for (const auto& e : rec.events) {
+        if (e.kind == TrainEvent::Kind::Sample) {
+            EXPECT_EQ(e.copy, "bars 1\u20138 copy " + file + " bars 1\u20138");
+        }
+        if (e.kind == TrainEvent::Kind::Warning) {   // the dataset stores its copy index: nothing built on the fly
+            EXPECT_EQ(e.message.find("copy"), std::string::npos) << e.message;
+        }
+    }
+    // metrics.jsonl's sample line carries it too.
+    std::ifstream in(c.runDir + "/metrics.jsonl");
+    std::string line, sampleLine;
+    while (std::getline(in, line))
+        if (line.find("\"sample\"") != std::string::npos) sampleLine = line;
+    const nlohmann::json j = nlohmann::json::parse(sampleLine);
+    EXPECT_EQ(j.at("copy"), "bars 1\u20138 copy " + file + " bars 1\u20138");
+}
+
 TEST_F(TrainerTest, AFailingSamplerIsAWarningNotAFailedRun) {
     pm::train::TrainConfig c = config("sample-fails", 2);
     c.checkpointEvery = 1;
