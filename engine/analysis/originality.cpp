@@ -66,51 +66,62 @@ OriginalityIndex::OriginalityIndex() = default;
 
 OriginalityIndex::Builder::Builder(int stepsPerQuarter) { index_.stepsPerQuarter_ = stepsPerQuarter; }
 
-void OriginalityIndex::Builder::add(const NoteSequence& input) {
-    if (input.stepsPerQuarter != index_.stepsPerQuarter_)
-        throw std::invalid_argument("a piece on a grid of " + std::to_string(input.stepsPerQuarter) +
-                                    " steps per quarter cannot join an index of " + std::to_string(index_.stepsPerQuarter_));
+OriginalityIndex::Builder::Piece OriginalityIndex::Builder::prepare(const NoteSequence& input) {
     NoteSequence storage;
     const NoteSequence& seq = sortedView(input, &storage);
-    if (index_.onset_.size() + seq.notes.size() >= kMaxU32 || index_.barStart_.size() + seq.bars() >= kMaxU32 ||
-        index_.pieces() + 1 >= kMaxU32)
-        throw std::length_error("an originality index holds at most 2^32 - 1 notes, bars and pieces");
+    Piece out;
+    out.stepsPerQuarter = seq.stepsPerQuarter;
     // Steps relative to the piece's own start keep them in 32 bits (keys only use differences).
     std::int64_t origin = 0;
     if (!seq.notes.empty()) origin = seq.notes.front().onset;
     if (!seq.barStarts.empty()) origin = seq.notes.empty() ? seq.barStarts.front() : std::min(origin, seq.barStarts.front());
     const auto rel = [origin](std::int64_t step) { return std::uint32_t(std::clamp<std::int64_t>(step - origin, 0, kMaxU32)); };
+    out.onsets.reserve(seq.notes.size());
+    out.pitches.reserve(seq.notes.size());
     for (const Note& n : seq.notes) {
-        index_.onset_.push_back(rel(n.onset));
-        index_.pitch_.push_back(std::uint8_t(std::clamp(n.pitch, 0, 127)));
+        out.onsets.push_back(rel(n.onset));
+        out.pitches.push_back(std::uint8_t(std::clamp(n.pitch, 0, 127)));
     }
-    for (std::int64_t b : seq.barStarts) index_.barStart_.push_back(rel(b));
+    for (std::int64_t b : seq.barStarts) out.barStarts.push_back(rel(b));
 
-    const std::uint32_t piece = std::uint32_t(index_.pieces());
     const std::vector<std::size_t> first = barFirstNotes(seq);
     std::vector<BarNote> scratch;
     for (std::size_t b = 0; b < seq.bars(); ++b)
-        if (first[b + 1] - first[b] >= kMinBarNotes)
-            index_.bars_.push_back({signatureOfBar(seq, b, first[b], first[b + 1], &scratch), piece});
+        if (first[b + 1] - first[b] >= kMinBarNotes) out.barSignatures.push_back(signatureOfBar(seq, b, first[b], first[b + 1], &scratch));
 
+    // The n-gram starting at each note that has kGramKeys notes after it.
+    const std::size_t count = out.onsets.size(), n = std::size_t(kGramKeys);
+    if (count > n) {
+        std::vector<std::uint32_t> keys(count, 0);
+        for (std::size_t i = 1; i < count; ++i) keys[i] = detail::noteKey(out.pitches[i - 1], out.pitches[i], out.onsets[i - 1], out.onsets[i]);
+        out.gramHashes.reserve(count - n);
+        for (std::size_t s = 0; s + n < count; ++s) out.gramHashes.push_back(detail::gramHash(&keys[s + 1], int(n)));
+    }
+    return out;
+}
+
+void OriginalityIndex::Builder::add(const Piece& piece) {
+    if (piece.stepsPerQuarter != index_.stepsPerQuarter_)
+        throw std::invalid_argument("a piece on a grid of " + std::to_string(piece.stepsPerQuarter) +
+                                    " steps per quarter cannot join an index of " + std::to_string(index_.stepsPerQuarter_));
+    if (index_.onset_.size() + piece.onsets.size() >= kMaxU32 || index_.barStart_.size() + piece.barStarts.size() >= kMaxU32 ||
+        index_.pieces() + 1 >= kMaxU32)
+        throw std::length_error("an originality index holds at most 2^32 - 1 notes, bars and pieces");
+    const std::uint32_t p = std::uint32_t(index_.pieces());
+    const std::uint32_t firstNote = std::uint32_t(index_.onset_.size());
+    for (std::size_t s = 0; s < piece.gramHashes.size(); ++s) grams_.push_back({piece.gramHashes[s], firstNote + std::uint32_t(s)});
+    for (std::uint64_t sig : piece.barSignatures) index_.bars_.push_back({sig, p});
+    index_.onset_.insert(index_.onset_.end(), piece.onsets.begin(), piece.onsets.end());
+    index_.pitch_.insert(index_.pitch_.end(), piece.pitches.begin(), piece.pitches.end());
+    index_.barStart_.insert(index_.barStart_.end(), piece.barStarts.begin(), piece.barStarts.end());
     index_.pieceNotes_.push_back(std::uint32_t(index_.onset_.size()));
     index_.pieceBars_.push_back(std::uint32_t(index_.barStart_.size()));
 }
 
 OriginalityIndex OriginalityIndex::Builder::finish() {
     OriginalityIndex& x = index_;
-    const int n = x.gramKeys_;
-    // One n-gram per note that has n notes after it in its piece.
-    std::vector<Posting> grams;
-    std::vector<std::uint32_t> keys;
-    for (std::size_t p = 0; p < x.pieces(); ++p) {
-        const std::size_t start = x.pieceNotes_[p], end = x.pieceNotes_[p + 1];
-        if (end - start < std::size_t(n) + 1) continue;
-        keys.assign(end - start, 0);
-        for (std::size_t i = start + 1; i < end; ++i) keys[i - start] = x.key(i);
-        for (std::size_t s = start; s + std::size_t(n) < end; ++s)
-            grams.push_back({detail::gramHash(&keys[s - start + 1], n), std::uint32_t(s)});
-    }
+    std::vector<Posting> grams = std::move(grams_);
+    grams_.clear();
     // Buckets by the hash's top bits, about four n-grams each: a counting sort (two linear
     // passes, stable, so the file is the same for the same pieces).
     std::uint32_t bits = 0;

@@ -138,15 +138,29 @@ private:
 // Adds pieces one at a time, in index order, then makes the lookup tables.
 class OriginalityIndex::Builder {
 public:
+    // One piece's share of the index: everything about it that does not depend on the other
+    // pieces. prepare() touches nothing shared, so threads can prepare pieces side by side and
+    // the builder adds them in order.
+    struct Piece {
+        int stepsPerQuarter = 24;
+        std::vector<std::uint32_t> onsets, barStarts;   // steps from the piece's origin
+        std::vector<std::uint8_t> pitches;
+        std::vector<std::uint64_t> barSignatures;       // of the bars with kMinBarNotes notes or more
+        std::vector<std::uint32_t> gramHashes;          // one per note with kGramKeys notes after it
+    };
+    static Piece prepare(const NoteSequence& piece);
+
     explicit Builder(int stepsPerQuarter = 24);
     // Throws std::invalid_argument when the piece's grid differs from the builder's, and
     // std::length_error past 2^32 - 1 notes in all.
-    void add(const NoteSequence& piece);
+    void add(const NoteSequence& piece) { add(prepare(piece)); }
+    void add(const Piece& piece);
     std::size_t pieces() const { return index_.pieceNotes_.size() - 1; }
     OriginalityIndex finish();
 
 private:
     OriginalityIndex index_;
+    std::vector<Posting> grams_;
 };
 
 // {"longest_copy": {"notes", "bars", "source", "source_piece", "source_bars": [a, b],
