@@ -6,6 +6,7 @@
 #include <limits>
 #include <stdexcept>
 #include <tuple>
+#include <unordered_map>
 
 namespace pm::analysis {
 
@@ -250,10 +251,22 @@ OriginalityResult OriginalityIndex::check(const NoteSequence& input, int fromBar
         best = std::move(cp);
     };
 
+    // Gram positions whose seeds were not all followed (too common); and, for runs extended from
+    // a seed that could not be skipped, where each alignment's last run ends in the query. An
+    // alignment is the difference between source and query note index: source note indices are
+    // global, so a seed on a known alignment before its run's end lies inside that run, in the
+    // same piece.
     std::vector<bool> truncated(q, false);
+    std::unordered_map<std::int64_t, std::size_t> runEnd;
     for (std::size_t i = firstNote; i + n < q; ++i) {
         const std::uint32_t h = detail::gramHash(&qkey[i + 1], int(n));
         const std::uint32_t bucket = detail::bucketOf(h, bucketBits_);
+        // Buckets hold about four n-grams; one this full is a single n-gram found in thousands of
+        // places (a repeated note): it seeds nothing.
+        if (bucketStart_[bucket + 1] - bucketStart_[bucket] > kMaxBucketScan) {
+            truncated[i] = true;
+            continue;
+        }
         std::size_t seeds = 0;
         for (std::uint32_t e = bucketStart_[bucket]; e < bucketStart_[bucket + 1]; ++e) {
             if (postings_[e].hash != h) continue;
@@ -270,11 +283,18 @@ OriginalityResult OriginalityIndex::check(const NoteSequence& input, int fromBar
             const std::size_t start = pieceNotes_[p], end = pieceNotes_[p + 1];
             // Not the run's first n-gram: the n-gram before it found this run already (unless
             // that one was too common to follow all its seeds).
-            if (i > firstNote && s > start && key(s) == qkey[i] && !truncated[i - 1]) continue;
+            const bool extendsLeft = i > firstNote && s > start && key(s) == qkey[i];
+            if (extendsLeft && !truncated[i - 1]) continue;
+            const std::int64_t alignment = std::int64_t(s) - std::int64_t(i);
+            if (extendsLeft) {
+                const auto known = runEnd.find(alignment);
+                if (known != runEnd.end() && known->second >= i) continue;
+            }
             std::size_t a = i, b = s;
             while (a > firstNote && b > start && key(b) == qkey[a]) --a, --b;
             std::size_t c = i + n, d = s + n;
             while (c + 1 < q && d + 1 < end && key(d + 1) == qkey[c + 1]) ++c, ++d;
+            runEnd[alignment] = c;
             consider(a, c, b, p);
         }
     }

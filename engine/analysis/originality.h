@@ -63,8 +63,12 @@ public:
     // A passage is a copy when it covers at least this many whole bars.
     static constexpr std::size_t kMinCopyBars = 2;
     // An n-gram that more than this many indexed places share (a repeated note, a trill) seeds no
-    // further runs: the runs through it are found from their other, rarer n-grams.
+    // further runs, and one whose bucket holds more than kMaxBucketScan entries (buckets average
+    // four) none at all: the runs through it are found from their other, rarer n-grams. This
+    // keeps a check of repetitive music (a sample stuck on one note) from following millions of
+    // alignments.
     static constexpr std::size_t kMaxSeedsPerGram = 1024;
+    static constexpr std::size_t kMaxBucketScan = 8192;
 
     // Adds pieces one at a time, in index order, then makes the lookup tables (below).
     class Builder;
