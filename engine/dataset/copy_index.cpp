@@ -58,6 +58,11 @@ CopyIndexOpened openCopyIndex(const DatasetContents& c, bool trainingOnly) {
         if (!std::filesystem::exists(file, ec)) {
             why = "this dataset has no copy index (" + std::string(kCopyIndexFile) +
                   "; saved by an older PianoMuse or without one)";
+        } else if (const std::uintmax_t size = std::filesystem::file_size(file, ec);
+                   ec || size > 32 * std::uintmax_t(c.tokens.size()) + (1u << 20)) {
+            // An index holds at most a few dozen bytes per token (a note is 3 tokens or more): a
+            // bigger file is not read at all.
+            why = "the dataset's copy index cannot be used (" + (ec ? ec.message() : "implausibly large for its tokens") + ")";
         } else {
             std::string error, sourceId;
             std::optional<analysis::OriginalityIndex> stored = analysis::OriginalityIndex::load(file.string(), &error, &sourceId);

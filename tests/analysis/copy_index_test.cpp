@@ -145,12 +145,15 @@ TEST_F(CopyIndexTest, ADamagedOrForeignFileIsRebuiltNeverTrusted) {
     };
     std::string flipped = good;
     flipped[good.size() / 2] = char(flipped[good.size() / 2] ^ 0x10);
-    for (const std::string& bad : {std::string("garbage"), good.substr(0, good.size() / 2), flipped, std::string()}) {
+    // Larger than any index of these tokens could be: not even read.
+    const std::string huge(32 * data.tokens.size() + (1u << 20) + 8, '\0');
+    for (const std::string& bad : {std::string("garbage"), good.substr(0, good.size() / 2), flipped, std::string(), huge}) {
         const pm::dataset::CopyIndexOpened opened = withFile(bad);
         EXPECT_FALSE(opened.stored);
         EXPECT_NE(opened.note.find("cannot be used"), std::string::npos) << opened.note;
         expectWholeCopy(opened, data, 2);
     }
+    EXPECT_NE(withFile(huge).note.find("implausibly large"), std::string::npos);
     // A valid index of other tokens (another dataset's), left here: stale, so rebuilt.
     ASSERT_EQ(build({fileOf(0, "midi"), fileOf(1, "midi")}, "other", false), "");
     const pm::dataset::DatasetContents other = load("other");
