@@ -17,6 +17,7 @@ in resources/demo are left alone, so rerunning is safe.
 """
 import argparse
 import csv
+import hashlib
 import json
 import os
 import shutil
@@ -47,7 +48,11 @@ def main():
         header = f.readline().rstrip("\n").split("\t")
     have = set(os.listdir(corpus)) | set(os.listdir(os.path.join(root, "resources", "demo")))
 
-    counts = {"imported": 0, "share-alike": 0, "present": 0, "failed render": 0, "rejected": 0}
+    # Some suites render each movement twice (a title-page score and the movement's own): byte-identical
+    # MIDI is imported once.
+    digest = lambda path: hashlib.sha256(open(path, "rb").read()).hexdigest()
+    hashes = {digest(os.path.join(corpus, n)) for n in os.listdir(corpus) if n.endswith(".mid")}
+    counts = {"imported": 0, "share-alike": 0, "present": 0, "duplicate": 0, "failed render": 0, "rejected": 0}
     reasons = []
     rows = []
     with open(os.path.join(a.render_out, "render_results.tsv"), encoding="utf-8") as f:
@@ -71,6 +76,10 @@ def main():
             name = out.strip().replace("/", "__")
             if name in have:
                 counts["present"] += 1
+                continue
+            h = digest(src)
+            if h in hashes:
+                counts["duplicate"] += 1
                 continue
             p = subprocess.run([a.cli, "inspect", "--json", src], capture_output=True, text=True)
             try:
@@ -96,6 +105,7 @@ def main():
             if not a.dry_run:
                 shutil.copyfile(src, os.path.join(corpus, name))
             have.add(name)
+            hashes.add(h)
             counts["imported"] += 1
     if not a.dry_run and rows:
         with open(credits_path, "a", encoding="utf-8", newline="") as f:
