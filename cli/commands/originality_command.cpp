@@ -59,7 +59,7 @@ int runOriginality(const OriginalityOptions& o) {
         j["file"] = o.file;
         j["dataset"] = o.data;
         j["pieces_checked"] = opened.index->includedPieces();
-        j["file_bars"] = piece.sequence->bars();
+        j["bars_in_file"] = piece.sequence->bars();
         j["from_bar"] = o.fromBar;
         j["flagged"] = analysis::describeCopy(r).has_value();
         j["index_note"] = opened.note.empty() ? nlohmann::json(nullptr) : nlohmann::json(opened.note);
