@@ -807,6 +807,22 @@
         <source>The whole piece</source>
         <translation>Das ganze Stück</translation>
     </message>
+    <message>
+        <source>Copy warning</source>
+        <translation>Kopierwarnung</translation>
+    </message>
+    <message>
+        <source>Not checked for copies of the dataset&apos;s pieces: %1</source>
+        <translation>Nicht auf Kopien aus den Stücken des Datensatzes geprüft: %1</translation>
+    </message>
+    <message>
+        <source>This continuation copies your music: %1.</source>
+        <translation>Diese Fortsetzung kopiert Ihre Musik: %1.</translation>
+    </message>
+    <message>
+        <source>%1 % of its bars occur note for note in the training pieces.</source>
+        <translation>%1 % ihrer Takte kommen Note für Note in den Trainingsstücken vor.</translation>
+    </message>
 </context>
 <context>
     <name>pm::app::JamPage</name>
@@ -1394,6 +1410,215 @@
     <message>
         <source>PianoMuse</source>
         <translation>PianoMuse</translation>
+    </message>
+</context>
+<context>
+    <name>pm::app::ReportText</name>
+    <message>
+        <source>Notes per bar</source>
+        <translation>Noten pro Takt</translation>
+    </message>
+    <message>
+        <source>Polyphony (mean notes sounding)</source>
+        <translation>Polyphonie (mittlere Zahl klingender Noten)</translation>
+    </message>
+    <message>
+        <source>Time with ≥ 2 notes sounding</source>
+        <translation>Zeit mit ≥ 2 klingenden Noten</translation>
+    </message>
+    <message>
+        <source>Time with ≥ 3 notes sounding</source>
+        <translation>Zeit mit ≥ 3 klingenden Noten</translation>
+    </message>
+    <message>
+        <source>Mean pitch</source>
+        <translation>Mittlere Tonhöhe</translation>
+    </message>
+    <message>
+        <source>Pitch span</source>
+        <translation>Tonumfang</translation>
+    </message>
+    <message>
+        <source>Pitch-class entropy</source>
+        <translation>Tonklassen-Entropie</translation>
+    </message>
+    <message>
+        <source>Scale consistency</source>
+        <translation>Tonleitertreue</translation>
+    </message>
+    <message>
+        <source>Empty beats</source>
+        <translation>Leere Schläge</translation>
+    </message>
+    <message>
+        <source>Groove consistency</source>
+        <translation>Groove-Konstanz</translation>
+    </message>
+    <message>
+        <source>Pitch classes</source>
+        <translation>Tonklassen</translation>
+    </message>
+    <message>
+        <source>Note durations</source>
+        <translation>Notendauern</translation>
+    </message>
+    <message>
+        <source>Inter-onset intervals</source>
+        <translation>Einsatzabstände</translation>
+    </message>
+    <message>
+        <source>Velocities</source>
+        <translation>Anschlagstärken</translation>
+    </message>
+    <message>
+        <source>notes</source>
+        <translation>Noten</translation>
+    </message>
+    <message>
+        <source>share</source>
+        <translation>Anteil</translation>
+    </message>
+    <message>
+        <source>MIDI pitch</source>
+        <translation>MIDI-Tonhöhe</translation>
+    </message>
+    <message>
+        <source>semitones</source>
+        <translation>Halbtöne</translation>
+    </message>
+    <message>
+        <source>bits</source>
+        <translation>Bits</translation>
+    </message>
+    <message>
+        <source>similarity</source>
+        <translation>Ähnlichkeit</translation>
+    </message>
+    <message>
+        <source>32nd</source>
+        <translation>Zweiunddreißigstel</translation>
+    </message>
+    <message>
+        <source>16th</source>
+        <translation>Sechzehntel</translation>
+    </message>
+    <message>
+        <source>triplet 8th</source>
+        <translation>Achteltriole</translation>
+    </message>
+    <message>
+        <source>8th</source>
+        <translation>Achtel</translation>
+    </message>
+    <message>
+        <source>dotted 8th</source>
+        <translation>punktierte Achtel</translation>
+    </message>
+    <message>
+        <source>quarter</source>
+        <translation>Viertel</translation>
+    </message>
+    <message>
+        <source>dotted quarter</source>
+        <translation>punktierte Viertel</translation>
+    </message>
+    <message>
+        <source>half</source>
+        <translation>Halbe</translation>
+    </message>
+    <message>
+        <source>dotted half</source>
+        <translation>punktierte Halbe</translation>
+    </message>
+    <message>
+        <source>whole</source>
+        <translation>Ganze</translation>
+    </message>
+    <message>
+        <source>longer</source>
+        <translation>länger</translation>
+    </message>
+    <message>
+        <source>C</source>
+        <translation>C</translation>
+    </message>
+    <message>
+        <source>C#</source>
+        <translation>Cis</translation>
+    </message>
+    <message>
+        <source>D</source>
+        <translation>D</translation>
+    </message>
+    <message>
+        <source>Eb</source>
+        <translation>Es</translation>
+    </message>
+    <message>
+        <source>E</source>
+        <translation>E</translation>
+    </message>
+    <message>
+        <source>F</source>
+        <translation>F</translation>
+    </message>
+    <message>
+        <source>F#</source>
+        <translation>Fis</translation>
+    </message>
+    <message>
+        <source>G</source>
+        <translation>G</translation>
+    </message>
+    <message>
+        <source>Ab</source>
+        <translation>As</translation>
+    </message>
+    <message>
+        <source>A</source>
+        <translation>A</translation>
+    </message>
+    <message>
+        <source>Bb</source>
+        <translation>B</translation>
+    </message>
+    <message>
+        <source>B</source>
+        <translation>H</translation>
+    </message>
+    <message>
+        <source>Reading the dataset</source>
+        <translation>Datensatz wird gelesen</translation>
+    </message>
+    <message>
+        <source>Indexing the training pieces</source>
+        <translation>Trainingsstücke werden indiziert</translation>
+    </message>
+    <message>
+        <source>Scoring %1</source>
+        <translation>%1 wird bewertet</translation>
+    </message>
+    <message>
+        <source>Generating with %1</source>
+        <translation>Erzeugen mit %1</translation>
+    </message>
+    <message>
+        <source>bar %1</source>
+        <translation>Takt %1</translation>
+    </message>
+    <message>
+        <source>bars %1–%2</source>
+        <translation>Takte %1–%2</translation>
+    </message>
+    <message>
+        <source>%1 copy %2 %3</source>
+        <comment>which bars copy which file&apos;s bars</comment>
+        <translation>%1 kopieren %2 %3</translation>
+    </message>
+    <message>
+        <source>%1, transposed %2</source>
+        <comment>a copied passage, transposed by N semitones</comment>
+        <translation>%1, transponiert um %2</translation>
     </message>
 </context>
 <context>

@@ -805,6 +805,22 @@
         <source>The whole piece</source>
         <translation>整首乐曲</translation>
     </message>
+    <message>
+        <source>Copy warning</source>
+        <translation>复制警告</translation>
+    </message>
+    <message>
+        <source>Not checked for copies of the dataset&apos;s pieces: %1</source>
+        <translation>未检查是否复制了数据集中的乐曲：%1</translation>
+    </message>
+    <message>
+        <source>This continuation copies your music: %1.</source>
+        <translation>此续写复制了您的音乐：%1。</translation>
+    </message>
+    <message>
+        <source>%1 % of its bars occur note for note in the training pieces.</source>
+        <translation>其中 %1 % 的小节与训练乐曲逐音相同。</translation>
+    </message>
 </context>
 <context>
     <name>pm::app::JamPage</name>
@@ -1390,6 +1406,215 @@
     <message>
         <source>PianoMuse</source>
         <translation>PianoMuse</translation>
+    </message>
+</context>
+<context>
+    <name>pm::app::ReportText</name>
+    <message>
+        <source>Notes per bar</source>
+        <translation>每小节音符数</translation>
+    </message>
+    <message>
+        <source>Polyphony (mean notes sounding)</source>
+        <translation>复音度（平均同时发声音符数）</translation>
+    </message>
+    <message>
+        <source>Time with ≥ 2 notes sounding</source>
+        <translation>≥ 2 个音符同时发声的时间</translation>
+    </message>
+    <message>
+        <source>Time with ≥ 3 notes sounding</source>
+        <translation>≥ 3 个音符同时发声的时间</translation>
+    </message>
+    <message>
+        <source>Mean pitch</source>
+        <translation>平均音高</translation>
+    </message>
+    <message>
+        <source>Pitch span</source>
+        <translation>音域跨度</translation>
+    </message>
+    <message>
+        <source>Pitch-class entropy</source>
+        <translation>音级熵</translation>
+    </message>
+    <message>
+        <source>Scale consistency</source>
+        <translation>音阶一致性</translation>
+    </message>
+    <message>
+        <source>Empty beats</source>
+        <translation>空拍</translation>
+    </message>
+    <message>
+        <source>Groove consistency</source>
+        <translation>律动一致性</translation>
+    </message>
+    <message>
+        <source>Pitch classes</source>
+        <translation>音级</translation>
+    </message>
+    <message>
+        <source>Note durations</source>
+        <translation>音符时值</translation>
+    </message>
+    <message>
+        <source>Inter-onset intervals</source>
+        <translation>起音间隔</translation>
+    </message>
+    <message>
+        <source>Velocities</source>
+        <translation>力度</translation>
+    </message>
+    <message>
+        <source>notes</source>
+        <translation>音符</translation>
+    </message>
+    <message>
+        <source>share</source>
+        <translation>占比</translation>
+    </message>
+    <message>
+        <source>MIDI pitch</source>
+        <translation>MIDI 音高</translation>
+    </message>
+    <message>
+        <source>semitones</source>
+        <translation>半音</translation>
+    </message>
+    <message>
+        <source>bits</source>
+        <translation>比特</translation>
+    </message>
+    <message>
+        <source>similarity</source>
+        <translation>相似度</translation>
+    </message>
+    <message>
+        <source>32nd</source>
+        <translation>三十二分音符</translation>
+    </message>
+    <message>
+        <source>16th</source>
+        <translation>十六分音符</translation>
+    </message>
+    <message>
+        <source>triplet 8th</source>
+        <translation>八分三连音</translation>
+    </message>
+    <message>
+        <source>8th</source>
+        <translation>八分音符</translation>
+    </message>
+    <message>
+        <source>dotted 8th</source>
+        <translation>附点八分音符</translation>
+    </message>
+    <message>
+        <source>quarter</source>
+        <translation>四分音符</translation>
+    </message>
+    <message>
+        <source>dotted quarter</source>
+        <translation>附点四分音符</translation>
+    </message>
+    <message>
+        <source>half</source>
+        <translation>二分音符</translation>
+    </message>
+    <message>
+        <source>dotted half</source>
+        <translation>附点二分音符</translation>
+    </message>
+    <message>
+        <source>whole</source>
+        <translation>全音符</translation>
+    </message>
+    <message>
+        <source>longer</source>
+        <translation>更长</translation>
+    </message>
+    <message>
+        <source>C</source>
+        <translation>C</translation>
+    </message>
+    <message>
+        <source>C#</source>
+        <translation>#C</translation>
+    </message>
+    <message>
+        <source>D</source>
+        <translation>D</translation>
+    </message>
+    <message>
+        <source>Eb</source>
+        <translation>♭E</translation>
+    </message>
+    <message>
+        <source>E</source>
+        <translation>E</translation>
+    </message>
+    <message>
+        <source>F</source>
+        <translation>F</translation>
+    </message>
+    <message>
+        <source>F#</source>
+        <translation>#F</translation>
+    </message>
+    <message>
+        <source>G</source>
+        <translation>G</translation>
+    </message>
+    <message>
+        <source>Ab</source>
+        <translation>♭A</translation>
+    </message>
+    <message>
+        <source>A</source>
+        <translation>A</translation>
+    </message>
+    <message>
+        <source>Bb</source>
+        <translation>♭B</translation>
+    </message>
+    <message>
+        <source>B</source>
+        <translation>B</translation>
+    </message>
+    <message>
+        <source>Reading the dataset</source>
+        <translation>正在读取数据集</translation>
+    </message>
+    <message>
+        <source>Indexing the training pieces</source>
+        <translation>正在为训练乐曲建立索引</translation>
+    </message>
+    <message>
+        <source>Scoring %1</source>
+        <translation>正在评分 %1</translation>
+    </message>
+    <message>
+        <source>Generating with %1</source>
+        <translation>正在用 %1 生成</translation>
+    </message>
+    <message>
+        <source>bar %1</source>
+        <translation>第 %1 小节</translation>
+    </message>
+    <message>
+        <source>bars %1–%2</source>
+        <translation>第 %1–%2 小节</translation>
+    </message>
+    <message>
+        <source>%1 copy %2 %3</source>
+        <comment>which bars copy which file&apos;s bars</comment>
+        <translation>%1 复制了 %2 的%3</translation>
+    </message>
+    <message>
+        <source>%1, transposed %2</source>
+        <comment>a copied passage, transposed by N semitones</comment>
+        <translation>%1，移调 %2</translation>
     </message>
 </context>
 <context>

@@ -1,6 +1,7 @@
 #include "pages/generate_page.h"
 
 #include "pages/page_header.h"
+#include "report_view/report_text.h"
 #include "settings/app_settings.h"
 #include "widgets/passage_drag_bar.h"
 #include "widgets/piano_roll_widget.h"
@@ -26,6 +27,7 @@
 #include <QPainterPath>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
 #include <QPushButton>
 #include <QRandomGenerator>
 #include <QScrollArea>
@@ -270,6 +272,14 @@ GeneratePage::GeneratePage(EngineController* engine, AppSettings* settings, QWid
     m_rollScroll->setMinimumHeight(200);
     layout->addWidget(m_rollScroll, 1);
     // Passages leave the roll as .mid files, into a DAW or a folder.
+    // Beside the continuation it is about: a passage copied from a training piece of the open dataset.
+    m_copyWarning = new QLabel(this);
+    m_copyWarning->setObjectName(QStringLiteral("copyWarning"));
+    m_copyWarning->setAccessibleName(tr("Copy warning"));
+    m_copyWarning->setWordWrap(true);
+    m_copyWarning->setStyleSheet(QStringLiteral("color: #b00020; font-weight: bold;"));
+    m_copyWarning->setVisible(false);
+    layout->addWidget(m_copyWarning);
     layout->addWidget(new PassageDragBar(m_roll, tr("The generated part"), tr("The whole piece"), this));
     m_status = new QLabel(this);
     m_status->setObjectName(QStringLiteral("generateStatus"));
@@ -354,6 +364,7 @@ GenerateJob GeneratePage::currentJob(bool continueCurrent) const {
     job.variations = continueCurrent ? 1 : m_variations->value();
     job.continueCurrent = continueCurrent;
     job.continueVariation = m_shown;
+    job.copyCheckDataset = m_datasetDir.toStdString();
     return job;
 }
 
@@ -439,6 +450,7 @@ void GeneratePage::onFinished(const GenerationOutcome& outcome) {
     m_pieces = outcome.pieces;
     m_canUndo = outcome.canUndo;
     m_pieceFromDemo = false;
+    m_copyCheckNote = QString::fromStdString(outcome.copyCheckNote);
     m_variationTabs->blockSignals(true);
     while (m_variationTabs->count() > 0) m_variationTabs->removeTab(0);
     for (std::size_t i = 0; i < m_pieces.size(); ++i) m_variationTabs->addTab(tr("Variation %1").arg(i + 1));
@@ -457,6 +469,10 @@ void GeneratePage::onFinished(const GenerationOutcome& outcome) {
                               .arg(p.generatedTokens)
                               .arg(p.tokensPerSecond, 0, 'f', 0)
                               .arg(p.seed));
+    // The check needs the dataset's pieces; when it could not run, say so once, here.
+    if (!outcome.undo && !m_datasetDir.isEmpty() && !outcome.copyChecked)
+        m_status->setText(m_status->text() + QLatin1Char(' ') +
+                          tr("Not checked for copies of the dataset's pieces: %1").arg(m_copyCheckNote));
     updateButtons();
     emit generationDone(true);
 }
@@ -473,6 +489,15 @@ void GeneratePage::showVariation(int index) {
                 .push_back({n.startSeconds, n.endSeconds, n.pitch, n.velocity});
     m_roll->setNotes(prompt, p.file.durationSeconds);
     m_roll->appendNotes(generated, PianoRollWidget::NoteRole::Generated);
+    // Bars count from the piece's first bar, as on the roll and in an exported file.
+    m_copyWarning->setVisible(p.copy.has_value());
+    m_copyWarning->setText(p.copy ? tr("This continuation copies your music: %1.").arg(ReportText::copyWarning(*p.copy)) : QString());
+    // The share counts bars found note for note (durations too), so it can be lower than the
+    // passage suggests: a detail for the tooltip, beside what the check had to do first.
+    QString detail = tr("%1 % of its bars occur note for note in the training pieces.")
+                         .arg(QLocale().toString(100.0 * p.copiedBarShare, 'f', 0));
+    if (!m_copyCheckNote.isEmpty()) detail += QLatin1Char('\n') + m_copyCheckNote;
+    m_copyWarning->setToolTip(detail);
     // A dragged passage is written at the piece's (first) tempo and metre.
     PassageTiming timing;
     if (!p.file.tempos.empty()) timing.bpm = 60e6 / double(std::max<std::uint32_t>(1, p.file.tempos.front().usPerBeat));
@@ -626,6 +651,7 @@ void GeneratePage::setDataset(const QString& directory) {
     m_datasetPiece->clear();
     pm::dataset::Manifest manifest;
     const std::string error = directory.isEmpty() ? std::string("none") : pm::dataset::loadManifest(directory.toStdString(), &manifest);
+    m_datasetDir = error.empty() ? directory : QString();
     if (!error.empty()) {
         m_datasetPiece->addItem(tr("No dataset is open"));
         m_datasetPiece->setEnabled(false);
@@ -644,6 +670,8 @@ void GeneratePage::setDataset(const QString& directory) {
     }
     m_datasetPiece->setEnabled(m_datasetPiece->count() > 1);
 }
+
+QString GeneratePage::copyWarningText() const { return m_copyWarning->isHidden() ? QString() : m_copyWarning->text(); }
 
 int GeneratePage::datasetPieceCount() const { return m_datasetPiece->count() - 1; }
 

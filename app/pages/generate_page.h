@@ -1,4 +1,7 @@
 // Page 3: generate continuations, see them on a piano roll, hear them, export them.
+// With a dataset open, each continuation is checked against its training pieces on the
+// generation lane, and a warning line under the roll names a passage it copies (when the engine's
+// flag policy, pm::analysis::describeCopy, says it is long enough to matter).
 //
 // The model runs on the engine thread (EngineController::requestGeneration); its notes stream
 // back as GenerationChunk signals that go to the piano roll and, when the user wishes, straight
@@ -72,6 +75,8 @@ public:
     QString modelPath() const;
     quint64 generationJob() const { return m_job; }   // the running generation or demo (0 = none)
     bool chooseDatasetPiece(int index);     // as if picked in the list (0 = first piece)
+    // The copy warning under the roll for the shown variation ("" when there is none).
+    QString copyWarningText() const;
 
 signals:
     void generationDone(bool ok);   // after every generation or undo (tests wait on it)
@@ -121,8 +126,11 @@ private:
     QTabBar* m_variationTabs;
     QScrollArea* m_rollScroll;
     PianoRollWidget* m_roll;
+    QLabel* m_copyWarning;
     QLabel* m_status;
     QTimer* m_playheadTimer;
+    QString m_datasetDir;                   // the open dataset continuations are checked against ("" = none)
+    QString m_copyCheckNote;                // why the last check did not run, or what it had to do
 
     bool m_running = false;
     bool m_canUndo = false;

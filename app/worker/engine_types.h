@@ -2,6 +2,7 @@
 // them across threads; the GUI only ever sees these plain structs, never tensors.
 #pragma once
 
+#include "analysis/originality.h"
 #include "core/system_info.h"
 #include "dataset/dataset_builder.h"
 #include "dataset/note_preview.h"
@@ -19,6 +20,7 @@
 #include <QMetaType>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -47,6 +49,9 @@ struct GenerateJob {
     int variations = 1;
     bool continueCurrent = false;        // continue the current piece instead of a new one
     int continueVariation = 0;           // which variation of the last step to go on from
+    // The dataset the app has open ("" = none): each continuation is checked against its training
+    // pieces for copied passages (engine/analysis/originality.h) on the generation lane.
+    std::string copyCheckDataset;
 };
 
 // Notes decoded while generating (batched), for the piano roll and live playback.
@@ -65,6 +70,10 @@ struct GeneratedPiece {
     std::uint64_t seed = 0;
     bool endedByModel = false;
     bool cancelled = false;
+    // The continuation's longest passage copied from a training piece, set only when the engine's
+    // flag policy (pm::analysis::describeCopy) says it is worth a warning.
+    std::optional<pm::analysis::CopiedPassage> copy;
+    double copiedBarShare = 0;           // of the continuation's bars, found verbatim in training
 };
 
 struct GenerationOutcome {
@@ -74,6 +83,8 @@ struct GenerationOutcome {
     std::string error;
     std::vector<GeneratedPiece> pieces;  // one per variation
     bool canUndo = false;
+    bool copyChecked = false;            // the pieces were checked against copyCheckDataset
+    std::string copyCheckNote;           // why they were not, or what the check had to do first
 };
 
 // The MIDI inputs the jam can play from (the queries lane lists them, engine/playback/midi_ports.h),

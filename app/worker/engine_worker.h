@@ -104,6 +104,7 @@ signals:
 private:
     std::shared_ptr<struct GenerationState> m_generation;   // model + continue/undo chain (engine_worker_generation.cpp)
     std::shared_ptr<struct JamModel> m_jamModel;            // the jam's loaded model, kept between sessions
+    std::shared_ptr<struct CopyCheckIndex> m_copyIndex;     // the Generate page's dataset's copy index (generation lane)
 };
 
 }  // namespace pm::app

@@ -1,14 +1,21 @@
 // The Generate page's jobs on the engine thread: load (and keep) the model, run the generator
-// with its continue/undo chain, stream decoded notes out in small batches.
+// with its continue/undo chain, stream decoded notes out in small batches, and check what it
+// wrote against the open dataset's training pieces for copied passages.
 // LibTorch before Qt: torch's headers use `slots` as a name, which Qt defines as a macro.
 #include "generate/generator.h"
 #include "generate/prompt.h"
 #include "midi/midi_reader.h"
 
+#include "analysis/note_sequence_from_tokens.h"
+#include "analysis/originality.h"
+#include "dataset/copy_index.h"
+#include "dataset/dataset_store.h"
+
 #include "worker/engine_worker.h"
 
 #include <QElapsedTimer>
 
+#include <algorithm>
 #include <filesystem>
 
 namespace pm::app {
@@ -22,6 +29,16 @@ struct GenerationState {
     std::uintmax_t modelSize = 0;
     std::unique_ptr<pm::gen::Generator> generator;
     std::unique_ptr<pm::gen::GenerationSession> session;
+};
+
+// The copy index of the dataset the Generate page has open, kept between generations: building
+// it reads every token of the dataset, checking against it takes milliseconds.
+struct CopyCheckIndex {
+    std::string directory;
+    std::string tokensChecksum;             // the dataset generation it was made from
+    pm::tok::TokenizerConfig config;        // the dataset's tokenizer: the grid the index is on
+    pm::analysis::OriginalityIndex index;
+    std::string note;                       // what opening it said ("built now: ...")
 };
 
 namespace {
@@ -47,6 +64,61 @@ void fileIdentity(const std::string& path, std::filesystem::file_time_type* time
     if (ec) *time = {};
     *size = std::filesystem::file_size(path, ec);
     if (ec) *size = std::uintmax_t(-1);
+}
+
+// Bars of a result that the prompt holds: one per Bar token before the continuation. The copy
+// check starts after them, so a prompt taken from a training piece is never a "copy".
+int promptBarsOf(const pm::gen::GenerationResult& r, const pm::tok::Tokenizer& tokenizer) {
+    const pm::tok::TokenId bar = tokenizer.vocabulary().id(pm::tok::TokenKind::Bar);
+    const std::size_t end = std::min(r.promptTokens, r.tokens.size());
+    return int(std::count(r.tokens.begin(), r.tokens.begin() + std::ptrdiff_t(end), bar));
+}
+
+// The dataset's copy index, from `cache` when it is still the dataset's current generation.
+// Throws std::runtime_error with a one-line message when the dataset cannot be read.
+const CopyCheckIndex& copyIndexFor(std::shared_ptr<CopyCheckIndex>& cache, const std::string& directory) {
+    pm::dataset::Manifest manifest;
+    if (std::string e = pm::dataset::loadManifest(directory, &manifest); !e.empty()) throw std::runtime_error(e);
+    if (cache && cache->directory == directory && cache->tokensChecksum == manifest.tokensChecksum) return *cache;
+    cache.reset();
+    pm::dataset::DatasetContents data;
+    if (std::string e = pm::dataset::loadDataset(directory, &data); !e.empty()) throw std::runtime_error(e);
+    const auto config = pm::tok::configFromJson(data.manifest.tokenizer);
+    if (!config.config) throw std::runtime_error(directory + ": its tokenizer config cannot be used: " + config.error);
+    // Against the training pieces only: the model has seen those (the report checks the same way).
+    pm::dataset::CopyIndexOpened opened = pm::dataset::openCopyIndex(data, /*trainingOnly=*/true);
+    if (!opened.index) throw std::runtime_error(opened.error);
+    auto fresh = std::make_shared<CopyCheckIndex>();
+    fresh->directory = directory;
+    fresh->tokensChecksum = data.manifest.tokensChecksum;
+    fresh->config = *config.config;
+    fresh->index = std::move(*opened.index);
+    fresh->note = opened.note;
+    cache = std::move(fresh);
+    return *cache;
+}
+
+// Checks every piece of `outcome` against the dataset's training pieces; the flag is the engine's
+// policy (describeCopy), the same the report and the training samples use.
+void checkCopies(std::shared_ptr<CopyCheckIndex>& cache, const std::string& directory, const pm::tok::Tokenizer& tokenizer,
+                 const std::vector<pm::gen::GenerationResult>& results, GenerationOutcome* outcome) {
+    try {
+        const CopyCheckIndex& index = copyIndexFor(cache, directory);
+        if (!(index.config == tokenizer.config())) {
+            outcome->copyCheckNote = "the model's tokenizer is not the dataset's, so its music cannot be compared with the dataset's pieces";
+            return;
+        }
+        for (std::size_t i = 0; i < results.size() && i < outcome->pieces.size(); ++i) {
+            const pm::analysis::NoteSequence seq = pm::analysis::noteSequenceFromTokens(results[i].tokens, tokenizer);
+            const pm::analysis::OriginalityResult r = index.index.check(seq, promptBarsOf(results[i], tokenizer));
+            outcome->pieces[i].copiedBarShare = r.copiedBarShare;
+            if (pm::analysis::describeCopy(r)) outcome->pieces[i].copy = r.longestCopy;
+        }
+        outcome->copyChecked = true;
+        outcome->copyCheckNote = index.note;
+    } catch (const std::exception& e) {
+        outcome->copyCheckNote = e.what();
+    }
 }
 
 }  // namespace
@@ -126,6 +198,8 @@ JobEnd EngineWorker::generate(JobContext& job, const pm::app::GenerateJob& gjob,
         }
         flush();
         for (const auto& r : results) outcome.pieces.push_back(pieceOf(r));
+        if (!gjob.copyCheckDataset.empty() && !results.empty())
+            checkCopies(m_copyIndex, gjob.copyCheckDataset, tokenizer, results, &outcome);
         outcome.cancelled = cancel->load();
         outcome.ok = !results.empty();
         outcome.canUndo = st.session->canUndo();

@@ -1,6 +1,7 @@
 // The Generate page offscreen with a tiny random model: Generate streams notes onto the piano
 // roll (prompt and continuation in their own roles), Continue adds to the piece, Undo goes
-// back, Export writes a MIDI file our reader reads; a bad model file is a message.
+// back, Export writes a MIDI file our reader reads; a bad model file is a message. With a dataset
+// open, a continuation that copies one of its training pieces gets a warning line.
 // LibTorch first (page_fixtures.h): Qt's `slots` macro must not be defined while its headers are read.
 #include "page_fixtures.h"
 
@@ -11,11 +12,14 @@
 #include "worker/engine_controller.h"
 
 #include <QComboBox>
+#include <QDir>
+#include <QDoubleSpinBox>
 #include <QFileInfo>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QTabBar>
 #include <QTemporaryDir>
 #include <QTest>
@@ -156,6 +160,49 @@ private slots:
         QVERIFY(page.findChild<QPushButton*>(QStringLiteral("generateButton"))->isEnabled());
         const QString out = m_dir.filePath(QStringLiteral("demo-export.mid"));
         QVERIFY(page.exportTo(out));
+    }
+
+    void aContinuationThatCopiesTheDatasetIsFlagged() {
+        // The generator is deterministic for a seed: a piece it wrote, made a training piece of
+        // a dataset, is exactly what it writes again with that seed. The check on the generation
+        // lane must flag that copy under the roll, naming the file; another seed copies nothing.
+        pm::app::EngineController engine;
+        GeneratePage page(&engine, nullptr);
+        page.findChild<QLineEdit*>(QStringLiteral("modelPath"))->setText(m_model);
+        page.findChild<QDoubleSpinBox*>(QStringLiteral("length"))->setValue(8);   // bars
+        page.findChild<QSpinBox*>(QStringLiteral("seed"))->setValue(11);
+        QSignalSpy done(&page, &GeneratePage::generationDone);
+        page.startGeneration();
+        QVERIFY(done.wait(60000));
+        QCOMPARE(done.takeFirst().at(0).toBool(), true);
+        QCOMPARE(page.copyWarningText(), QString());   // no dataset open: nothing to compare with
+        const QString folder = m_dir.filePath(QStringLiteral("copied"));
+        QVERIFY(QDir().mkpath(folder));
+        QVERIFY(page.exportTo(QDir(folder).filePath(QStringLiteral("Nocturne.mid"))));
+
+        pm::dataset::BuildRequest request;
+        request.inputs = {folder.toStdString()};
+        request.outputDir = m_dir.filePath(QStringLiteral("copied-dataset")).toStdString();
+        request.options.validationFraction = 0;   // a training piece: what the model has seen
+        const auto built = pm::dataset::buildDataset(request, pm::dataset::makePieceTokenizer(std::make_shared<pm::tok::Tokenizer>()));
+        QVERIFY2(built.ok, built.error.c_str());
+        page.setDataset(QString::fromStdString(request.outputDir));
+
+        page.startGeneration();
+        QVERIFY(done.wait(60000));
+        QCOMPARE(done.takeFirst().at(0).toBool(), true);
+        const QString warning = page.copyWarningText();
+        QVERIFY2(warning.contains(QStringLiteral(" copy Nocturne.mid bars 1–")), qPrintable(warning));
+        QVERIFY2(warning.startsWith(QStringLiteral("This continuation copies your music: bars 1–")), qPrintable(warning));
+        auto* status = page.findChild<QLabel*>(QStringLiteral("generateStatus"));
+        QVERIFY2(!status->text().contains(QStringLiteral("Not checked")), qPrintable(status->text()));
+
+        page.findChild<QSpinBox*>(QStringLiteral("seed"))->setValue(12);
+        page.startGeneration();
+        QVERIFY(done.wait(60000));
+        QCOMPARE(done.takeFirst().at(0).toBool(), true);
+        QCOMPARE(page.copyWarningText(), QString());
+        QVERIFY2(!status->text().contains(QStringLiteral("Not checked")), qPrintable(status->text()));
     }
 
     void badModelIsAMessage() {
