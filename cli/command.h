@@ -36,6 +36,7 @@ void addPlayCommand(CLI::App& root, CommandList& commands);
 void addTrainCommand(CLI::App& root, CommandList& commands);
 void addJamCommand(CLI::App& root, CommandList& commands);
 void addOriginalityCommand(CLI::App& root, CommandList& commands);
+void addReportCommand(CLI::App& root, CommandList& commands);
 
 // "dataset build" for a nested command, as users type it.
 std::string fullName(const CLI::App* app);

@@ -86,6 +86,7 @@ int main(int argc, char** argv) {
     addTrainCommand(root, commands);
     addJamCommand(root, commands);
     addOriginalityCommand(root, commands);
+    addReportCommand(root, commands);
 
     // CLI11 reports "a subcommand is required" before it mentions a misspelt one; name it.
     if (argc > 1 && argv[1][0] != '-') {

@@ -176,7 +176,7 @@ void addModelCommand(CLI::App& root, CommandList& commands) {
 
     auto init = std::make_shared<InitOptions>();
     CLI::App* i = model->add_subcommand("init", "Create a new model from a preset (official initialisation)");
-    i->add_option("--preset", init->preset, "tiny (L4-D128), small (L6-D256), base (L12-D512) or 0.1b (L12-D768)")
+    i->add_option("--preset", init->preset, "tiny (L4-D128), small (L6-D256), medium (L8-D384), base (L12-D512) or 0.1b (L12-D768)")
         ->required()
         ->check(CLI::IsMember(model::Rwkv7Config::presetNames()));
     auto* vf = i->add_option("--vocab-from", init->vocabFrom, "Dataset directory (or tokenizer config JSON) to take the vocabulary from");
