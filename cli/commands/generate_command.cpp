@@ -1,8 +1,11 @@
 // `pianomuse-cli generate`: continue a MIDI prompt (or start from a metre and tempo) with a
 // model, write the result as .mid, optionally play it while it is written or render a WAV.
+// With --infill A-B it regenerates bars A to B of the prompt instead, keeping the rest
+// (engine/generate/infill.h).
 #include "command.h"
 
 #include "generate/generator.h"
+#include "generate/infill.h"
 #include "generate/prompt.h"
 #include "midi/midi_reader.h"
 #include "midi/midi_writer.h"
@@ -28,6 +31,7 @@ struct GenerateOptions {
     std::size_t maxTokens = 20000;
     std::string weights = "auto";
     int stepThreads = 0;
+    std::string infill;   // "A-B": regenerate these bars of --prompt
 };
 
 // "out.mid" for one variation; "out-2.mid", "out-3.mid" ... for the others.
@@ -39,7 +43,108 @@ std::string variationPath(const std::string& path, int v) {
     return (ext ? path.substr(0, dot) : path) + "-" + std::to_string(v + 1) + (ext ? path.substr(dot) : ".mid");
 }
 
+gen::SamplingOptions samplingOptions(const GenerateOptions& o) {
+    gen::SamplingOptions s;
+    s.temperature = o.temperature;
+    s.topK = o.topK;
+    s.topP = o.topP;
+    s.repetitionPenalty = o.repPenalty;
+    s.repetitionDecay = o.repDecay;
+    s.endBias = o.endBias;
+    s.seed = o.seed >= 0 ? std::uint64_t(o.seed) : std::random_device{}();
+    return s;
+}
+
+// Plays a finished piece (--play) and/or renders it (--wav).
+int playAndRender(const GenerateOptions& o, const midi::MidiFile& file) {
+    std::string error;
+    const std::vector<play::TimedMessage> timeline = play::timelineFromFile(file);
+    if (!o.wav.empty()) {
+        std::vector<float> samples;
+        play::RenderReport report;
+        play::SynthOptions so;
+        so.soundFont = o.soundFont;
+        if (!play::renderTimeline(timeline, so, 600.0, 2.0, &samples, &report, &error) ||
+            !play::writeWav(o.wav, samples, int(so.sampleRate), &error)) {
+            printError(o.wav + ": " + error);
+            return kExitFailed;
+        }
+        std::printf("%s: %.1f s of audio%s\n", o.wav.c_str(), report.seconds, report.capped ? " (capped at 600 s)" : "");
+    }
+    if (o.play) {
+        play::Player player;
+        if (!player.open(o.synth ? std::string() : o.port, o.soundFont, &error)) {
+            std::fprintf(stderr, "pianomuse-cli: warning: cannot play: %s\n", error.c_str());
+            return kExitOk;
+        }
+        if (!player.notice().empty()) std::fprintf(stderr, "pianomuse-cli: warning: %s\n", player.notice().c_str());
+        player.play(timeline, true, 0.0, nullptr);
+        if (!player.waitUntilDone(nullptr)) std::fprintf(stderr, "pianomuse-cli: warning: %s\n", player.error().c_str());
+    }
+    return kExitOk;
+}
+
+// --infill A-B: the whole prompt piece with bars A to B regenerated, everything else kept.
+int runInfill(const GenerateOptions& o) {
+    if (o.prompt.empty()) {
+        printError("--infill needs --prompt PIECE.mid (the piece whose bars are regenerated)");
+        return kExitUsage;
+    }
+    if (o.bars > 0 || o.seconds > 0 || o.tokens > 0) {
+        printError("--infill regenerates the bars it names: --bars, --seconds and --tokens do not apply");
+        return kExitUsage;
+    }
+    int first = 0, last = 0;
+    std::string error;
+    if (!gen::parseBarRange(o.infill, &first, &last, &error)) {
+        printError("--infill: " + error);
+        return kExitUsage;
+    }
+    auto read = midi::readMidiFile(o.prompt);
+    if (!read) {
+        printError(o.prompt + ": " + read.error().toString());
+        return kExitFailed;
+    }
+    std::printf("Loading %s ...\n", o.model.c_str());
+    auto generator = gen::loadGenerator(o.model, &error);
+    if (!generator) {
+        printError(error);
+        return kExitFailed;
+    }
+    gen::InfillRequest req;
+    req.piece = generator->tokenizer().encode(read.value()).tokens;
+    req.firstBar = first;
+    req.lastBar = last;
+    req.sampling = samplingOptions(o);
+    req.maxTokens = o.maxTokens;
+    gen::parseWeightMode(o.weights, &req.weights);   // checked by the option's validator
+    req.stepThreads = o.stepThreads;
+    const std::uint64_t seed = req.sampling.seed;
+    midi::MidiFile firstFile;
+    for (int v = 0; v < o.variations; ++v) {
+        req.sampling.seed = seed + std::uint64_t(v);
+        const gen::InfillResult r = gen::infill(*generator, req);
+        if (!r.error.empty()) {
+            printError(o.prompt + ": " + r.error);
+            return kExitFailed;
+        }
+        const std::string path = variationPath(o.output, v);
+        const auto written = midi::writeMidiFile(r.file, path);
+        if (!written) {
+            printError(path + ": " + written.error().toString());
+            return kExitFailed;
+        }
+        std::printf("%s: bars %d-%d of %zu regenerated (%.2f-%.2f s), %zu notes, %zu tokens in %.2f s; prompt %zu tokens; "
+                    "seed %llu; %s\n",
+                    path.c_str(), first, last, r.bars, r.gapStartSeconds, r.gapEndSeconds, r.generatedNotes, r.generatedTokens,
+                    r.seconds, r.promptTokens, static_cast<unsigned long long>(r.seed), r.step.c_str());
+        if (v == 0) firstFile = r.file;
+    }
+    return playAndRender(o, firstFile);
+}
+
 int runGenerate(const GenerateOptions& o) {
+    if (!o.infill.empty()) return runInfill(o);
     const int lengthOptions = (o.bars > 0) + (o.seconds > 0) + (o.tokens > 0);
     if (lengthOptions > 1) {
         printError("give one of --bars, --seconds, --tokens");
@@ -176,6 +281,9 @@ void addGenerateCommand(CLI::App& root, CommandList& commands) {
     app->add_option("--step-threads", o->stepThreads, "Threads of the CPU step (0: up to 2)")
         ->check(CLI::Range(0, 64))
         ->capture_default_str();
+    app->add_option("--infill", o->infill,
+                    "Regenerate bars A-B of --prompt (counted from 1) and write the whole piece, keeping every "
+                    "other bar");
     app->add_option("-o,--output", o->output, "Output .mid file")->required();
     app->add_flag("--play", o->play, "Play the first variation while it is generated");
     auto* port = app->add_option("--port", o->port, "MIDI output port for --play (default: built-in piano)");

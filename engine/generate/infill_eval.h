@@ -1,0 +1,42 @@
+// Does a model use the bars after a gap? (issue 19; `pianomuse-cli eval --infill`)
+//
+// On the validation pieces of a dataset, random gaps of whole bars (seeded) are scored twice with
+// the same model: the true middle given both sides (the infilling layout, tokenizer/infill_layout.h)
+// and the same bars given only the bars before them (an ordinary sequence, as continuation sees
+// them). Both are bits per note as training reports them: all bits of the tokens that spell the
+// gap's bars, over the gap's notes. In the layout those tokens are the gap's metadata and bars
+// (its closing EOS, which generation forces, is not scored); in the ordinary sequence they are the
+// bars with their bar-line changes inline. The layout spells the metre and tempo at the gap
+// even when they did not change, so if anything the comparison favours "left only".
+#pragma once
+
+#include "dataset/dataset_format.h"
+#include "model/rwkv7_model.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace pm::gen {
+
+struct InfillEvalOptions {
+    int gapsPerPiece = 4;
+    int maxGapBars = 4;                                      // gaps of 1..maxGapBars bars
+    std::size_t contextBefore = 512, contextAfter = 256;     // tokens, whole bars (as InfillRequest)
+    std::uint64_t seed = 1;
+    std::size_t maxPieces = 0;                               // 0 = every validation piece
+};
+
+struct InfillEvalResult {
+    std::string error;                 // one line when nothing could be measured
+    std::size_t pieces = 0, gaps = 0, notes = 0;
+    double bitsBoth = 0, bitsLeft = 0;                       // summed over the gaps
+    double bitsPerNoteBoth() const { return notes ? bitsBoth / double(notes) : 0; }
+    double bitsPerNoteLeft() const { return notes ? bitsLeft / double(notes) : 0; }
+};
+
+// Pieces need at least 3 bars (a gap with a bar on each side). Never throws.
+InfillEvalResult evaluateInfill(pm::model::Rwkv7Model& model, const pm::dataset::DatasetContents& data,
+                                const InfillEvalOptions& options);
+
+}  // namespace pm::gen
