@@ -5,6 +5,7 @@
 #include "pages/dataset_page.h"
 #include "pages/generate_page.h"
 #include "pages/jam_page.h"
+#include "pages/report_page.h"
 #include "pages/train_page.h"
 #include "settings/app_settings.h"
 #include "worker/engine_controller.h"
@@ -38,6 +39,7 @@ MainWindow::MainWindow(EngineController* engine, AppSettings* settings, QWidget*
     m_sidebar->addItem(new QListWidgetItem(QIcon(QStringLiteral(":/icons/train.svg")), tr("Train")));
     m_sidebar->addItem(new QListWidgetItem(QIcon(QStringLiteral(":/icons/generate.svg")), tr("Generate")));
     m_sidebar->addItem(new QListWidgetItem(QIcon(QStringLiteral(":/icons/jam.svg")), tr("Jam")));
+    m_sidebar->addItem(new QListWidgetItem(QIcon(QStringLiteral(":/icons/report.svg")), tr("Report")));
     m_pages = new QStackedWidget(central);
     m_pages->setAccessibleName(tr("Current page"));
     m_pages->addWidget(new DatasetPage(m_engine, m_settings, m_pages));
@@ -58,6 +60,18 @@ MainWindow::MainWindow(EngineController* engine, AppSettings* settings, QWidget*
         if (!m_pages->findChild<JamPage*>()->jamJob()) m_pages->findChild<JamPage*>()->setModelPath(model);
         m_sidebar->setCurrentRow(GeneratePageIndex);
     });
+    // The model report: the dataset follows the Dataset page; the Train page's "Report…" (or a run
+    // ending with "Report after each run" on) brings its model as model A.
+    auto* report = new ReportPage(m_engine, m_settings, m_pages);
+    m_pages->addWidget(report);
+    connect(m_pages->findChild<DatasetPage*>(), &DatasetPage::datasetChanged, report, &ReportPage::setDataset);
+    connect(m_pages->findChild<TrainPage*>(), &TrainPage::reportRequested, this,
+            [this, report](const QString& model, const QString& dataset, bool start) {
+                report->setModelA(model);
+                if (!dataset.isEmpty()) report->setDataset(dataset);
+                m_sidebar->setCurrentRow(ReportPageIndex);
+                if (start) report->runReport();
+            });
     layout->addWidget(m_sidebar);
     layout->addWidget(m_pages, 1);
     setCentralWidget(central);
@@ -157,6 +171,7 @@ QString MainWindow::jobName(const pm::app::JobInfo& job) {
     case JobKind::MidiPorts: return tr("Listing MIDI ports");
     case JobKind::MidiInputPorts: return tr("Listing MIDI inputs");
     case JobKind::Jam: return tr("Jamming");
+    case JobKind::Report: return tr("Making a report");
     }
     return QString();
 }

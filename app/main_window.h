@@ -1,4 +1,4 @@
-// The main window: a sidebar of pages (Dataset, Train, Generate, Jam), menus, and a status bar that
+// The main window: a sidebar of pages (Dataset, Train, Generate, Jam, Report), menus, and a status bar that
 // says which compute device and BLAS the engine runs on.
 #pragma once
 
@@ -23,7 +23,7 @@ class JamPage;
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
-    enum Page { DatasetPageIndex = 0, TrainPageIndex = 1, GeneratePageIndex = 2, JamPageIndex = 3 };
+    enum Page { DatasetPageIndex = 0, TrainPageIndex = 1, GeneratePageIndex = 2, JamPageIndex = 3, ReportPageIndex = 4 };
 
     MainWindow(EngineController* engine, AppSettings* settings, QWidget* parent = nullptr);
 

@@ -327,6 +327,14 @@
         <source>A jam is already running; stop it first.</source>
         <translation>Es läuft bereits eine Jam-Session; beenden Sie sie zuerst.</translation>
     </message>
+    <message>
+        <source>A model report is reading %1; build into another folder or wait for the report.</source>
+        <translation>Ein Modellbericht liest %1; bauen Sie in einen anderen Ordner oder warten Sie auf den Bericht.</translation>
+    </message>
+    <message>
+        <source>The dataset %1 is being built; make the report when it is done.</source>
+        <translation>Der Datensatz %1 wird gerade gebaut; erstellen Sie den Bericht, wenn er fertig ist.</translation>
+    </message>
 </context>
 <context>
     <name>pm::app::FileReportModel</name>
@@ -1361,6 +1369,14 @@
         <source>Jamming</source>
         <translation>Jam läuft</translation>
     </message>
+    <message>
+        <source>Report</source>
+        <translation>Bericht</translation>
+    </message>
+    <message>
+        <source>Making a report</source>
+        <translation>Bericht wird erstellt</translation>
+    </message>
 </context>
 <context>
     <name>pm::app::PassageDragBar</name>
@@ -1410,6 +1426,474 @@
     <message>
         <source>PianoMuse</source>
         <translation>PianoMuse</translation>
+    </message>
+</context>
+<context>
+    <name>pm::app::ReportCharts</name>
+    <message>
+        <source>Overlap with your music</source>
+        <translation>Überlappung mit Ihrer Musik</translation>
+    </message>
+    <message>
+        <source>Distance from your music</source>
+        <translation>Abstand von Ihrer Musik</translation>
+    </message>
+    <message>
+        <source>Share of notes</source>
+        <translation>Anteil der Noten</translation>
+    </message>
+    <message>
+        <source>Your music</source>
+        <translation>Ihre Musik</translation>
+    </message>
+</context>
+<context>
+    <name>pm::app::ReportPage</name>
+    <message>
+        <source>Report</source>
+        <translation>Bericht</translation>
+    </message>
+    <message>
+        <source>Did fine-tuning learn your style, is the music still musical, and is the model copying your pieces? The report lets both models continue the same openings of your validation pieces and compares what they write with how your pieces really go on. It takes a few minutes of CPU time.</source>
+        <translation>Hat das Feintuning Ihren Stil gelernt, ist die Musik noch musikalisch, und kopiert das Modell Ihre Stücke? Der Bericht lässt beide Modelle dieselben Anfänge Ihrer Validierungsstücke fortsetzen und vergleicht, was sie schreiben, mit dem, wie Ihre Stücke wirklich weitergehen. Er braucht einige Minuten Rechenzeit.</translation>
+    </message>
+    <message>
+        <source>Report sections</source>
+        <translation>Abschnitte des Berichts</translation>
+    </message>
+    <message>
+        <source>Summary</source>
+        <translation>Zusammenfassung</translation>
+    </message>
+    <message>
+        <source>Features</source>
+        <translation>Merkmale</translation>
+    </message>
+    <message>
+        <source>Histograms</source>
+        <translation>Histogramme</translation>
+    </message>
+    <message>
+        <source>Continuations</source>
+        <translation>Fortsetzungen</translation>
+    </message>
+    <message>
+        <source>Playback stopped: %1</source>
+        <translation>Wiedergabe angehalten: %1</translation>
+    </message>
+    <message>
+        <source>What to compare</source>
+        <translation>Was verglichen wird</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>Durchsuchen…</translation>
+    </message>
+    <message>
+        <source>Model A</source>
+        <translation>Modell A</translation>
+    </message>
+    <message>
+        <source>The fine-tuned model (a run&apos;s model-best.safetensors)</source>
+        <translation>Das feinabgestimmte Modell (model-best.safetensors eines Laufs)</translation>
+    </message>
+    <message>
+        <source>Model A:</source>
+        <translation>Modell A:</translation>
+    </message>
+    <message>
+        <source>Browse for model A</source>
+        <translation>Modell A suchen</translation>
+    </message>
+    <message>
+        <source>Model B</source>
+        <translation>Modell B</translation>
+    </message>
+    <message>
+        <source>Optional: a model to compare with (empty: model A alone)</source>
+        <translation>Optional: ein Modell zum Vergleich (leer: nur Modell A)</translation>
+    </message>
+    <message>
+        <source>Model B:</source>
+        <translation>Modell B:</translation>
+    </message>
+    <message>
+        <source>Browse for model B</source>
+        <translation>Modell B suchen</translation>
+    </message>
+    <message>
+        <source>Dataset</source>
+        <translation>Datensatz</translation>
+    </message>
+    <message>
+        <source>The dataset whose validation pieces the models continue</source>
+        <translation>Der Datensatz, dessen Validierungsstücke die Modelle fortsetzen</translation>
+    </message>
+    <message>
+        <source>Dataset:</source>
+        <translation>Datensatz:</translation>
+    </message>
+    <message>
+        <source>Browse for a dataset</source>
+        <translation>Datensatz suchen</translation>
+    </message>
+    <message>
+        <source>Continuations per model</source>
+        <translation>Fortsetzungen pro Modell</translation>
+    </message>
+    <message>
+        <source>More continuations measure more reliably and take longer</source>
+        <translation>Mehr Fortsetzungen messen zuverlässiger und dauern länger</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>Startwert</translation>
+    </message>
+    <message>
+        <source>Chooses the openings and the sampling; both models get the same</source>
+        <translation>Wählt die Anfänge und die Stichproben; beide Modelle erhalten dieselben</translation>
+    </message>
+    <message>
+        <source>Opening bars</source>
+        <translation>Takte des Anfangs</translation>
+    </message>
+    <message>
+        <source>Bars to write</source>
+        <translation>Zu schreibende Takte</translation>
+    </message>
+    <message>
+        <source>Temperature</source>
+        <translation>Temperatur</translation>
+    </message>
+    <message>
+        <source>Validation windows scored</source>
+        <translation>Bewertete Validierungsfenster</translation>
+    </message>
+    <message>
+        <source>all</source>
+        <translation>alle</translation>
+    </message>
+    <message>
+        <source>How many validation windows bits per note is measured on (fewer is faster)</source>
+        <translation>Auf wie vielen Validierungsfenstern Bits pro Note gemessen werden (weniger ist schneller)</translation>
+    </message>
+    <message>
+        <source>Continuations:</source>
+        <translation>Fortsetzungen:</translation>
+    </message>
+    <message>
+        <source>Seed:</source>
+        <translation>Startwert:</translation>
+    </message>
+    <message>
+        <source>Opening bars:</source>
+        <translation>Takte des Anfangs:</translation>
+    </message>
+    <message>
+        <source>Bars to write:</source>
+        <translation>Zu schreibende Takte:</translation>
+    </message>
+    <message>
+        <source>Temperature:</source>
+        <translation>Temperatur:</translation>
+    </message>
+    <message>
+        <source>Windows scored:</source>
+        <translation>Bewertete Fenster:</translation>
+    </message>
+    <message>
+        <source>Make the report</source>
+        <translation>Bericht erstellen</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Cancel the report</source>
+        <translation>Bericht abbrechen</translation>
+    </message>
+    <message>
+        <source>Save…</source>
+        <translation>Speichern…</translation>
+    </message>
+    <message>
+        <source>Save the report</source>
+        <translation>Bericht speichern</translation>
+    </message>
+    <message>
+        <source>Saves the report as JSON and its charts as PNG images</source>
+        <translation>Speichert den Bericht als JSON und seine Diagramme als PNG-Bilder</translation>
+    </message>
+    <message>
+        <source>Report progress</source>
+        <translation>Fortschritt des Berichts</translation>
+    </message>
+    <message>
+        <source>Report status</source>
+        <translation>Status des Berichts</translation>
+    </message>
+    <message>
+        <source>Bits per note on your validation pieces (lower: the model predicts your music better)</source>
+        <translation>Bits pro Note auf Ihren Validierungsstücken (niedriger: das Modell sagt Ihre Musik besser vorher)</translation>
+    </message>
+    <message>
+        <source>Bits per note and copies per model</source>
+        <translation>Bits pro Note und Kopien pro Modell</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>Modell</translation>
+    </message>
+    <message>
+        <source>Bits per note</source>
+        <translation>Bits pro Note</translation>
+    </message>
+    <message>
+        <source>Unigram baseline</source>
+        <translation>Unigramm-Basislinie</translation>
+    </message>
+    <message>
+        <source>Notes scored</source>
+        <translation>Bewertete Noten</translation>
+    </message>
+    <message>
+        <source>Continuations that copy</source>
+        <translation>Fortsetzungen, die kopieren</translation>
+    </message>
+    <message>
+        <source>Bars found in training</source>
+        <translation>Takte aus dem Training</translation>
+    </message>
+    <message>
+        <source>What a model that knows only how often each token occurs would need</source>
+        <translation>Was ein Modell bräuchte, das nur weiß, wie oft jedes Token vorkommt</translation>
+    </message>
+    <message>
+        <source>Report summary</source>
+        <translation>Zusammenfassung des Berichts</translation>
+    </message>
+    <message>
+        <source>Notes on the report</source>
+        <translation>Hinweise zum Bericht</translation>
+    </message>
+    <message>
+        <source>Overlap with your music per feature</source>
+        <translation>Überlappung mit Ihrer Musik pro Merkmal</translation>
+    </message>
+    <message>
+        <source>How well each model&apos;s continuations sit among your pieces&apos; own continuations, feature by feature: 1 = as well as your pieces sit among each other, 0 = elsewhere</source>
+        <translation>Wie gut die Fortsetzungen jedes Modells zwischen den echten Fortsetzungen Ihrer Stücke liegen, Merkmal für Merkmal: 1 = so gut wie Ihre Stücke untereinander, 0 = woanders</translation>
+    </message>
+    <message>
+        <source>Histogram distance from your music</source>
+        <translation>Histogrammabstand von Ihrer Musik</translation>
+    </message>
+    <message>
+        <source>Jensen-Shannon distance between each model&apos;s mean histogram and your music&apos;s: 0 = the same, 1 = nothing in common</source>
+        <translation>Jensen-Shannon-Abstand zwischen dem mittleren Histogramm jedes Modells und dem Ihrer Musik: 0 = gleich, 1 = nichts gemeinsam</translation>
+    </message>
+    <message>
+        <source>Features of your music and of each model&apos;s continuations</source>
+        <translation>Merkmale Ihrer Musik und der Fortsetzungen jedes Modells</translation>
+    </message>
+    <message>
+        <source>Histogram:</source>
+        <translation>Histogramm:</translation>
+    </message>
+    <message>
+        <source>Histogram shown</source>
+        <translation>Angezeigtes Histogramm</translation>
+    </message>
+    <message>
+        <source>Histogram of your music and of each model&apos;s continuations</source>
+        <translation>Histogramm Ihrer Musik und der Fortsetzungen jedes Modells</translation>
+    </message>
+    <message>
+        <source>Continuation</source>
+        <translation>Fortsetzung</translation>
+    </message>
+    <message>
+        <source>Opening from</source>
+        <translation>Anfang aus</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>Kopie</translation>
+    </message>
+    <message>
+        <source>Play</source>
+        <translation>Abspielen</translation>
+    </message>
+    <message>
+        <source>Play the continuation</source>
+        <translation>Fortsetzung abspielen</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Stopp</translation>
+    </message>
+    <message>
+        <source>Stop playback</source>
+        <translation>Wiedergabe stoppen</translation>
+    </message>
+    <message>
+        <source>Playback status</source>
+        <translation>Wiedergabestatus</translation>
+    </message>
+    <message>
+        <source>Choose model A and a dataset first.</source>
+        <translation>Wählen Sie zuerst Modell A und einen Datensatz.</translation>
+    </message>
+    <message>
+        <source>Making the report…</source>
+        <translation>Bericht wird erstellt…</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>Wird abgebrochen…</translation>
+    </message>
+    <message>
+        <source>%1: %2 of %3</source>
+        <translation>%1: %2 von %3</translation>
+    </message>
+    <message>
+        <source>The report was cancelled.</source>
+        <translation>Der Bericht wurde abgebrochen.</translation>
+    </message>
+    <message>
+        <source>The report failed: %1</source>
+        <translation>Der Bericht ist fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Report made in %1 s.</source>
+        <translation>Bericht in %1 s erstellt.</translation>
+    </message>
+    <message>
+        <source>%1 of %2</source>
+        <translation>%1 von %2</translation>
+    </message>
+    <message>
+        <source>%1 %</source>
+        <translation>%1 %</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n opening(s) of your validation pieces (%1 in the dataset), %2 bars each, continued for %3 bars.</source>
+        <translation>
+            <numerusform>%n Anfang Ihrer Validierungsstücke (%1 im Datensatz), je %2 Takte, um %3 Takte fortgesetzt.</numerusform>
+            <numerusform>%n Anfänge Ihrer Validierungsstücke (%1 im Datensatz), je %2 Takte, um %3 Takte fortgesetzt.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>A predicts your music better than B, by %1 bits per note.</source>
+        <translation>A sagt Ihre Musik besser vorher als B, um %1 Bits pro Note.</translation>
+    </message>
+    <message>
+        <source>A does not predict your music better than B (%1 bits per note more).</source>
+        <translation>A sagt Ihre Musik nicht besser vorher als B (%1 Bits pro Note mehr).</translation>
+    </message>
+    <message>
+        <source>Notes:</source>
+        <translation>Hinweise:</translation>
+    </message>
+    <message>
+        <source>Feature</source>
+        <translation>Merkmal</translation>
+    </message>
+    <message>
+        <source>Your music</source>
+        <translation>Ihre Musik</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>%1 ± %2</source>
+        <translation>%1 ± %2</translation>
+    </message>
+    <message>
+        <source>%1 ± %2, overlap %3</source>
+        <translation>%1 ± %2, Überlappung %3</translation>
+    </message>
+    <message>
+        <source>%1 ± %2, overlap not measured</source>
+        <translation>%1 ± %2, Überlappung nicht gemessen</translation>
+    </message>
+    <message>
+        <source>distance %1</source>
+        <translation>Abstand %1</translation>
+    </message>
+    <message>
+        <source>distance not measured</source>
+        <translation>Abstand nicht gemessen</translation>
+    </message>
+    <message>
+        <source>%1, bar %2</source>
+        <translation>%1, Takt %2</translation>
+    </message>
+    <message>
+        <source>Your music (how the pieces go on)</source>
+        <translation>Ihre Musik (wie die Stücke weitergehen)</translation>
+    </message>
+    <message>
+        <source>Opening %1</source>
+        <translation>Anfang %1</translation>
+    </message>
+    <message>
+        <source>Continuation %1</source>
+        <translation>Fortsetzung %1</translation>
+    </message>
+    <message>
+        <source>Cannot play: %1</source>
+        <translation>Abspielen nicht möglich: %1</translation>
+    </message>
+    <message>
+        <source>Playing.</source>
+        <translation>Wird abgespielt.</translation>
+    </message>
+    <message>
+        <source>Playing on the built-in piano: %1 could not be opened.</source>
+        <translation>Wiedergabe auf dem eingebauten Klavier: %1 konnte nicht geöffnet werden.</translation>
+    </message>
+    <message>
+        <source>Choose a continuation to play.</source>
+        <translation>Wählen Sie eine Fortsetzung zum Abspielen.</translation>
+    </message>
+    <message>
+        <source>There is no report to save yet.</source>
+        <translation>Es gibt noch keinen Bericht zum Speichern.</translation>
+    </message>
+    <message>
+        <source>Cannot save the report to %1: %2</source>
+        <translation>Der Bericht kann nicht unter %1 gespeichert werden: %2</translation>
+    </message>
+    <message>
+        <source>Cannot write the chart %1.</source>
+        <translation>Das Diagramm %1 kann nicht geschrieben werden.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Saved the report and %n chart(s) beside %1.</source>
+        <translation>
+            <numerusform>Bericht und %n Diagramm unter %1 gespeichert.</numerusform>
+            <numerusform>Bericht und %n Diagramme unter %1 gespeichert.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>JSON files (*.json)</source>
+        <translation>JSON-Dateien (*.json)</translation>
+    </message>
+    <message>
+        <source>Choose a model</source>
+        <translation>Modell wählen</translation>
+    </message>
+    <message>
+        <source>Models (*.safetensors *.pth);;All files (*)</source>
+        <translation>Modelle (*.safetensors *.pth);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>Choose a dataset</source>
+        <translation>Datensatz wählen</translation>
     </message>
 </context>
 <context>
@@ -2358,6 +2842,38 @@
     <message>
         <source>This run is written by another process; stop it there (Ctrl-C)</source>
         <translation>Dieser Lauf wird von einem anderen Prozess geschrieben; stoppen Sie ihn dort (Strg+C)</translation>
+    </message>
+    <message>
+        <source>Report…</source>
+        <translation>Bericht…</translation>
+    </message>
+    <message>
+        <source>Make a report on this run&apos;s model</source>
+        <translation>Bericht über das Modell dieses Laufs erstellen</translation>
+    </message>
+    <message>
+        <source>Compares this run&apos;s model with the base model on your validation pieces: what it learned, how its music differs, whether it copies your pieces</source>
+        <translation>Vergleicht das Modell dieses Laufs auf Ihren Validierungsstücken mit dem Basismodell: was es gelernt hat, wie sich seine Musik unterscheidet, ob es Ihre Stücke kopiert</translation>
+    </message>
+    <message>
+        <source>Report after each run</source>
+        <translation>Bericht nach jedem Lauf</translation>
+    </message>
+    <message>
+        <source>Make a report after each run</source>
+        <translation>Nach jedem Lauf einen Bericht erstellen</translation>
+    </message>
+    <message>
+        <source>When a run ends well, make its report at once. It takes a few minutes of CPU time, so it is off unless you turn it on.</source>
+        <translation>Wenn ein Lauf erfolgreich endet, sofort seinen Bericht erstellen. Das braucht einige Minuten Rechenzeit, daher ist es aus, bis Sie es einschalten.</translation>
+    </message>
+    <message>
+        <source>This run has no model to report on yet.</source>
+        <translation>Dieser Lauf hat noch kein Modell für einen Bericht.</translation>
+    </message>
+    <message>
+        <source>Making the report on %1 (Report page)…</source>
+        <translation>Bericht über %1 wird erstellt (Seite Bericht)…</translation>
     </message>
 </context>
 </TS>

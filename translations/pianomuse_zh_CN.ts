@@ -327,6 +327,14 @@
         <source>A jam is already running; stop it first.</source>
         <translation>已有一场即兴合奏在进行；请先停止它。</translation>
     </message>
+    <message>
+        <source>A model report is reading %1; build into another folder or wait for the report.</source>
+        <translation>模型报告正在读取 %1；请构建到其他文件夹，或等待报告完成。</translation>
+    </message>
+    <message>
+        <source>The dataset %1 is being built; make the report when it is done.</source>
+        <translation>数据集 %1 正在构建；请在构建完成后再生成报告。</translation>
+    </message>
 </context>
 <context>
     <name>pm::app::FileReportModel</name>
@@ -1357,6 +1365,14 @@
         <source>Jamming</source>
         <translation>即兴合奏中</translation>
     </message>
+    <message>
+        <source>Report</source>
+        <translation>报告</translation>
+    </message>
+    <message>
+        <source>Making a report</source>
+        <translation>正在生成报告</translation>
+    </message>
 </context>
 <context>
     <name>pm::app::PassageDragBar</name>
@@ -1406,6 +1422,472 @@
     <message>
         <source>PianoMuse</source>
         <translation>PianoMuse</translation>
+    </message>
+</context>
+<context>
+    <name>pm::app::ReportCharts</name>
+    <message>
+        <source>Overlap with your music</source>
+        <translation>与您音乐的重叠度</translation>
+    </message>
+    <message>
+        <source>Distance from your music</source>
+        <translation>与您音乐的距离</translation>
+    </message>
+    <message>
+        <source>Share of notes</source>
+        <translation>音符占比</translation>
+    </message>
+    <message>
+        <source>Your music</source>
+        <translation>您的音乐</translation>
+    </message>
+</context>
+<context>
+    <name>pm::app::ReportPage</name>
+    <message>
+        <source>Report</source>
+        <translation>报告</translation>
+    </message>
+    <message>
+        <source>Did fine-tuning learn your style, is the music still musical, and is the model copying your pieces? The report lets both models continue the same openings of your validation pieces and compares what they write with how your pieces really go on. It takes a few minutes of CPU time.</source>
+        <translation>微调是否学会了您的风格？音乐是否仍然悦耳？模型是否在复制您的乐曲？报告让两个模型续写您验证乐曲的相同开头，并将它们写出的内容与您的乐曲实际的发展进行比较。这需要几分钟的 CPU 时间。</translation>
+    </message>
+    <message>
+        <source>Report sections</source>
+        <translation>报告各部分</translation>
+    </message>
+    <message>
+        <source>Summary</source>
+        <translation>摘要</translation>
+    </message>
+    <message>
+        <source>Features</source>
+        <translation>特征</translation>
+    </message>
+    <message>
+        <source>Histograms</source>
+        <translation>直方图</translation>
+    </message>
+    <message>
+        <source>Continuations</source>
+        <translation>续写</translation>
+    </message>
+    <message>
+        <source>Playback stopped: %1</source>
+        <translation>播放已停止：%1</translation>
+    </message>
+    <message>
+        <source>What to compare</source>
+        <translation>比较对象</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Model A</source>
+        <translation>模型 A</translation>
+    </message>
+    <message>
+        <source>The fine-tuned model (a run&apos;s model-best.safetensors)</source>
+        <translation>微调后的模型（某次训练的 model-best.safetensors）</translation>
+    </message>
+    <message>
+        <source>Model A:</source>
+        <translation>模型 A：</translation>
+    </message>
+    <message>
+        <source>Browse for model A</source>
+        <translation>浏览模型 A</translation>
+    </message>
+    <message>
+        <source>Model B</source>
+        <translation>模型 B</translation>
+    </message>
+    <message>
+        <source>Optional: a model to compare with (empty: model A alone)</source>
+        <translation>可选：用于比较的模型（留空：仅模型 A）</translation>
+    </message>
+    <message>
+        <source>Model B:</source>
+        <translation>模型 B：</translation>
+    </message>
+    <message>
+        <source>Browse for model B</source>
+        <translation>浏览模型 B</translation>
+    </message>
+    <message>
+        <source>Dataset</source>
+        <translation>数据集</translation>
+    </message>
+    <message>
+        <source>The dataset whose validation pieces the models continue</source>
+        <translation>模型续写其验证乐曲的数据集</translation>
+    </message>
+    <message>
+        <source>Dataset:</source>
+        <translation>数据集：</translation>
+    </message>
+    <message>
+        <source>Browse for a dataset</source>
+        <translation>浏览数据集</translation>
+    </message>
+    <message>
+        <source>Continuations per model</source>
+        <translation>每个模型的续写数</translation>
+    </message>
+    <message>
+        <source>More continuations measure more reliably and take longer</source>
+        <translation>续写越多，测量越可靠，耗时也越长</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>随机种子</translation>
+    </message>
+    <message>
+        <source>Chooses the openings and the sampling; both models get the same</source>
+        <translation>决定开头和采样；两个模型使用相同的设置</translation>
+    </message>
+    <message>
+        <source>Opening bars</source>
+        <translation>开头小节数</translation>
+    </message>
+    <message>
+        <source>Bars to write</source>
+        <translation>续写小节数</translation>
+    </message>
+    <message>
+        <source>Temperature</source>
+        <translation>温度</translation>
+    </message>
+    <message>
+        <source>Validation windows scored</source>
+        <translation>评分的验证窗口数</translation>
+    </message>
+    <message>
+        <source>all</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>How many validation windows bits per note is measured on (fewer is faster)</source>
+        <translation>在多少个验证窗口上测量每音符比特数（越少越快）</translation>
+    </message>
+    <message>
+        <source>Continuations:</source>
+        <translation>续写数：</translation>
+    </message>
+    <message>
+        <source>Seed:</source>
+        <translation>随机种子：</translation>
+    </message>
+    <message>
+        <source>Opening bars:</source>
+        <translation>开头小节数：</translation>
+    </message>
+    <message>
+        <source>Bars to write:</source>
+        <translation>续写小节数：</translation>
+    </message>
+    <message>
+        <source>Temperature:</source>
+        <translation>温度：</translation>
+    </message>
+    <message>
+        <source>Windows scored:</source>
+        <translation>评分窗口数：</translation>
+    </message>
+    <message>
+        <source>Make the report</source>
+        <translation>生成报告</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Cancel the report</source>
+        <translation>取消报告</translation>
+    </message>
+    <message>
+        <source>Save…</source>
+        <translation>保存…</translation>
+    </message>
+    <message>
+        <source>Save the report</source>
+        <translation>保存报告</translation>
+    </message>
+    <message>
+        <source>Saves the report as JSON and its charts as PNG images</source>
+        <translation>将报告保存为 JSON，并将其图表保存为 PNG 图片</translation>
+    </message>
+    <message>
+        <source>Report progress</source>
+        <translation>报告进度</translation>
+    </message>
+    <message>
+        <source>Report status</source>
+        <translation>报告状态</translation>
+    </message>
+    <message>
+        <source>Bits per note on your validation pieces (lower: the model predicts your music better)</source>
+        <translation>在您验证乐曲上的每音符比特数（越低：模型对您音乐的预测越好）</translation>
+    </message>
+    <message>
+        <source>Bits per note and copies per model</source>
+        <translation>每个模型的每音符比特数和复制情况</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Bits per note</source>
+        <translation>每音符比特数</translation>
+    </message>
+    <message>
+        <source>Unigram baseline</source>
+        <translation>一元基线</translation>
+    </message>
+    <message>
+        <source>Notes scored</source>
+        <translation>评分音符数</translation>
+    </message>
+    <message>
+        <source>Continuations that copy</source>
+        <translation>存在复制的续写</translation>
+    </message>
+    <message>
+        <source>Bars found in training</source>
+        <translation>训练中出现的小节</translation>
+    </message>
+    <message>
+        <source>What a model that knows only how often each token occurs would need</source>
+        <translation>仅知道每个词元出现频率的模型所需的比特数</translation>
+    </message>
+    <message>
+        <source>Report summary</source>
+        <translation>报告摘要</translation>
+    </message>
+    <message>
+        <source>Notes on the report</source>
+        <translation>报告说明</translation>
+    </message>
+    <message>
+        <source>Overlap with your music per feature</source>
+        <translation>各特征与您音乐的重叠度</translation>
+    </message>
+    <message>
+        <source>How well each model&apos;s continuations sit among your pieces&apos; own continuations, feature by feature: 1 = as well as your pieces sit among each other, 0 = elsewhere</source>
+        <translation>逐个特征衡量每个模型的续写与您乐曲本身续写的契合程度：1 = 与您的乐曲彼此之间一样契合，0 = 完全不同</translation>
+    </message>
+    <message>
+        <source>Histogram distance from your music</source>
+        <translation>与您音乐的直方图距离</translation>
+    </message>
+    <message>
+        <source>Jensen-Shannon distance between each model&apos;s mean histogram and your music&apos;s: 0 = the same, 1 = nothing in common</source>
+        <translation>每个模型的平均直方图与您音乐的平均直方图之间的 Jensen-Shannon 距离：0 = 相同，1 = 毫无共同之处</translation>
+    </message>
+    <message>
+        <source>Features of your music and of each model&apos;s continuations</source>
+        <translation>您的音乐及每个模型续写的特征</translation>
+    </message>
+    <message>
+        <source>Histogram:</source>
+        <translation>直方图：</translation>
+    </message>
+    <message>
+        <source>Histogram shown</source>
+        <translation>显示的直方图</translation>
+    </message>
+    <message>
+        <source>Histogram of your music and of each model&apos;s continuations</source>
+        <translation>您的音乐及每个模型续写的直方图</translation>
+    </message>
+    <message>
+        <source>Continuation</source>
+        <translation>续写</translation>
+    </message>
+    <message>
+        <source>Opening from</source>
+        <translation>开头来源</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <source>Play</source>
+        <translation>播放</translation>
+    </message>
+    <message>
+        <source>Play the continuation</source>
+        <translation>播放续写</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Stop playback</source>
+        <translation>停止播放</translation>
+    </message>
+    <message>
+        <source>Playback status</source>
+        <translation>播放状态</translation>
+    </message>
+    <message>
+        <source>Choose model A and a dataset first.</source>
+        <translation>请先选择模型 A 和数据集。</translation>
+    </message>
+    <message>
+        <source>Making the report…</source>
+        <translation>正在生成报告…</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message>
+        <source>%1: %2 of %3</source>
+        <translation>%1：第 %2 / %3 项</translation>
+    </message>
+    <message>
+        <source>The report was cancelled.</source>
+        <translation>报告已取消。</translation>
+    </message>
+    <message>
+        <source>The report failed: %1</source>
+        <translation>报告失败：%1</translation>
+    </message>
+    <message>
+        <source>Report made in %1 s.</source>
+        <translation>报告已生成，用时 %1 秒。</translation>
+    </message>
+    <message>
+        <source>%1 of %2</source>
+        <translation>%2 个中的 %1 个</translation>
+    </message>
+    <message>
+        <source>%1 %</source>
+        <translation>%1 %</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n opening(s) of your validation pieces (%1 in the dataset), %2 bars each, continued for %3 bars.</source>
+        <translation>
+            <numerusform>您验证乐曲的 %n 个开头（数据集中共 %1 首），每个 %2 小节，续写 %3 小节。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>A predicts your music better than B, by %1 bits per note.</source>
+        <translation>A 对您音乐的预测优于 B，每音符少 %1 比特。</translation>
+    </message>
+    <message>
+        <source>A does not predict your music better than B (%1 bits per note more).</source>
+        <translation>A 对您音乐的预测并不优于 B（每音符多 %1 比特）。</translation>
+    </message>
+    <message>
+        <source>Notes:</source>
+        <translation>说明：</translation>
+    </message>
+    <message>
+        <source>Feature</source>
+        <translation>特征</translation>
+    </message>
+    <message>
+        <source>Your music</source>
+        <translation>您的音乐</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1（%2）</translation>
+    </message>
+    <message>
+        <source>%1 ± %2</source>
+        <translation>%1 ± %2</translation>
+    </message>
+    <message>
+        <source>%1 ± %2, overlap %3</source>
+        <translation>%1 ± %2，重叠度 %3</translation>
+    </message>
+    <message>
+        <source>%1 ± %2, overlap not measured</source>
+        <translation>%1 ± %2，未测量重叠度</translation>
+    </message>
+    <message>
+        <source>distance %1</source>
+        <translation>距离 %1</translation>
+    </message>
+    <message>
+        <source>distance not measured</source>
+        <translation>未测量距离</translation>
+    </message>
+    <message>
+        <source>%1, bar %2</source>
+        <translation>%1，第 %2 小节</translation>
+    </message>
+    <message>
+        <source>Your music (how the pieces go on)</source>
+        <translation>您的音乐（乐曲实际的发展）</translation>
+    </message>
+    <message>
+        <source>Opening %1</source>
+        <translation>开头 %1</translation>
+    </message>
+    <message>
+        <source>Continuation %1</source>
+        <translation>续写 %1</translation>
+    </message>
+    <message>
+        <source>Cannot play: %1</source>
+        <translation>无法播放：%1</translation>
+    </message>
+    <message>
+        <source>Playing.</source>
+        <translation>正在播放。</translation>
+    </message>
+    <message>
+        <source>Playing on the built-in piano: %1 could not be opened.</source>
+        <translation>正在用内置钢琴播放：无法打开 %1。</translation>
+    </message>
+    <message>
+        <source>Choose a continuation to play.</source>
+        <translation>请选择要播放的续写。</translation>
+    </message>
+    <message>
+        <source>There is no report to save yet.</source>
+        <translation>还没有可保存的报告。</translation>
+    </message>
+    <message>
+        <source>Cannot save the report to %1: %2</source>
+        <translation>无法将报告保存到 %1：%2</translation>
+    </message>
+    <message>
+        <source>Cannot write the chart %1.</source>
+        <translation>无法写入图表 %1。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Saved the report and %n chart(s) beside %1.</source>
+        <translation>
+            <numerusform>已将报告及 %n 张图表保存在 %1 旁。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>JSON files (*.json)</source>
+        <translation>JSON 文件 (*.json)</translation>
+    </message>
+    <message>
+        <source>Choose a model</source>
+        <translation>选择模型</translation>
+    </message>
+    <message>
+        <source>Models (*.safetensors *.pth);;All files (*)</source>
+        <translation>模型 (*.safetensors *.pth);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Choose a dataset</source>
+        <translation>选择数据集</translation>
     </message>
 </context>
 <context>
@@ -2346,6 +2828,38 @@
     <message>
         <source>This run is written by another process; stop it there (Ctrl-C)</source>
         <translation>此运行由另一个进程写入；请在那里停止它（Ctrl-C）</translation>
+    </message>
+    <message>
+        <source>Report…</source>
+        <translation>报告…</translation>
+    </message>
+    <message>
+        <source>Make a report on this run&apos;s model</source>
+        <translation>为本次训练的模型生成报告</translation>
+    </message>
+    <message>
+        <source>Compares this run&apos;s model with the base model on your validation pieces: what it learned, how its music differs, whether it copies your pieces</source>
+        <translation>在您的验证乐曲上将本次训练的模型与基础模型进行比较：它学到了什么、它的音乐有何不同、是否复制了您的乐曲</translation>
+    </message>
+    <message>
+        <source>Report after each run</source>
+        <translation>每次训练后生成报告</translation>
+    </message>
+    <message>
+        <source>Make a report after each run</source>
+        <translation>每次训练后生成报告</translation>
+    </message>
+    <message>
+        <source>When a run ends well, make its report at once. It takes a few minutes of CPU time, so it is off unless you turn it on.</source>
+        <translation>训练成功结束后立即生成报告。这需要几分钟的 CPU 时间，因此默认关闭，需您手动开启。</translation>
+    </message>
+    <message>
+        <source>This run has no model to report on yet.</source>
+        <translation>本次训练还没有可供报告的模型。</translation>
+    </message>
+    <message>
+        <source>Making the report on %1 (Report page)…</source>
+        <translation>正在为 %1 生成报告（报告页面）…</translation>
     </message>
 </context>
 </TS>

@@ -278,8 +278,21 @@ TrainPage::TrainPage(EngineController* engine, AppSettings* settings, QWidget* p
     m_openButton->setAccessibleName(tr("Open a run"));
     m_openButton->setToolTip(tr("Shows a run folder's curves and follows it while another process (pianomuse-cli, "
                                 "a distributed run) is still writing it"));
-    for (QPushButton* b : {m_startButton, m_pauseButton, m_stopButton, m_tryButton, m_resumeButton, m_openButton})
+    m_reportButton = new QPushButton(tr("Report…"), this);
+    m_reportButton->setObjectName(QStringLiteral("reportButton"));
+    m_reportButton->setAccessibleName(tr("Make a report on this run's model"));
+    m_reportButton->setToolTip(tr("Compares this run's model with the base model on your validation pieces: what "
+                                  "it learned, how its music differs, whether it copies your pieces"));
+    for (QPushButton* b : {m_startButton, m_pauseButton, m_stopButton, m_tryButton, m_reportButton, m_resumeButton, m_openButton})
         buttons->addWidget(b);
+    // Off unless the user wants it: a report samples and scores both models for minutes of CPU.
+    m_autoReport = new QCheckBox(tr("Report after each run"), this);
+    m_autoReport->setObjectName(QStringLiteral("autoReport"));
+    m_autoReport->setAccessibleName(tr("Make a report after each run"));
+    m_autoReport->setToolTip(tr("When a run ends well, make its report at once. It takes a few minutes of CPU time, "
+                                "so it is off unless you turn it on."));
+    m_autoReport->setChecked(m_settings && m_settings->reportAfterTraining());
+    buttons->addWidget(m_autoReport);
     m_progress = new QProgressBar(this);
     m_progress->setObjectName(QStringLiteral("trainProgress"));
     m_progress->setAccessibleName(tr("Training progress"));
@@ -381,6 +394,10 @@ TrainPage::TrainPage(EngineController* engine, AppSettings* settings, QWidget* p
     connect(m_pauseButton, &QPushButton::toggled, this, &TrainPage::setPaused);
     connect(m_stopButton, &QPushButton::clicked, this, &TrainPage::stop);
     connect(m_tryButton, &QPushButton::clicked, this, &TrainPage::tryCurrentModel);
+    connect(m_reportButton, &QPushButton::clicked, this, &TrainPage::requestReport);
+    connect(m_autoReport, &QCheckBox::toggled, this, [this](bool on) {
+        if (m_settings) m_settings->setReportAfterTraining(on);
+    });
     connect(m_runDir, &QLineEdit::textChanged, this, &TrainPage::updateButtons);
     connect(m_resumeButton, &QPushButton::clicked, this, [this] {
         const QString d = QFileDialog::getExistingDirectory(this, tr("Run folder to resume"), m_settings ? m_settings->dataFolder() : QString());
@@ -640,6 +657,33 @@ void TrainPage::tryCurrentModel() {
     }
     log(tr("This run has no model yet."));
 }
+QString TrainPage::reportModel() const {
+    const QString run = m_activeRun.isEmpty() ? m_runDir->text().trimmed() : m_activeRun;
+    if (run.isEmpty()) return QString();
+    for (const char* name : {"model-best.safetensors", "model-final.safetensors"}) {
+        const QString path = QDir(run).filePath(QLatin1String(name));
+        if (QFileInfo::exists(path)) return path;
+    }
+    return QString();
+}
+
+void TrainPage::requestReport() {
+    const QString model = reportModel();
+    if (model.isEmpty()) {
+        log(tr("This run has no model to report on yet."));
+        return;
+    }
+    emit reportRequested(model, m_dataset, false);
+}
+
+void TrainPage::reportAfterRun(bool ok) {
+    if (!ok || !m_autoReport->isChecked()) return;
+    const QString model = reportModel();
+    if (model.isEmpty()) return;
+    log(tr("Making the report on %1 (Report page)…").arg(QFileInfo(model).fileName()));
+    emit reportRequested(model, m_dataset, true);
+}
+
 void TrainPage::clearCurves() {
     for (int g = 0; g < m_plot->graphCount(); ++g) m_plot->graph(g)->data()->clear();
     m_smoothed = -1;
@@ -780,6 +824,7 @@ void TrainPage::onFinished(const pm::train::TrainResult& r) {
     else
         log(r.stopped ? tr("Stopped at step %1.").arg(r.step) : tr("Finished at step %1.").arg(r.step));
     updateButtons();
+    reportAfterRun(r.ok && !r.stopped);
     emit runEnded(r.ok);
     requestPlan();
 }
@@ -1026,6 +1071,7 @@ void TrainPage::onWorkersFinished(int exitCode, bool crashed) {
     m_workerErrors.clear();
     stopFollowing();   // the run is over; its curves and folder stay shown
     updateButtons();
+    reportAfterRun(ok);
     emit runEnded(ok);
     requestPlan();
 }
@@ -1064,6 +1110,7 @@ void TrainPage::updateButtons() {
     for (const char* name : {"model-best.safetensors", "model-final.safetensors", "model-latest.safetensors"})
         haveModel = haveModel || (!shownRun.isEmpty() && QFileInfo::exists(QDir(shownRun).filePath(QLatin1String(name))));
     m_tryButton->setEnabled((inEngine && !m_auditionPending) || (!inEngine && haveModel));
+    m_reportButton->setEnabled(!running && !reportModel().isEmpty());
 }
 
 }  // namespace pm::app

@@ -97,6 +97,9 @@ public slots:
     // folder whose metrics.jsonl does not exist yet). Read-only. Ignored while this page runs one.
     void followRun(const QString& runDir);
     void stopFollowing();
+    // "Report…": the Report page with this run's model (its best, else final) as model A and the
+    // page's dataset; reportRequested carries them.
+    void requestReport();
 
 signals:
     void runStarted(const QString& runDir);
@@ -104,6 +107,9 @@ signals:
     void planReady(bool ok);
     // "Try the current model": the main window opens the Generate page with this model.
     void auditionRequested(const QString& modelPath, qint64 step);
+    // "Report…", or a run that ended well with "Report after each run" on (start = true: the
+    // report starts at once).
+    void reportRequested(const QString& modelPath, const QString& datasetDir, bool start);
 
 private:
     void onEvent(const pm::train::TrainEvent& e);
@@ -118,6 +124,10 @@ private:
     void clearCurves();
     void log(const QString& line);
     void updateButtons();
+    // The run's model a report is about ("" when it has none yet): best, else final.
+    QString reportModel() const;
+    // A run ended: with "Report after each run" on and a good ending, ask for the report.
+    void reportAfterRun(bool ok);
     void updateLengthControls();
     void updateLearningRateHint();
     void launch(pm::train::TrainConfig config);
@@ -163,6 +173,8 @@ private:
     QPushButton* m_pauseButton;
     QPushButton* m_stopButton;
     QPushButton* m_tryButton;
+    QPushButton* m_reportButton;
+    QCheckBox* m_autoReport;
     QPushButton* m_resumeButton;
     QPushButton* m_openButton;
     QLabel* m_processesLabel;

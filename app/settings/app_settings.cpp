@@ -12,6 +12,7 @@ constexpr auto kMidiOutput = "playback/midiOutput";
 constexpr auto kMidiInput = "jam/midiInput";
 constexpr auto kDataFolder = "storage/dataFolder";
 constexpr auto kGeometry = "ui/windowGeometry";
+constexpr auto kReportAfterTraining = "report/afterTraining";
 }  // namespace
 
 AppSettings::AppSettings() : AppSettings(defaultSettingsPath()) {}
@@ -47,6 +48,9 @@ void AppSettings::setDataFolder(const QString& folder) { m_settings->setValue(kD
 
 QByteArray AppSettings::windowGeometry() const { return m_settings->value(kGeometry).toByteArray(); }
 void AppSettings::setWindowGeometry(const QByteArray& geometry) { m_settings->setValue(kGeometry, geometry); }
+
+bool AppSettings::reportAfterTraining() const { return m_settings->value(kReportAfterTraining, false).toBool(); }
+void AppSettings::setReportAfterTraining(bool on) { m_settings->setValue(kReportAfterTraining, on); }
 
 void AppSettings::sync() { m_settings->sync(); }
 QString AppSettings::fileName() const { return m_settings->fileName(); }

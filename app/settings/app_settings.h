@@ -35,6 +35,10 @@ public:
     QString dataFolder() const;
     void setDataFolder(const QString& folder);
 
+    // Make a model report by itself when a training run ends well (off: it takes minutes of CPU).
+    bool reportAfterTraining() const;
+    void setReportAfterTraining(bool on);
+
     QByteArray windowGeometry() const;
     void setWindowGeometry(const QByteArray& geometry);
 

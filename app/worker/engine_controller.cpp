@@ -22,7 +22,9 @@ QString samePathKey(const QString& path) {
     return p;
 }
 
-bool readsDataset(JobKind k) { return k == JobKind::Training || k == JobKind::TrainingPlan || k == JobKind::Demo; }
+bool readsDataset(JobKind k) {
+    return k == JobKind::Training || k == JobKind::TrainingPlan || k == JobKind::Demo || k == JobKind::Report;
+}
 
 }  // namespace
 
@@ -61,6 +63,8 @@ EngineController::EngineController(QObject* parent) : QObject(parent) {
         connect(w, &EngineWorker::jamEvent, this, &EngineController::jamEvent);
         connect(w, &EngineWorker::jamRecording, this, &EngineController::jamRecording);
         connect(w, &EngineWorker::jamFinished, this, &EngineController::jamFinished);
+        connect(w, &EngineWorker::reportProgress, this, &EngineController::reportProgress);
+        connect(w, &EngineWorker::reportFinished, this, &EngineController::reportFinished);
         lane.thread->start();
     }
 }
@@ -114,6 +118,12 @@ JobId EngineController::requestBlasMeasurement(int millis) {
 
 JobId EngineController::requestDatasetBuild(const pm::dataset::BuildRequest& request) {
     const QString dir = QString::fromStdString(request.outputDir);
+    for (const auto& j : std::as_const(m_jobs))
+        if (j->info.kind == JobKind::Report && samePathKey(j->info.datasetDir) == samePathKey(dir)) {
+            refuse(tr("A model report is reading %1; build into another folder or wait for the report.")
+                       .arg(QDir::toNativeSeparators(dir)));
+            return 0;
+        }
     if (isDatasetBusy(dir)) {
         refuse(tr("A training run is reading %1; build into another folder or stop the run first.").arg(QDir::toNativeSeparators(dir)));
         return 0;
@@ -262,6 +272,26 @@ void EngineController::requestJamRecording(JobId job) {
     if (auto c = m_jamControls.value(job)) postJamCommand(*c, JamCommand::Recording);
 }
 
+JobId EngineController::requestReport(const pm::report::ReportRequest& request) {
+    const QString dataset = QString::fromStdString(request.dataset);
+    for (const JobId id : std::as_const(m_order)) {
+        const JobInfo& other = m_jobs.value(id)->info;
+        if (other.kind == JobKind::DatasetBuild && samePathKey(other.datasetDir) == samePathKey(dataset)) {
+            refuse(tr("The dataset %1 is being built; make the report when it is done.").arg(QDir::toNativeSeparators(dataset)));
+            return 0;
+        }
+    }
+    JobInfo info;
+    info.datasetDir = dataset;
+    return submit(
+        JobKind::Report, info, [request](EngineWorker& w, JobContext& j, QString* m) { return w.makeReport(j, request, m); },
+        [](EngineWorker& w, const JobContext& j) {
+            ReportOutcome outcome;
+            outcome.cancelled = true;
+            emit w.reportFinished(j.info.id, outcome);
+        });
+}
+
 void EngineController::pauseTraining(JobId job, bool paused) {
     if (auto c = m_trainControls.value(job)) c->pause.store(paused);
 }
@@ -342,12 +372,14 @@ void EngineController::onJobFinished(const pm::app::JobInfo& job, pm::app::JobEn
     emit jobsChanged();
 }
 
-// While a generation or a jam runs, training gives one core to it (engine/core/thread_share.h);
-// the trainer applies the count at its next step.
+// While a generation, a jam or a report (which samples and scores models) runs, training gives one
+// core to it (engine/core/thread_share.h); the trainer applies the count at its next step.
 void EngineController::applyThreadPolicy() {
     bool generating = false;
     for (const auto& j : std::as_const(m_jobs))
-        if ((j->info.kind == JobKind::Generation || j->info.kind == JobKind::Jam) && j->started.load()) generating = true;
+        if ((j->info.kind == JobKind::Generation || j->info.kind == JobKind::Jam || j->info.kind == JobKind::Report) &&
+            j->started.load())
+            generating = true;
     m_trainingThreads = generating ? pm::trainingThreadsWhileGenerating(m_hardwareThreads) : pm::defaultIntraOpThreads(m_hardwareThreads);
     for (const auto& c : std::as_const(m_trainControls)) c->threads.store(m_trainingThreads);
 }

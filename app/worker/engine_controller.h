@@ -55,6 +55,9 @@ public:
     void undoJamAnswer(JobId job);
     void answerJamAgain(JobId job);
     void requestJamRecording(JobId job);
+    // A model report on the report lane (queued behind another report). Refused while its dataset
+    // is being built; a dataset build is refused while a report reads it.
+    JobId requestReport(const pm::report::ReportRequest& request);
 
     // Training controls act at the trainer's next step. exportTrainingModel writes the run's
     // current weights to RUN/model-latest.safetensors (trainingEvent Exported) without pausing.
@@ -102,6 +105,8 @@ signals:
     void jamEvent(const pm::app::JamEvent& event);
     void jamRecording(const pm::app::JamRecording& recording);
     void jamFinished(const pm::app::JamOutcome& outcome);
+    void reportProgress(pm::app::JobId job, const pm::report::ReportProgress& progress);
+    void reportFinished(pm::app::JobId job, const pm::app::ReportOutcome& outcome);
 
 private:
     struct LaneThread {

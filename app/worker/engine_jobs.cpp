@@ -10,6 +10,7 @@ const char* laneName(Lane lane) {
     case Lane::Dataset: return "dataset";
     case Lane::Light: return "queries";
     case Lane::Jam: return "jam";
+    case Lane::Report: return "report";
     }
     return "queries";
 }
@@ -29,6 +30,7 @@ Lane laneOf(JobKind kind) {
     case JobKind::Preview:
     case JobKind::BlasMeasurement: return Lane::Light;
     case JobKind::Jam: return Lane::Jam;
+    case JobKind::Report: return Lane::Report;
     }
     return Lane::Light;
 }

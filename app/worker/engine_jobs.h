@@ -25,14 +25,15 @@ enum class Lane : std::uint8_t {
     Dataset,      // building and opening datasets
     Light,        // short queries: system info, MIDI ports, previews, the BLAS measurement
     Jam,          // a jam session: its loop holds the lane while it runs (engine/generate/jam_session.h)
+    Report,       // model reports (engine/report/model_report.h): minutes of scoring and sampling
 };
-constexpr int kLaneCount = 6;
+constexpr int kLaneCount = 7;
 const char* laneName(Lane lane);   // "training", ... (thread names, logs)
 
 enum class JobKind : std::uint8_t {
     SystemInfo, MidiPorts, BlasMeasurement, DatasetBuild, DatasetOpen, Preview,
     Generation, GenerationUndo, Training, TrainingPlan, Demo,
-    MidiInputPorts, Jam,
+    MidiInputPorts, Jam, Report,
 };
 Lane laneOf(JobKind kind);
 

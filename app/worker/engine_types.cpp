@@ -28,6 +28,9 @@ void registerEngineTypes() {
     qRegisterMetaType<pm::app::JamEvent>();
     qRegisterMetaType<pm::app::JamRecording>();
     qRegisterMetaType<pm::app::JamOutcome>();
+    qRegisterMetaType<pm::report::ReportRequest>();
+    qRegisterMetaType<pm::report::ReportProgress>();
+    qRegisterMetaType<pm::app::ReportOutcome>();
 }
 
 }  // namespace pm::app

@@ -13,6 +13,7 @@
 #include "pipeline/demo.h"
 #include "playback/midi_input.h"
 #include "playback/midi_output.h"
+#include "report/model_report.h"
 #include "tokenizer/streaming_decoder.h"
 #include "train/train_plan.h"
 #include "train/trainer.h"
@@ -85,6 +86,15 @@ struct GenerationOutcome {
     bool canUndo = false;
     bool copyChecked = false;            // the pieces were checked against copyCheckDataset
     std::string copyCheckNote;           // why they were not, or what the check had to do first
+};
+
+// A model report on the report lane (engine/report/model_report.h); the report itself is shared,
+// not copied, on its way to the GUI thread (it holds every sample's notes).
+struct ReportOutcome {
+    bool ok = false;
+    bool cancelled = false;
+    std::string error;                   // one line when neither ok nor cancelled
+    std::shared_ptr<const pm::report::ModelReport> report;
 };
 
 // The MIDI inputs the jam can play from (the queries lane lists them, engine/playback/midi_ports.h),
@@ -183,6 +193,9 @@ Q_DECLARE_METATYPE(pm::app::JamNoteBatch)
 Q_DECLARE_METATYPE(pm::app::JamEvent)
 Q_DECLARE_METATYPE(pm::app::JamRecording)
 Q_DECLARE_METATYPE(pm::app::JamOutcome)
+Q_DECLARE_METATYPE(pm::report::ReportRequest)
+Q_DECLARE_METATYPE(pm::report::ReportProgress)
+Q_DECLARE_METATYPE(pm::app::ReportOutcome)
 
 namespace pm::app {
 void registerEngineTypes();

@@ -75,6 +75,9 @@ public:
     // (Stop), a lost input or a failed output. Notes stream out as jamNotes (batched, at most
     // every 15 ms), everything else as jamEvent; jamFinished carries the recording.
     JobEnd jam(JobContext& job, const pm::app::JamJob& request, const std::shared_ptr<JamControl>& control, QString* message);
+    // A model report (engine_worker_report.cpp): pm::report::buildReport with the job's cancel
+    // token; its stages arrive as reportProgress, the report as reportFinished.
+    JobEnd makeReport(JobContext& job, const pm::report::ReportRequest& request, QString* message);
 
 signals:
     void jobStarted(const pm::app::JobInfo& job);
@@ -100,6 +103,8 @@ signals:
     void jamEvent(const pm::app::JamEvent& event);
     void jamRecording(const pm::app::JamRecording& recording);
     void jamFinished(const pm::app::JamOutcome& outcome);
+    void reportProgress(pm::app::JobId job, const pm::report::ReportProgress& progress);
+    void reportFinished(pm::app::JobId job, const pm::app::ReportOutcome& outcome);
 
 private:
     std::shared_ptr<struct GenerationState> m_generation;   // model + continue/undo chain (engine_worker_generation.cpp)

@@ -42,16 +42,17 @@ private slots:
         EngineController engine;
         QVERIFY(engine.isRunning());
         QSet<QThread*> threads;
-        for (const Lane lane : {Lane::Training, Lane::Demo, Lane::Generation, Lane::Dataset, Lane::Light, Lane::Jam}) {
+        for (const Lane lane : {Lane::Training, Lane::Demo, Lane::Generation, Lane::Dataset, Lane::Light, Lane::Jam, Lane::Report}) {
             QThread* t = engine.laneThread(lane);
             QVERIFY(t && t != QThread::currentThread());
             QVERIFY(t->objectName().startsWith(QStringLiteral("PianoMuse ")));
             QCOMPARE(engine.laneWorker(lane)->thread(), t);
             threads.insert(t);
         }
-        QCOMPARE(threads.size(), 6);
+        QCOMPARE(threads.size(), 7);
         QCOMPARE(engine.laneThread(Lane::Training)->objectName(), QStringLiteral("PianoMuse training"));
         QCOMPARE(engine.laneThread(Lane::Jam)->objectName(), QStringLiteral("PianoMuse jam"));
+        QCOMPARE(engine.laneThread(Lane::Report)->objectName(), QStringLiteral("PianoMuse report"));
     }
 
     void queuedCallsAnswerWithPlainStructs() {

@@ -57,17 +57,18 @@ private slots:
     }
 
     void iconsAreCompiledIn() {
-        for (const char* icon : {":/icons/pianomuse.svg", ":/icons/dataset.svg", ":/icons/train.svg", ":/icons/generate.svg", ":/icons/jam.svg"}) {
+        for (const char* icon : {":/icons/pianomuse.svg", ":/icons/dataset.svg", ":/icons/train.svg", ":/icons/generate.svg", ":/icons/jam.svg",
+                                 ":/icons/report.svg"}) {
             QVERIFY2(QFile::exists(QLatin1String(icon)), icon);
             QVERIFY2(!QIcon(QLatin1String(icon)).pixmap(32, 32).isNull(), icon);
         }
         QVERIFY(!m_window->windowIcon().isNull());
     }
 
-    void hasFourPagesAndSwitches() {
+    void hasFivePagesAndSwitches() {
         auto* sidebar = m_window->findChild<QListWidget*>(QStringLiteral("sidebar"));
         QVERIFY(sidebar);
-        QCOMPARE(sidebar->count(), 4);
+        QCOMPARE(sidebar->count(), 5);
         QCOMPARE(m_window->currentPage(), MainWindow::DatasetPageIndex);
         QVERIFY(m_window->findChild<QWidget*>(QStringLiteral("datasetPage"))->isVisible());
 
@@ -86,6 +87,10 @@ private slots:
         QVERIFY(m_window->findChild<QWidget*>(QStringLiteral("jamPage"))->isVisible());
         QVERIFY(!m_window->findChild<QWidget*>(QStringLiteral("generatePage"))->isVisible());
         QCOMPARE(sidebar->currentRow(), 3);
+
+        m_window->showPage(MainWindow::ReportPageIndex);
+        QVERIFY(m_window->findChild<QWidget*>(QStringLiteral("reportPage"))->isVisible());
+        QCOMPARE(sidebar->currentRow(), 4);
     }
 
     void statusBarShowsTheComputeDevice() {

@@ -16,6 +16,7 @@
 
 #include <qcustomplot.h>
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QFile>
 #include <QLabel>
@@ -222,6 +223,46 @@ private slots:
         QSignalSpy ended(m_page.get(), &TrainPage::runEnded);
         QTest::mouseClick(m_page->findChild<QPushButton*>(QStringLiteral("stopButton")), Qt::LeftButton);
         QVERIFY(ended.wait(10000));
+    }
+
+    void aRunThatEndsWellOffersItsReport() {
+        // Report… is offered once the run has a model; "Report after each run" (off by default:
+        // a report takes minutes of CPU) asks for it by itself, to be started at once.
+        auto* report = m_page->findChild<QPushButton*>(QStringLiteral("reportButton"));
+        auto* automatic = m_page->findChild<QCheckBox*>(QStringLiteral("autoReport"));
+        QVERIFY(report && automatic);
+        QVERIFY(!automatic->isChecked());
+        QVERIFY(!m_settings->reportAfterTraining());
+        const QString run = m_dir.filePath(QStringLiteral("run-report"));
+        m_page->findChild<QLineEdit*>(QStringLiteral("runDirEdit"))->setText(run);
+        QVERIFY(!report->isEnabled());   // no model in that folder yet
+        m_page->findChild<QSpinBox*>(QStringLiteral("stepsSpin"))->setValue(3);
+        QSignalSpy ended(m_page.get(), &TrainPage::runEnded);
+        QSignalSpy requested(m_page.get(), &TrainPage::reportRequested);
+        QTest::mouseClick(m_page->findChild<QPushButton*>(QStringLiteral("startButton")), Qt::LeftButton);
+        QVERIFY(!report->isEnabled());   // running
+        QVERIFY(ended.wait(60000));
+        QCOMPARE(ended.takeFirst().at(0).toBool(), true);
+        QCOMPARE(requested.count(), 0);   // not by itself while the box is off
+        QVERIFY(report->isEnabled());
+        QTest::mouseClick(report, Qt::LeftButton);
+        QCOMPARE(requested.count(), 1);
+        const QString model = requested.first().at(0).toString();
+        QVERIFY2(model == QDir(run).filePath(QStringLiteral("model-best.safetensors")) ||
+                     model == QDir(run).filePath(QStringLiteral("model-final.safetensors")),
+                 qPrintable(model));
+        QVERIFY(QFileInfo::exists(model));
+        QCOMPARE(requested.first().at(1).toString(), m_dir.filePath(QStringLiteral("dataset")));
+        QCOMPARE(requested.takeFirst().at(2).toBool(), false);
+
+        automatic->setChecked(true);
+        QVERIFY(m_settings->reportAfterTraining());
+        m_page->findChild<QLineEdit*>(QStringLiteral("runDirEdit"))->setText(m_dir.filePath(QStringLiteral("run-report-2")));
+        QTest::mouseClick(m_page->findChild<QPushButton*>(QStringLiteral("startButton")), Qt::LeftButton);
+        QVERIFY(ended.wait(60000));
+        QCOMPARE(requested.count(), 1);
+        QVERIFY(requested.first().at(0).toString().startsWith(m_dir.filePath(QStringLiteral("run-report-2/model-"))));
+        QCOMPARE(requested.first().at(2).toBool(), true);
     }
 
     void theDeviceReachesTheTrainerIntact() {
