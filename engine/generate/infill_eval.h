@@ -4,10 +4,10 @@
 // the same model: the true middle given both sides (the infilling layout, tokenizer/infill_layout.h)
 // and the same bars given only the bars before them (an ordinary sequence, as continuation sees
 // them). Both are bits per note as training reports them: all bits of the tokens that spell the
-// gap's bars, over the gap's notes. In the layout those tokens are the gap's metadata and bars
-// (its closing EOS, which generation forces, is not scored); in the ordinary sequence they are the
-// bars with their bar-line changes inline. The layout spells the metre and tempo at the gap
-// even when they did not change, so if anything the comparison favours "left only".
+// gap's bars, over the gap's notes, and the same tokens in both: what a generator must write. Not
+// scored: the layout's middle metadata and its closing EOS (a generator is given the one, the
+// other is forced), and in the ordinary sequence the first bar line's changes (TimeSig, Tempo,
+// pedal at its Position_0), which that metadata stands for.
 #pragma once
 
 #include "dataset/dataset_format.h"
