@@ -604,6 +604,53 @@
         </translation>
     </message>
     <message>
+        <source>Regenerate these bars</source>
+        <translation>Diese Takte neu erzeugen</translation>
+    </message>
+    <message>
+        <source>Regenerate the selected bars</source>
+        <translation>Die ausgewählten Takte neu erzeugen</translation>
+    </message>
+    <message>
+        <source>Select bars on the piano roll (Shift and drag), then let the model write them anew; the bars before and after stay as they are</source>
+        <translation>Wählen Sie Takte auf der Pianorolle aus (Umschalttaste halten und ziehen), dann schreibt das Modell sie neu; die Takte davor und danach bleiben, wie sie sind</translation>
+    </message>
+    <message>
+        <source>Regenerate bar %1</source>
+        <translation>Takt %1 neu erzeugen</translation>
+    </message>
+    <message>
+        <source>Regenerate bars %1–%2</source>
+        <translation>Takte %1–%2 neu erzeugen</translation>
+    </message>
+    <message>
+        <source>Select the bars to regenerate first: Shift and drag on the piano roll.</source>
+        <translation>Wählen Sie zuerst die Takte aus, die neu erzeugt werden sollen: Umschalttaste halten und auf der Pianorolle ziehen.</translation>
+    </message>
+    <message>
+        <source>Cannot regenerate these bars: %1</source>
+        <translation>Diese Takte können nicht neu erzeugt werden: %1</translation>
+    </message>
+    <message>
+        <source>Regenerating bar %1…</source>
+        <translation>Takt %1 wird neu erzeugt…</translation>
+    </message>
+    <message>
+        <source>Regenerating bars %1–%2…</source>
+        <translation>Takte %1–%2 werden neu erzeugt…</translation>
+    </message>
+    <message>
+        <source>Stopped: the bars were not regenerated.</source>
+        <translation>Gestoppt: Die Takte wurden nicht neu erzeugt.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Bars %1–%2 regenerated: %n note(s) (seed %3). Undo brings the previous version back.</source>
+        <translation>
+            <numerusform>Takte %1–%2 neu erzeugt: %n Note (Startwert %3). „Rückgängig“ holt die vorige Fassung zurück.</numerusform>
+            <numerusform>Takte %1–%2 neu erzeugt: %n Noten (Startwert %3). „Rückgängig“ holt die vorige Fassung zurück.</numerusform>
+        </translation>
+    </message>
+    <message>
         <source>%1 bars, %2 notes, %3 tokens at %4 tokens/s (seed %5).</source>
         <translation>%1 Takte, %2 Noten, %3 Token mit %4 Token/s (Startwert %5).</translation>
     </message>

@@ -602,6 +602,52 @@
         </translation>
     </message>
     <message>
+        <source>Regenerate these bars</source>
+        <translation>重新生成这些小节</translation>
+    </message>
+    <message>
+        <source>Regenerate the selected bars</source>
+        <translation>重新生成所选小节</translation>
+    </message>
+    <message>
+        <source>Select bars on the piano roll (Shift and drag), then let the model write them anew; the bars before and after stay as they are</source>
+        <translation>在钢琴卷帘上选择小节（按住 Shift 拖动），然后让模型重新写出它们；前后的小节保持不变</translation>
+    </message>
+    <message>
+        <source>Regenerate bar %1</source>
+        <translation>重新生成第 %1 小节</translation>
+    </message>
+    <message>
+        <source>Regenerate bars %1–%2</source>
+        <translation>重新生成第 %1–%2 小节</translation>
+    </message>
+    <message>
+        <source>Select the bars to regenerate first: Shift and drag on the piano roll.</source>
+        <translation>请先选择要重新生成的小节：在钢琴卷帘上按住 Shift 拖动。</translation>
+    </message>
+    <message>
+        <source>Cannot regenerate these bars: %1</source>
+        <translation>无法重新生成这些小节：%1</translation>
+    </message>
+    <message>
+        <source>Regenerating bar %1…</source>
+        <translation>正在重新生成第 %1 小节…</translation>
+    </message>
+    <message>
+        <source>Regenerating bars %1–%2…</source>
+        <translation>正在重新生成第 %1–%2 小节…</translation>
+    </message>
+    <message>
+        <source>Stopped: the bars were not regenerated.</source>
+        <translation>已停止：这些小节没有重新生成。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Bars %1–%2 regenerated: %n note(s) (seed %3). Undo brings the previous version back.</source>
+        <translation>
+            <numerusform>已重新生成第 %1–%2 小节：%n 个音符（种子 %3）。撤销可恢复上一版本。</numerusform>
+        </translation>
+    </message>
+    <message>
         <source>%1 bars, %2 notes, %3 tokens at %4 tokens/s (seed %5).</source>
         <translation>%1 小节，%2 个音符，%3 个词元，速度 %4 词元/秒（种子 %5）。</translation>
     </message>

@@ -8,12 +8,14 @@
 #include "worker/engine_controller.h"
 
 #include "dataset/dataset_store.h"
+#include "generate/infill.h"
 #include "midi/midi_reader.h"
 #include "midi/midi_writer.h"
 #include "model/base_model.h"
 #include "playback/playback_scheduler.h"
 #include "playback/player.h"
 
+#include <QAction>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
@@ -227,9 +229,19 @@ GeneratePage::GeneratePage(EngineController* engine, AppSettings* settings, QWid
     m_undo->setToolTip(tr("Go back to the piece before the last continuation"));
     m_continue->setObjectName(QStringLiteral("continueButton"));
     m_undo->setObjectName(QStringLiteral("undoButton"));
+    // Regenerating bars: select them on the roll (Shift and drag), then this button or the roll's
+    // context menu.
+    m_regenerate = new QPushButton(tr("Regenerate these bars"), this);
+    m_regenerate->setObjectName(QStringLiteral("regenerateBarsButton"));
+    m_regenerate->setAccessibleName(tr("Regenerate the selected bars"));
+    m_regenerate->setToolTip(tr("Select bars on the piano roll (Shift and drag), then let the model write them anew; "
+                                "the bars before and after stay as they are"));
+    m_regenerateAction = new QAction(tr("Regenerate these bars"), this);
+    m_regenerateAction->setObjectName(QStringLiteral("regenerateBarsAction"));
+    m_regenerateAction->setToolTip(m_regenerate->toolTip());
     m_export = new QPushButton(tr("Export MIDI…"), this);
     m_export->setAccessibleName(tr("Export MIDI"));
-    for (auto* b : {m_generate, m_stop, m_continue, m_undo, m_export}) actions->addWidget(b);
+    for (auto* b : {m_generate, m_stop, m_continue, m_undo, m_regenerate, m_export}) actions->addWidget(b);
     actions->addStretch(1);
     layout->addLayout(actions);
 
@@ -266,6 +278,8 @@ GeneratePage::GeneratePage(EngineController* engine, AppSettings* settings, QWid
     m_roll = new PianoRollWidget(this);
     m_roll->setAccessibleName(tr("Piano roll"));
     m_roll->setAccessibleDescription(tr("The prompt's notes and the model's continuation; click to choose where playback starts"));
+    m_roll->addAction(m_regenerateAction);
+    m_roll->setContextMenuPolicy(Qt::ActionsContextMenu);
     m_rollScroll = new QScrollArea(this);
     m_rollScroll->setWidget(m_roll);
     m_rollScroll->setWidgetResizable(true);
@@ -308,6 +322,14 @@ GeneratePage::GeneratePage(EngineController* engine, AppSettings* settings, QWid
     connect(m_stop, &QPushButton::clicked, this, &GeneratePage::stopGeneration);
     connect(m_continue, &QPushButton::clicked, this, &GeneratePage::continueGeneration);
     connect(m_undo, &QPushButton::clicked, this, &GeneratePage::undo);
+    connect(m_regenerate, &QPushButton::clicked, this, &GeneratePage::regenerateSelectedBars);
+    connect(m_regenerateAction, &QAction::triggered, this, &GeneratePage::regenerateSelectedBars);
+    connect(m_roll, &PianoRollWidget::selectionChanged, this, [this] {
+        const auto [first, last] = m_roll->selectedBars();
+        const QString bars = first == last ? tr("Regenerate bar %1").arg(first) : tr("Regenerate bars %1–%2").arg(first).arg(last);
+        m_regenerateAction->setText(first > 0 ? bars : tr("Regenerate these bars"));
+        updateButtons();
+    });
     connect(m_export, &QPushButton::clicked, this, &GeneratePage::exportDialog);
     connect(m_play, &QPushButton::clicked, this, &GeneratePage::play);
     connect(m_stopPlay, &QPushButton::clicked, this, &GeneratePage::stopPlayback);
@@ -414,6 +436,37 @@ void GeneratePage::undo() {
     m_engine->requestGenerationUndo();
 }
 
+void GeneratePage::regenerateSelectedBars() {
+    const auto [first, last] = m_roll->selectedBars();
+    if (first == 0) {
+        m_status->setText(tr("Select the bars to regenerate first: Shift and drag on the piano roll."));
+        return;
+    }
+    regenerateBars(first, last);
+}
+
+bool GeneratePage::regenerateBars(int first, int last) {
+    if (m_running || m_shown >= int(m_pieces.size()) || m_pieceFromDemo) return false;
+    // The engine's own check, so the message is the one the CLI gives.
+    const std::string problem = pm::gen::checkInfillBars(m_pieces[std::size_t(m_shown)].barStarts.size(), first, last);
+    if (!problem.empty()) {
+        m_status->setText(tr("Cannot regenerate these bars: %1").arg(QString::fromStdString(problem)));
+        return false;
+    }
+    stopPlayback();
+    GenerateJob job = currentJob(true);
+    job.infillFirstBar = first;
+    job.infillLastBar = last;
+    m_job = m_engine->requestGeneration(job);
+    if (m_job == 0) {
+        m_status->setText(m_engine->lastRefusal());
+        return false;
+    }
+    setRunning(true);
+    m_status->setText(first == last ? tr("Regenerating bar %1…").arg(first) : tr("Regenerating bars %1–%2…").arg(first).arg(last));
+    return true;
+}
+
 void GeneratePage::onChunk(const GenerationChunk& chunk) {
     if (chunk.variation != m_streamVariation) {
         // A new variation starts: the roll shows the one being written.
@@ -440,6 +493,12 @@ void GeneratePage::onFinished(const GenerationOutcome& outcome) {
     setRunning(false);
     if (m_streaming) m_player->markComplete();
     m_streaming = false;
+    if (!outcome.ok && outcome.infillFirstBar > 0 && outcome.cancelled) {
+        m_status->setText(tr("Stopped: the bars were not regenerated."));   // the piece shown stays
+        updateButtons();
+        emit generationDone(false);
+        return;
+    }
     if (!outcome.ok) {
         m_status->setText(outcome.undo ? tr("Nothing to undo.")
                                        : tr("Generation failed: %1").arg(QString::fromStdString(outcome.error)));
@@ -458,7 +517,15 @@ void GeneratePage::onFinished(const GenerationOutcome& outcome) {
     m_variationTabs->blockSignals(false);
     showVariation(0);
     const GeneratedPiece& p = m_pieces.front();
-    if (outcome.undo)
+    if (outcome.infillFirstBar > 0) {
+        // The new bars stay selected: another press writes them again.
+        m_roll->selectBars(outcome.infillFirstBar, outcome.infillLastBar);
+        m_status->setText(tr("Bars %1–%2 regenerated: %n note(s) (seed %3). Undo brings the previous version back.", nullptr,
+                             int(p.generatedNotes))
+                              .arg(outcome.infillFirstBar)
+                              .arg(outcome.infillLastBar)
+                              .arg(p.seed));
+    } else if (outcome.undo)
         m_status->setText(tr("Back to the previous piece."));
     else if (outcome.cancelled)
         m_status->setText(tr("Stopped after %n token(s).", nullptr, int(p.generatedTokens)));
@@ -483,12 +550,16 @@ void GeneratePage::showVariation(int index) {
     m_startPosition = 0;
     const GeneratedPiece& p = m_pieces[std::size_t(index)];
     std::vector<pm::dataset::PreviewNote> prompt, generated;
+    // The model's notes in orange: after the prompt, and before the kept bars when bars were regenerated.
     for (const auto& track : p.file.tracks)
-        for (const auto& n : track.notes)
-            (n.startSeconds < p.promptSeconds - 1e-9 ? prompt : generated)
-                .push_back({n.startSeconds, n.endSeconds, n.pitch, n.velocity});
+        for (const auto& n : track.notes) {
+            const bool mine = n.startSeconds >= p.promptSeconds - 1e-9 &&
+                              (p.generatedEndSeconds <= 0 || n.startSeconds < p.generatedEndSeconds - 1e-9);
+            (mine ? generated : prompt).push_back({n.startSeconds, n.endSeconds, n.pitch, n.velocity});
+        }
     m_roll->setNotes(prompt, p.file.durationSeconds);
     m_roll->appendNotes(generated, PianoRollWidget::NoteRole::Generated);
+    m_roll->setBarStarts(p.barStarts);
     // Bars count from the piece's first bar, as on the roll and in an exported file.
     m_copyWarning->setVisible(p.copy.has_value());
     m_copyWarning->setText(p.copy ? tr("This continuation copies your music: %1.").arg(ReportText::copyWarning(*p.copy)) : QString());
@@ -735,6 +806,9 @@ void GeneratePage::updateButtons() {
     m_stop->setEnabled(m_running);
     m_continue->setEnabled(!m_running && havePiece && !m_pieceFromDemo);
     m_undo->setEnabled(!m_running && m_canUndo);
+    const bool canRegenerate = !m_running && havePiece && !m_pieceFromDemo && m_roll->selectedBars().first > 0;
+    m_regenerate->setEnabled(canRegenerate);
+    m_regenerateAction->setEnabled(canRegenerate);
     m_export->setEnabled(!m_running && havePiece);
     m_play->setEnabled(havePiece && !m_running);
     m_stopPlay->setEnabled(m_player->playing());

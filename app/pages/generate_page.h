@@ -15,6 +15,7 @@
 #include <memory>
 #include <vector>
 
+class QAction;
 class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
@@ -54,6 +55,11 @@ public slots:
     void continueGeneration();
     void stopGeneration();
     void undo();
+    // "Regenerate these bars": the bars the roll's selection covers are written anew by the model
+    // (engine/generate/infill.h), everything before and after is kept; Undo brings the previous
+    // version back. regenerateBars does it for bars first..last (from 1) of the shown variation.
+    void regenerateSelectedBars();
+    bool regenerateBars(int first, int last);
     void play();                  // from the position clicked on the roll, else the start
     void stopPlayback();
     void seekTo(double seconds);  // playing: jump there; stopped: where Play starts
@@ -117,6 +123,8 @@ private:
     QPushButton* m_stop;
     QPushButton* m_continue;
     QPushButton* m_undo;
+    QPushButton* m_regenerate;
+    QAction* m_regenerateAction;   // the same on the roll's context menu
     QPushButton* m_play;
     QPushButton* m_stopPlay;
     QPushButton* m_export;

@@ -32,6 +32,7 @@ void PianoRollWidget::setNotes(const std::vector<pm::dataset::PreviewNote>& note
     m_message.clear();
     m_duration = durationSeconds;
     for (const auto& n : m_notes) m_duration = std::max(m_duration, n.end);
+    m_barStarts.clear();   // another piece: its bars come with it (setBarStarts)
     if (hasSelection()) clearSelection();
     notesChanged();
 }
@@ -147,6 +148,36 @@ void PianoRollWidget::fitPitchRange() {
     }
     m_lowPitch = std::max(0, m_lowPitch - 2);
     m_highPitch = std::min(127, m_highPitch + 2);
+}
+
+void PianoRollWidget::setBarStarts(std::vector<double> seconds) {
+    m_barStarts = std::move(seconds);
+    update();
+}
+
+// Bar i (from 0) lasts from its start to the next bar's start, the last one to the end of the roll.
+static double barEnd(const std::vector<double>& starts, std::size_t i, double duration) {
+    return i + 1 < starts.size() ? starts[i + 1] : std::max(duration, starts[i]);
+}
+
+std::pair<int, int> PianoRollWidget::selectedBars() const {
+    if (!hasSelection() || m_barStarts.empty()) return {0, 0};
+    // A sliver (under a millisecond) across a bar line does not count as reaching into the bar.
+    constexpr double slack = 1e-3;
+    int first = 0, last = 0;
+    for (std::size_t i = 0; i < m_barStarts.size(); ++i) {
+        if (m_barStarts[i] < m_selectionTo - slack && barEnd(m_barStarts, i, m_duration) > m_selectionFrom + slack) {
+            if (first == 0) first = int(i) + 1;
+            last = int(i) + 1;
+        }
+    }
+    return {first, last};
+}
+
+bool PianoRollWidget::selectBars(int first, int last) {
+    if (first < 1 || last < first || std::size_t(last) > m_barStarts.size()) return false;
+    setSelection(m_barStarts[std::size_t(first - 1)], barEnd(m_barStarts, std::size_t(last - 1), m_duration));
+    return true;
 }
 
 void PianoRollWidget::setMessage(const QString& message) {
@@ -274,6 +305,11 @@ void PianoRollWidget::mouseMoveEvent(QMouseEvent* event) {
 void PianoRollWidget::mouseReleaseEvent(QMouseEvent* event) {
     if (event->button() != Qt::LeftButton) return QWidget::mouseReleaseEvent(event);
     if (m_dragCandidate) emit seekRequested(secondsAt(event->position().x()));
+    // With bar lines, a selection covers whole bars.
+    if (m_selecting && !m_barStarts.empty()) {
+        const auto [first, last] = selectedBars();
+        if (first > 0) selectBars(first, last);
+    }
     m_dragCandidate = false;
     m_selecting = false;
     event->accept();
@@ -307,6 +343,12 @@ void PianoRollWidget::paintEvent(QPaintEvent*) {
         return;
     }
     const double xScale = this->xScale();
+    if (!m_barStarts.empty()) {
+        QColor line = palette().text().color();
+        line.setAlphaF(0.15);
+        p.setPen(QPen(line, 1));
+        for (double s : m_barStarts) p.drawLine(QPointF(s * xScale, 0), QPointF(s * xScale, height()));
+    }
     if (hasSelection()) {
         QColor shade = palette().highlight().color();
         shade.setAlphaF(0.18);

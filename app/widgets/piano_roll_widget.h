@@ -67,6 +67,17 @@ public:
     bool hasSelection() const { return m_selectionTo > m_selectionFrom; }
     double selectionFrom() const { return m_selectionFrom; }
     double selectionTo() const { return m_selectionTo; }
+
+    // --- Bars -------------------------------------------------------------------------------------
+    // Where each bar starts (seconds, rising): drawn as faint lines, and a Shift-drag selection
+    // then snaps to whole bars when the mouse is released ("Regenerate these bars").
+    void setBarStarts(std::vector<double> seconds);
+    const std::vector<double>& barStarts() const { return m_barStarts; }
+    // The bars the selection covers, counted from 1 (a bar counts when the selection reaches into
+    // it); {0, 0} without a selection or bar lines.
+    std::pair<int, int> selectedBars() const;
+    // Selects bars first..last (from 1); false when they are not all on the roll.
+    bool selectBars(int first, int last);
     bool hasPassage(Passage passage) const;     // it holds at least one note
     pm::midi::MidiFile passageFile(Passage passage) const;
     // The drag's data: a temporary .mid of the passage (file URL) and its bytes as audio/midi.
@@ -113,6 +124,7 @@ private:
     QString m_firstTrackName = QStringLiteral("Prompt");
     double m_selectionFrom = 0, m_selectionTo = 0;
     double m_selectionAnchor = 0;
+    std::vector<double> m_barStarts;
     bool m_selecting = false;       // Shift-drag in progress
     bool m_dragCandidate = false;   // pressed inside the selection: a drag if the mouse moves far enough
     QPoint m_pressPos;

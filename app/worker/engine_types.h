@@ -53,6 +53,10 @@ struct GenerateJob {
     // The dataset the app has open ("" = none): each continuation is checked against its training
     // pieces for copied passages (engine/analysis/originality.h) on the generation lane.
     std::string copyCheckDataset;
+    // "Regenerate these bars" (engine/generate/infill.h): bars infillFirstBar..infillLastBar
+    // (from 1) of the current piece's `continueVariation` are written anew, the rest kept;
+    // 0 = a generation or continuation as above.
+    int infillFirstBar = 0, infillLastBar = 0;
 };
 
 // Notes decoded while generating (batched), for the piano roll and live playback.
@@ -75,12 +79,15 @@ struct GeneratedPiece {
     // flag policy (pm::analysis::describeCopy) says it is worth a warning.
     std::optional<pm::analysis::CopiedPassage> copy;
     double copiedBarShare = 0;           // of the continuation's bars, found verbatim in training
+    double generatedEndSeconds = 0;      // regenerated bars: the new music is [promptSeconds, this); 0 = to the end
+    std::vector<double> barStarts;       // seconds where each bar starts (selections become bars with it)
 };
 
 struct GenerationOutcome {
     bool ok = false;
     bool cancelled = false;
     bool undo = false;                   // the result of an undo, not a new generation
+    int infillFirstBar = 0, infillLastBar = 0;   // the bars regenerated (0: not a regeneration)
     std::string error;
     std::vector<GeneratedPiece> pieces;  // one per variation
     bool canUndo = false;

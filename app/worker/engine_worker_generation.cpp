@@ -3,6 +3,7 @@
 // wrote against the open dataset's training pieces for copied passages.
 // LibTorch before Qt: torch's headers use `slots` as a name, which Qt defines as a macro.
 #include "generate/generator.h"
+#include "generate/infill.h"
 #include "generate/prompt.h"
 #include "midi/midi_reader.h"
 
@@ -43,10 +44,12 @@ struct CopyCheckIndex {
 
 namespace {
 
-GeneratedPiece pieceOf(const pm::gen::GenerationResult& r) {
+GeneratedPiece pieceOf(const pm::gen::GenerationResult& r, const pm::tok::Tokenizer& tokenizer) {
     GeneratedPiece p;
     p.file = r.file;
     p.promptSeconds = r.promptSeconds;
+    p.generatedEndSeconds = r.generatedEndSeconds;
+    p.barStarts = pm::gen::barStartSeconds(tokenizer, r.tokens);
     p.generatedTokens = r.generatedTokens;
     p.generatedBars = r.generatedBars;
     p.generatedNotes = r.generatedNotes;
@@ -121,6 +124,45 @@ void checkCopies(std::shared_ptr<CopyCheckIndex>& cache, const std::string& dire
     }
 }
 
+// "Regenerate these bars": the engine's infill on the chosen variation of the current piece; the
+// result becomes the chain's next step, so Undo brings the previous version back.
+void regenerateBars(GenerationState& st, const GenerateJob& gjob, const std::atomic<bool>* cancel, GenerationOutcome* outcome) {
+    outcome->infillFirstBar = gjob.infillFirstBar;
+    outcome->infillLastBar = gjob.infillLastBar;
+    if (!st.session->current()) throw std::runtime_error("there is no piece to regenerate bars of yet");
+    st.session->choose(std::size_t(std::max(0, gjob.continueVariation)));
+    pm::gen::InfillRequest request;
+    request.piece = st.session->current()->tokens;
+    request.firstBar = gjob.infillFirstBar;
+    request.lastBar = gjob.infillLastBar;
+    request.sampling = gjob.sampling;
+    const pm::gen::InfillResult r = pm::gen::infill(*st.generator, request, cancel);
+    outcome->canUndo = st.session->canUndo();
+    if (r.cancelled) {
+        outcome->cancelled = true;
+        outcome->error = "stopped: the bars were not regenerated";
+        return;
+    }
+    if (!r.error.empty()) throw std::runtime_error(r.error);
+    pm::gen::GenerationResult g;
+    g.tokens = r.tokens;
+    g.promptTokens = r.middleBegin;
+    g.promptSeconds = r.gapStartSeconds;
+    g.generatedEndSeconds = r.gapEndSeconds;
+    g.file = r.file;
+    g.stats = r.stats;
+    g.generatedTokens = r.generatedTokens;
+    g.generatedBars = std::size_t(gjob.infillLastBar - gjob.infillFirstBar + 1);
+    g.generatedNotes = r.generatedNotes;
+    g.seed = r.seed;
+    g.generateSeconds = r.seconds;
+    g.step = r.step;
+    st.session->push(g);
+    outcome->pieces.push_back(pieceOf(g, st.generator->tokenizer()));
+    outcome->canUndo = st.session->canUndo();
+    outcome->ok = true;
+}
+
 }  // namespace
 
 JobEnd EngineWorker::generate(JobContext& job, const pm::app::GenerateJob& gjob, QString* message) {
@@ -143,6 +185,12 @@ JobEnd EngineWorker::generate(JobContext& job, const pm::app::GenerateJob& gjob,
             st.session = std::make_unique<pm::gen::GenerationSession>(*st.generator);
         }
         const pm::tok::Tokenizer& tokenizer = st.generator->tokenizer();
+        if (gjob.infillFirstBar > 0) {
+            regenerateBars(st, gjob, cancel, &outcome);
+            emit generationFinished(outcome);
+            if (!outcome.ok) *message = QString::fromStdString(outcome.error);
+            return outcome.cancelled ? JobEnd::Cancelled : outcome.ok ? JobEnd::Finished : JobEnd::Failed;
+        }
 
         pm::gen::GenerationRequest request;
         request.length = gjob.length;
@@ -197,7 +245,7 @@ JobEnd EngineWorker::generate(JobContext& job, const pm::app::GenerateJob& gjob,
             results = st.session->start(request, onUpdate, cancel);
         }
         flush();
-        for (const auto& r : results) outcome.pieces.push_back(pieceOf(r));
+        for (const auto& r : results) outcome.pieces.push_back(pieceOf(r, tokenizer));
         if (!gjob.copyCheckDataset.empty() && !results.empty())
             checkCopies(m_copyIndex, gjob.copyCheckDataset, tokenizer, results, &outcome);
         outcome.cancelled = cancel->load();
@@ -217,7 +265,7 @@ JobEnd EngineWorker::undoGeneration(JobContext&, QString* message) {
     outcome.undo = true;
     if (m_generation && m_generation->session && m_generation->session->undo()) {
         outcome.ok = true;
-        outcome.pieces.push_back(pieceOf(*m_generation->session->current()));
+        outcome.pieces.push_back(pieceOf(*m_generation->session->current(), m_generation->generator->tokenizer()));
         outcome.canUndo = m_generation->session->canUndo();
     } else {
         outcome.error = "nothing to undo";

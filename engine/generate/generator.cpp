@@ -329,6 +329,11 @@ std::vector<GenerationResult> GenerationSession::continueCurrent(GenerationReque
     return results;
 }
 
+void GenerationSession::push(GenerationResult result) {
+    history_.push_back(std::move(result));
+    lastVariations_.assign(1, history_.back());
+}
+
 bool GenerationSession::choose(std::size_t variation) {
     if (history_.empty() || variation >= lastVariations_.size()) return false;
     history_.back() = lastVariations_[variation];

@@ -52,6 +52,7 @@ struct GenerationResult {
     std::vector<pm::tok::TokenId> tokens;   // prompt + continuation
     std::size_t promptTokens = 0;
     double promptSeconds = 0;               // where the continuation starts
+    double generatedEndSeconds = 0;         // where the new music ends when bars after it were kept (infill), else 0
     pm::midi::MidiFile file;                // the whole piece, decoded
     pm::tok::DecodeStats stats;             // of decoding `tokens`: clean() for every output
     std::size_t generatedTokens = 0, generatedBars = 0, generatedNotes = 0;
@@ -103,6 +104,9 @@ public:
     // Continues the current piece (request.prompt is ignored). Nothing to continue: empty result.
     std::vector<GenerationResult> continueCurrent(GenerationRequest request, const UpdateCallback& onUpdate = {},
                                                   const std::atomic<bool>* cancel = nullptr);
+    // Adds a piece made from the current one elsewhere (regenerated bars, infill.h) as the chain's
+    // next step: Continue goes on from it, Undo goes back to the piece before.
+    void push(GenerationResult result);
     // Picks which variation of the last step the chain goes on from.
     bool choose(std::size_t variation);
     bool canUndo() const { return history_.size() > 1; }

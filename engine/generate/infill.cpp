@@ -153,6 +153,19 @@ std::vector<TokenId> wholePiece(const pm::tok::Tokenizer& t, const std::vector<T
 
 }  // namespace
 
+std::vector<double> barStartSeconds(const pm::tok::Tokenizer& t, const std::vector<TokenId>& tokens) {
+    // The bars infill counts: those of the whole piece (an unfinished one re-encoded, so a note
+    // ringing past its last bar line adds the bars it rings through, as the exported file does).
+    const std::vector<TokenId> piece = wholePiece(t, tokens);
+    const pm::midi::MidiFile file = t.decode(piece).file;
+    const pm::midi::TempoMap map(file.division, file.tempos);
+    std::vector<double> out;
+    pm::tok::Grammar g = t.grammar();
+    for (TokenId id : piece)
+        if (g.advance(id) && t.vocabulary().token(id).kind == TokenKind::Bar) out.push_back(map.seconds(g.state().barStart * kTicksPerStep));
+    return out;
+}
+
 std::string checkInfillBars(std::size_t bars, int firstBar, int lastBar) {
     if (bars == 0) return "the piece has no bars";
     if (bars == 1) return "the piece has only one bar: infilling keeps bars around the ones it regenerates";

@@ -74,6 +74,12 @@ std::string checkInfillBars(std::size_t bars, int firstBar, int lastBar);
 // Parses "A-B" or "A" (1-based bars). False with a one-line reason in `error`.
 bool parseBarRange(const std::string& text, int* firstBar, int* lastBar, std::string* error);
 
+// Where each bar of a piece starts, in seconds, counted as infill counts them (a front end turns
+// a selection on its piano roll into bars with it). A piece that does not end with EOS (a
+// generation stopped with a note still sounding) is counted as its decoded file re-encoded: the
+// bars that note rings through are bars of the piece, as in an exported file.
+std::vector<double> barStartSeconds(const pm::tok::Tokenizer& tokenizer, const std::vector<pm::tok::TokenId>& piece);
+
 // Regenerates the bars. Never throws for bad input (the error says what is wrong); `cancel` is
 // read before every token.
 InfillResult infill(Generator& generator, const InfillRequest& request, const std::atomic<bool>* cancel = nullptr);
