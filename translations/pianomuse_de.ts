@@ -2175,6 +2175,10 @@
         <translation>Schritt %1 — %2</translation>
     </message>
     <message>
+        <source>copies a training piece</source>
+        <translation>kopiert ein Trainingsstück</translation>
+    </message>
+    <message>
         <source>Cannot read %1: %2</source>
         <translation>%1 kann nicht gelesen werden: %2</translation>
     </message>
@@ -2511,6 +2515,10 @@
     <message>
         <source>Sample: %1</source>
         <translation>Beispiel: %1</translation>
+    </message>
+    <message>
+        <source>Warning: this sample copies a training piece (%1)</source>
+        <translation>Warnung: dieses Beispiel kopiert ein Trainingsstück (%1)</translation>
     </message>
     <message>
         <source>Warning: %1</source>

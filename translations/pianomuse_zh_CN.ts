@@ -2168,6 +2168,10 @@
         <translation>第 %1 步 — %2</translation>
     </message>
     <message>
+        <source>copies a training piece</source>
+        <translation>抄袭了一首训练曲目</translation>
+    </message>
+    <message>
         <source>Cannot read %1: %2</source>
         <translation>无法读取 %1：%2</translation>
     </message>
@@ -2504,6 +2508,10 @@
     <message>
         <source>Sample: %1</source>
         <translation>样例：%1</translation>
+    </message>
+    <message>
+        <source>Warning: this sample copies a training piece (%1)</source>
+        <translation>警告：此样例抄袭了一首训练曲目（%1）</translation>
     </message>
     <message>
         <source>Warning: %1</source>

@@ -787,7 +787,9 @@ void TrainPage::presentEvent(const pm::train::TrainEvent& e) {
         // A replayed file's samples are listed from the folder afterwards (SampleListWidget::loadRun).
         if (!quiet) {
             log(tr("Sample: %1").arg(QString::fromStdString(e.path)));
-            m_samples->addSample(e.step, QString::fromStdString(e.path));
+            if (!e.copy.empty())   // the engine's flag policy decided; say it where the user listens
+                log(tr("Warning: this sample copies a training piece (%1)").arg(QString::fromStdString(e.copy)));
+            m_samples->addSample(e.step, QString::fromStdString(e.path), QString::fromStdString(e.copy));
         }
         break;
     case K::Warning:

@@ -65,10 +65,12 @@ SampleListWidget::SampleListWidget(AppSettings* settings, QWidget* parent)
 
 SampleListWidget::~SampleListWidget() { stop(); }
 
-void SampleListWidget::addSample(qint64 step, const QString& path) {
-    auto* item = new QListWidgetItem(tr("Step %1 — %2").arg(step).arg(QFileInfo(path).fileName()));
+void SampleListWidget::addSample(qint64 step, const QString& path, const QString& copy) {
+    QString text = tr("Step %1 — %2").arg(step).arg(QFileInfo(path).fileName());
+    if (!copy.isEmpty()) text += QLatin1String(" — ") + tr("copies a training piece");
+    auto* item = new QListWidgetItem(text);
     item->setData(kPathRole, path);
-    item->setToolTip(QDir::toNativeSeparators(path));
+    item->setToolTip(copy.isEmpty() ? QDir::toNativeSeparators(path) : QDir::toNativeSeparators(path) + QLatin1Char('\n') + copy);
     m_list->addItem(item);
     updateButtons();
 }

@@ -29,7 +29,9 @@ public:
     explicit SampleListWidget(AppSettings* settings, QWidget* parent = nullptr);
     ~SampleListWidget() override;
 
-    void addSample(qint64 step, const QString& path);
+    // `copy`: the engine's description of a training passage the sample copies (empty: none);
+    // such a sample is marked in the list and the description is its tooltip.
+    void addSample(qint64 step, const QString& path, const QString& copy = {});
     // Lists runDir/samples/*.mid (a reopened run); replaces the current list.
     void loadRun(const QString& runDir);
     void clear();
