@@ -226,7 +226,8 @@ InfillResult infill(Generator& generator, const InfillRequest& request, const st
         gap.gapBegin = std::size_t(request.firstBar - 1);
         gap.gapEnd = std::size_t(request.lastBar);
         const auto offset = [&](std::size_t bar) { return bar < bars.size() ? std::size_t(bars[bar].tokenOffset) : piece.size(); };
-        gap.contextBegin = gap.gapBegin;
+        // At least the bar before the gap: the middle is written as it continues the piece's bars.
+        gap.contextBegin = gap.gapBegin > 0 ? gap.gapBegin - 1 : 0;
         while (gap.contextBegin > 0 && (request.contextBefore == 0 ||
                                         offset(gap.gapBegin) - offset(gap.contextBegin - 1) <= request.contextBefore))
             --gap.contextBegin;
@@ -244,6 +245,7 @@ InfillResult infill(Generator& generator, const InfillRequest& request, const st
         // The kept notes around the gap, on the decoded piece's ticks.
         const BarGrid grid = barGrid(t, piece);
         const std::int64_t gapStartStep = grid.starts[gap.gapBegin];
+        const std::int64_t promptStartStep = grid.starts[gap.contextBegin];   // the prefix's step 0
         const std::int64_t gapEndStep = gap.gapEnd < grid.starts.size() ? grid.starts[gap.gapEnd] : grid.end;
         r.gapStartTick = gapStartStep * kTicksPerStep;
         r.gapEndTick = gapEndStep * kTicksPerStep;
@@ -268,9 +270,9 @@ InfillResult infill(Generator& generator, const InfillRequest& request, const st
         const TokenId barId = v.id(TokenKind::Bar), eosId = v.id(TokenKind::Eos);
         const int span = v.count(TokenKind::Duration);
         const auto isKind = [&](TokenId id, TokenKind k) { return v.token(id).kind == k; };
-        std::vector<TokenId> middle(prompt.tokens.begin() + std::ptrdiff_t(prompt.sepIndex + 1), prompt.tokens.end());
+        std::vector<TokenId> middle;   // the gap's bars as they continue the bars before it
         std::vector<TokenId> allowed, recentPitches;
-        std::size_t notesInBar = 0;
+        std::size_t notesInBar = 1;   // no bar of ours is open yet
         while (!grammar.finished()) {
             if (cancel && cancel->load()) {
                 r.cancelled = true;
@@ -282,7 +284,8 @@ InfillResult infill(Generator& generator, const InfillRequest& request, const st
                 return r;
             }
             const pm::tok::GrammarState& s = grammar.state();
-            const pm::midi::Tick tick = (gapStartStep + grammar.currentStep()) * kTicksPerStep;
+            const pm::midi::Tick tick = (promptStartStep + grammar.currentStep()) * kTicksPerStep;
+            const std::int64_t middleBar = s.bars - s.barsBeforeGap;   // the gap's bar being written (from 1; 0 before its first)
             const bool capped = r.generatedTokens >= request.maxTokens;
             // Narrowing, strongest first; a step that would leave nothing drops the weaker ones.
             for (int strength = 2; strength >= 0; --strength) {
@@ -291,9 +294,10 @@ InfillResult infill(Generator& generator, const InfillRequest& request, const st
                     for (std::uint32_t i = range.begin; i < range.end; ++i) {
                         const TokenId id = TokenId(i);
                         const TokenKind kind = v.token(id).kind;
+                        if (kind == TokenKind::Mask) continue;   // the gap's length is given
                         // Each bar has the original bar's metre: the bars after the gap keep their time.
-                        if (kind == TokenKind::TimeSig && s.phase == GrammarPhase::BarOpen &&
-                            v.token(id).value != grid.metres[gap.gapBegin + std::size_t(s.bars) - 1])
+                        if (kind == TokenKind::TimeSig && s.phase == GrammarPhase::BarOpen && middleBar >= 1 &&
+                            v.token(id).value != grid.metres[gap.gapBegin + std::size_t(middleBar) - 1])
                             continue;
                         // The gap keeps the tempo in force at its start: the bars after it stay where they were in seconds.
                         if (kind == TokenKind::Tempo) continue;
@@ -322,15 +326,15 @@ InfillResult infill(Generator& generator, const InfillRequest& request, const st
                     if (!closing.empty()) allowed.swap(closing);
                 }
                 // The metre of a new bar is not optional: when the original changed it, only its TimeSig.
-                if (s.phase == GrammarPhase::BarOpen && s.bars >= 2 && !s.barMetreSet &&
-                    grid.metres[gap.gapBegin + std::size_t(s.bars) - 1] != s.metre) {
-                    const TokenId metre = v.id(TokenKind::TimeSig, grid.metres[gap.gapBegin + std::size_t(s.bars) - 1]);
+                if (s.phase == GrammarPhase::BarOpen && middleBar >= 1 && s.bars >= 2 && !s.barMetreSet &&
+                    grid.metres[gap.gapBegin + std::size_t(middleBar) - 1] != s.metre) {
+                    const TokenId metre = v.id(TokenKind::TimeSig, grid.metres[gap.gapBegin + std::size_t(middleBar) - 1]);
                     allowed.assign(1, metre);
                 }
                 if (!allowed.empty()) break;
             }
             if (allowed.empty()) {
-                r.error = "no key is free to play at bar " + std::to_string(gap.gapBegin + std::size_t(s.bars)) +
+                r.error = "no key is free to play at bar " + std::to_string(gap.gapBegin + std::size_t(std::max<std::int64_t>(middleBar, 1))) +
                           " (every key is held by the bars kept around it)";
                 return r;
             }

@@ -5,10 +5,10 @@
 //   req.piece = tokenizer.encode(file).tokens;   req.firstBar = 5;  req.lastBar = 8;   // 1-based
 //   pm::gen::InfillResult r = pm::gen::infill(generator, req);   // r.file: the whole piece
 //
-// The model reads the infilling layout (tokenizer/infill_layout.h: the bars before the gap, one
-// MASK per bar of the gap, the bars after it, SEP, the gap's metadata) and writes the gap's bars.
-// The grammar (GrammarMode::Infill) admits exactly that many bars, then the middle is put back
-// between the kept bars (joinInfill), which are kept token for token. What the sampler may pick is
+// The model reads the infilling layout (tokenizer/infill_layout.h: the bars after the gap, SEP,
+// the bars before it, one MASK per bar of the gap) and writes the gap's bars as they continue the
+// bars before it. The grammar (GrammarMode::Infill) admits exactly that many bars, then the middle
+// is put back between the kept bars (joinInfill), which are kept token for token. What the sampler may pick is
 // narrowed further so the seams join cleanly, by construction rather than by repair:
 //   - each new bar has the metre the original bar had, so every bar after the gap keeps its time;
 //   - a key is never struck while a kept note on it still sounds (a note from before the gap
@@ -16,8 +16,9 @@
 //     its key and by the end of the piece: no new note overlaps a kept note of the same key, and
 //     none hangs past the end;
 //   - every regenerated bar gets at least one note (as in generation).
-// The pedal is down at the gap's start exactly when it was, and at the bar after the gap the join
-// restates the original pedal, tempo and metre. A model trained without --fim-rate still gets a
+// The gap starts in the state the bars before it leave (the model may change the pedal at its
+// first bar line, as anywhere), and at the bar after the gap the join restates the original
+// pedal, tempo and metre. A model trained without --fim-rate still gets a
 // valid result (it has never seen MASK or SEP, so it mostly continues the bars before the gap).
 #pragma once
 

@@ -14,15 +14,14 @@ using pm::tok::TokenId;
 
 namespace {
 
-// Bits of tokens[i] given tokens[0..i), summed over i in [from, to) except where skip[i - from]
-// is set, and the Pitch tokens scored.
+// Bits of tokens[i] given tokens[0..i), summed over i in [from, to), and the Pitch tokens there.
 struct Scored {
     double bits = 0;
     std::size_t notes = 0, tokens = 0;
 };
 
 Scored score(pm::model::Rwkv7Model& model, const pm::tok::Vocabulary& v, const std::vector<TokenId>& tokens,
-             std::size_t from, std::size_t to, const std::vector<bool>& skip = {}) {
+             std::size_t from, std::size_t to) {
     Scored s;
     if (from < 1 || to > tokens.size() || from >= to) return s;
     auto input = torch::empty({1, std::int64_t(to - 1)}, torch::kLong);   // (1, T): predicts tokens 1..to-1
@@ -34,32 +33,11 @@ Scored score(pm::model::Rwkv7Model& model, const pm::tok::Vocabulary& v, const s
     const float* p = logp.data_ptr<float>();
     const std::size_t V = std::size_t(logp.size(2));
     for (std::size_t i = from; i < to; ++i) {
-        if (i - from < skip.size() && skip[i - from]) continue;
         s.bits -= double(p[(i - from) * V + tokens[i]]) / std::log(2.0);
         s.notes += v.token(tokens[i]).kind == pm::tok::TokenKind::Pitch;
         ++s.tokens;
     }
     return s;
-}
-
-// In the ordinary spelling of the gap's bars (from its first Bar), the tokens that say the first
-// bar line's changes: its TimeSig, and Tempo/PedalOff/PedalOn at its Position_0 (with that
-// Position_0 when nothing else happens there). The layout gives them in the middle's metadata,
-// which generation is given too; without them both spellings are the same tokens.
-std::vector<bool> barLineChanges(const pm::tok::Vocabulary& v, const std::vector<TokenId>& t, std::size_t from) {
-    using pm::tok::TokenKind;
-    std::vector<bool> skip(t.size() - from, false);
-    std::size_t i = from + 1;   // after the Bar
-    if (i < t.size() && v.token(t[i]).kind == TokenKind::TimeSig) skip[i++ - from] = true;
-    if (i < t.size() && v.token(t[i]).kind == TokenKind::Position && v.token(t[i]).value == 0) {
-        const std::size_t position = i++;
-        bool changes = false;
-        while (i < t.size() && (v.token(t[i]).kind == TokenKind::Tempo || v.token(t[i]).kind == TokenKind::PedalOff ||
-                                v.token(t[i]).kind == TokenKind::PedalOn))
-            skip[i++ - from] = changes = true;
-        if (changes && !(i < t.size() && v.token(t[i]).kind == TokenKind::Pitch)) skip[position - from] = true;
-    }
-    return skip;
 }
 
 }  // namespace
@@ -116,10 +94,9 @@ InfillEvalResult evaluateInfill(pm::model::Rwkv7Model& model, const pm::dataset:
                 // The same bars after the same left context, as an ordinary sequence.
                 const std::vector<TokenId> left = pm::tok::barsAsWindow(v, piece, gap.contextBegin, gap.gapEnd);
                 const std::size_t leftFrom = pm::tok::barsAsWindow(v, piece, gap.contextBegin, gap.gapBegin).size();
-                // The gap's bars only: its metadata (given to a generator) and the closing EOS
-                // (forced) are not scored, nor the first bar line's changes the metadata stands for.
+                // The gap's bars, the same tokens in both (the layout's closing EOS is forced, not scored).
                 const Scored b = score(model, v, both.tokens, both.middleBarsIndex, both.tokens.size() - 1);
-                const Scored l = score(model, v, left, leftFrom, left.size(), barLineChanges(v, left, leftFrom));
+                const Scored l = score(model, v, left, leftFrom, left.size());
                 if (b.notes != l.notes || b.tokens != l.tokens) {
                     r.error = "internal error: the two spellings of a gap differ";
                     return r;

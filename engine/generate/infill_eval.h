@@ -2,12 +2,11 @@
 //
 // On the validation pieces of a dataset, random gaps of whole bars (seeded) are scored twice with
 // the same model: the true middle given both sides (the infilling layout, tokenizer/infill_layout.h)
-// and the same bars given only the bars before them (an ordinary sequence, as continuation sees
-// them). Both are bits per note as training reports them: all bits of the tokens that spell the
-// gap's bars, over the gap's notes, and the same tokens in both: what a generator must write. Not
-// scored: the layout's middle metadata and its closing EOS (a generator is given the one, the
-// other is forced), and in the ordinary sequence the first bar line's changes (TimeSig, Tempo,
-// pedal at its Position_0), which that metadata stands for.
+// and given only the bars before it (an ordinary sequence: the same window of bars before the gap,
+// as continuation sees them). In the layout the gap's bars continue that same window, so both
+// score the very same tokens (checked), and only what the model read first differs: the bars after
+// the gap and the MASKs. Both are bits per note as training reports them: all bits of the gap's
+// tokens over the gap's notes (the layout's closing EOS, forced in generation, is not scored).
 #pragma once
 
 #include "dataset/dataset_format.h"

@@ -58,8 +58,8 @@ bool Grammar::canEnd() const {
         case InfillPart::Plain: return notesEnded;
         // The middle ends with its last bar. Its notes may sound on into the bars after the gap,
         // unless there are none: then the middle's end is the piece's.
-        case InfillPart::Middle: return s.bars == s.gapBars && (!s.emptySuffix || notesEnded);
-        default: return false;   // the suffix ends with SEP
+        case InfillPart::Middle: return s.bars - s.barsBeforeGap == s.gapBars && (!s.emptySuffix || notesEnded);
+        default: return false;   // the prefix ends with MASK
     }
 }
 
@@ -78,17 +78,17 @@ void Grammar::addBarLineClosers(AllowedTokens& out) const {
     switch (s.part) {
         case InfillPart::Plain:
             if (canEnd()) addRange(out, TokenKind::Eos, 0, 1);
-            // The gap starts where a bar could: at a bar line.
-            if (mode_ == GrammarMode::Infill) addRange(out, TokenKind::Mask, 0, 1);
+            // In the infilling layout what came first were the bars after the gap: SEP ends them.
+            if (mode_ == GrammarMode::Infill && s.bars > 0) addRange(out, TokenKind::Sep, 0, 1);
             addRange(out, TokenKind::Bar, 0, 1);
             break;
-        case InfillPart::Suffix:
-            addRange(out, TokenKind::Sep, 0, 1);
+        case InfillPart::Prefix:
+            addRange(out, TokenKind::Mask, 0, 1);   // the gap starts where a bar could: at a bar line
             addRange(out, TokenKind::Bar, 0, 1);
             break;
         case InfillPart::Middle:
             if (canEnd()) addRange(out, TokenKind::Eos, 0, 1);
-            if (s.bars < s.gapBars) addRange(out, TokenKind::Bar, 0, 1);
+            if (s.bars - s.barsBeforeGap < s.gapBars) addRange(out, TokenKind::Bar, 0, 1);
             break;
         case InfillPart::Masks: break;
     }
@@ -99,11 +99,10 @@ void Grammar::addCloser(AllowedTokens& out) const {
     addBarLineClosers(out);
 }
 
-void Grammar::startPart(InfillPart part) {
+void Grammar::startPrefix() {
     GrammarState fresh;
     fresh.phase = GrammarPhase::AfterBos;   // its metadata comes first, as a window's
-    fresh.part = part;
-    fresh.gapBars = state_.gapBars;
+    fresh.part = InfillPart::Prefix;
     fresh.emptySuffix = state_.emptySuffix;
     state_ = fresh;
 }
@@ -114,7 +113,11 @@ AllowedTokens Grammar::allowed() const {
     const int pitchCount = vocabulary_->count(TokenKind::Pitch);
     switch (s.phase) {
         case GrammarPhase::Start: addRange(out, TokenKind::Bos, 0, 1); break;
-        case GrammarPhase::AfterBos: addRange(out, TokenKind::TimeSig, 0, vocabulary_->count(TokenKind::TimeSig)); break;
+        case GrammarPhase::AfterBos:
+            addRange(out, TokenKind::TimeSig, 0, vocabulary_->count(TokenKind::TimeSig));
+            // Right after BOS, SEP says the layout has no bars after the gap.
+            if (mode_ == GrammarMode::Infill && s.part == InfillPart::Plain) addRange(out, TokenKind::Sep, 0, 1);
+            break;
         case GrammarPhase::AfterPrefixMetre: addRange(out, TokenKind::Tempo, 0, vocabulary_->count(TokenKind::Tempo)); break;
         case GrammarPhase::PrefixDone:
             if (!s.pedalDown) addRange(out, TokenKind::PedalOn, 0, 1);
@@ -161,10 +164,9 @@ AllowedTokens Grammar::allowed() const {
         }
         case GrammarPhase::Ended: break;
         case GrammarPhase::GapMasks:
-            // One more bar in the gap, the suffix's metadata, or SEP when nothing follows the gap.
+            // One more bar in the gap, or the gap's first bar.
             if (s.gapBars < kMaxInfillBars) addRange(out, TokenKind::Mask, 0, 1);
-            addRange(out, TokenKind::Sep, 0, 1);
-            addRange(out, TokenKind::TimeSig, 0, vocabulary_->count(TokenKind::TimeSig));
+            addRange(out, TokenKind::Bar, 0, 1);
             break;
     }
     return out;
@@ -178,7 +180,6 @@ bool Grammar::advance(TokenId id) {
     switch (t.kind) {
         case TokenKind::Bos: s.phase = GrammarPhase::AfterBos; break;
         case TokenKind::TimeSig:
-            if (s.phase == GrammarPhase::GapMasks) startPart(InfillPart::Suffix);   // the suffix's metadata
             s.metre = t.value;
             s.barLength = barSteps(vocabulary_->metres()[std::size_t(t.value)], ppq);
             if (s.phase == GrammarPhase::AfterBos) s.phase = GrammarPhase::AfterPrefixMetre;
@@ -198,6 +199,7 @@ bool Grammar::advance(TokenId id) {
             s.stage = GroupStage::PedalOff;
             break;
         case TokenKind::Bar:
+            if (s.part == InfillPart::Masks) s.part = InfillPart::Middle;
             if (s.bars > 0) s.barStart += s.barLength;
             ++s.bars;
             s.barLength = barSteps(vocabulary_->metres()[std::size_t(s.metre)], ppq);
@@ -234,13 +236,13 @@ bool Grammar::advance(TokenId id) {
             break;
         case TokenKind::Eos: s.phase = GrammarPhase::Ended; break;
         case TokenKind::Mask:
-            if (s.part == InfillPart::Plain) s.part = InfillPart::Masks, s.gapBars = 0;
+            if (s.part == InfillPart::Prefix) s.part = InfillPart::Masks, s.gapBars = 0, s.barsBeforeGap = s.bars;
             ++s.gapBars;
             s.phase = GrammarPhase::GapMasks;
             break;
         case TokenKind::Sep:
-            if (s.phase == GrammarPhase::GapMasks) s.emptySuffix = true;
-            startPart(InfillPart::Middle);
+            if (s.phase == GrammarPhase::AfterBos) s.emptySuffix = true;
+            startPrefix();
             break;
         default: return false;   // PAD, invalid: never allowed (SEP, MASK only in GrammarMode::Infill)
     }

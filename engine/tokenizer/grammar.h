@@ -10,9 +10,9 @@
 // and re-encoding the decoded MIDI gives the same tokens back.
 //
 // GrammarMode::Infill also accepts the fill-in-the-middle layout (docs/tokenizer.md, "Infilling";
-// infill_layout.h): an ordinary prefix, one MASK per bar of the gap, the bars after the gap as a
-// window of their own (its metadata first) closed by SEP, then the gap's bars as a window of
-// their own, exactly as many as there were MASKs, closed by EOS. The plain mode (the default,
+// infill_layout.h): the bars after the gap as a window closed by SEP, the bars before the gap as
+// a window of their own, one MASK per bar of the gap, then the gap's bars continuing the bars
+// before it, exactly as many as there were MASKs, closed by EOS. The plain mode (the default,
 // what the decoder and ordinary generation use) never admits MASK or SEP, as before.
 #pragma once
 
@@ -57,10 +57,10 @@ enum class GrammarMode : std::uint8_t { Plain, Infill };
 
 // Which part of the infilling layout the tokens are in (always Plain in GrammarMode::Plain).
 enum class InfillPart : std::uint8_t {
-    Plain,    // an ordinary sequence, or the infilling layout's prefix (the bars before the gap)
-    Masks,    // after the first MASK: more MASKs, the suffix's metadata, or SEP (no suffix)
-    Suffix,   // the bars after the gap, a window of their own; SEP closes them
-    Middle,   // the gap's bars, a window of their own; EOS after exactly gapBars bars
+    Plain,    // an ordinary sequence, or the layout's suffix (the bars after the gap) until SEP
+    Prefix,   // after SEP: the bars before the gap, a window of their own; MASK ends them
+    Masks,    // after the first MASK: more MASKs, or the gap's first Bar
+    Middle,   // the gap's bars, continuing the prefix; EOS after exactly gapBars of them
 };
 
 // Most MASKs (bars in one gap) the grammar takes: far more than a context holds, small enough
@@ -102,11 +102,12 @@ struct GrammarState {
     std::int64_t lastDuration = 0;   // steps
     int pitch = 0, velocity = 0, extra = 0;   // the note being read
     std::int64_t latestNoteEnd = 0;  // grid step where the longest-sounding note so far ends
-    // The infilling layout (GrammarMode::Infill). Each part after the prefix starts its own grid
-    // (bars, barStart, latestNoteEnd from 0), as a window would.
+    // The infilling layout (GrammarMode::Infill). The prefix starts its own grid (bars, barStart,
+    // latestNoteEnd from 0), as a window would; the middle goes on on the prefix's.
     InfillPart part = InfillPart::Plain;
     int gapBars = 0;                 // MASKs read: the bars the middle must have
-    bool emptySuffix = false;        // no bars after the gap: the piece ends with the middle
+    std::int64_t barsBeforeGap = 0;  // the prefix's bars (bars - barsBeforeGap: the middle's so far)
+    bool emptySuffix = false;        // no bars after the gap (SEP right after BOS): the middle ends the piece
 };
 
 class Grammar {
@@ -135,7 +136,7 @@ public:
 private:
     void addCloser(AllowedTokens& out) const;   // Position after this one, Bar, EOS (MASK, SEP)
     void addBarLineClosers(AllowedTokens& out) const;   // what may close a bar: Bar, EOS, MASK, SEP
-    void startPart(InfillPart part);             // a new window-like part of the infilling layout
+    void startPrefix();                          // after SEP: a fresh window's state
     void addRange(AllowedTokens& out, TokenKind kind, int fromIndex, int toIndex) const;   // family indices [from, to)
     void addAllExcept(AllowedTokens& out, TokenKind kind, int exceptIndex) const;
     bool firstSpot() const { return state_.bars == 1 && state_.position == 0; }

@@ -88,10 +88,12 @@ InfillLayout buildInfillLayout(const Vocabulary& vocabulary, const PieceTokens& 
                                bool withMiddle) {
     InfillLayout out;
     const Vocabulary& v = vocabulary;
-    if (!indexSound(piece)) {
+    const auto damaged = [&out] {
+        out.tokens.clear();
         out.error = "the piece's bar index is damaged";
         return out;
-    }
+    };
+    if (!indexSound(piece)) return damaged();
     if (!(gap.contextBegin <= gap.gapBegin && gap.gapBegin < gap.gapEnd && gap.gapEnd <= gap.contextEnd &&
           gap.contextEnd <= piece.barCount)) {
         out.error = "the gap must be bars inside the piece (" + std::to_string(piece.barCount) + " bars), with its context around it";
@@ -108,38 +110,40 @@ InfillLayout buildInfillLayout(const Vocabulary& vocabulary, const PieceTokens& 
         return out;
     }
 
-    // The bars before the gap (or, with none, the state at the gap's bar line).
     std::vector<TokenId>& t = out.tokens;
-    t = gap.contextBegin < gap.gapBegin ? barsAsWindow(v, piece, gap.contextBegin, gap.gapBegin)
-                                        : windowPrefix(v, piece.bars[gap.gapBegin]);
-    if (t.empty()) {
-        out.error = "the piece's bar index is damaged";
-        return out;
-    }
-    out.maskIndex = t.size();
-    t.insert(t.end(), out.gapBars, v.id(TokenKind::Mask));
+    t.push_back(v.id(TokenKind::Bos));
+    // The bars after the gap, as their own window.
     if (!emptySuffix) {
         const std::vector<TokenId> suffix = barsAsWindow(v, piece, gap.gapEnd, gap.contextEnd);
-        if (suffix.empty()) {
-            out.tokens.clear();
-            out.error = "the piece's bar index is damaged";
-            return out;
-        }
+        if (suffix.empty()) return damaged();
         t.insert(t.end(), suffix.begin() + 1, suffix.end());   // without its BOS
     }
     out.sepIndex = t.size();
     t.push_back(v.id(TokenKind::Sep));
-    const std::vector<TokenId> middle = barsAsWindow(v, piece, gap.gapBegin, gap.gapEnd);
-    BarLine meta;
-    if (middle.empty() || !readMeta(v, middle.data() + 1, middle.size() - 1, &meta)) {
-        out.tokens.clear();
-        out.error = "the piece's bar index is damaged";
-        return out;
-    }
-    t.insert(t.end(), middle.begin() + 1, middle.begin() + 1 + std::ptrdiff_t(meta.length));
+    // The bars before the gap as their own window (or, with none, the state at the gap's bar line),
+    // then the MASKs, then the gap's bars going on from there.
+    const bool prefixBars = gap.contextBegin < gap.gapBegin;
+    const std::vector<TokenId> before = prefixBars ? barsAsWindow(v, piece, gap.contextBegin, gap.gapBegin)
+                                                   : windowPrefix(v, piece.bars[gap.gapBegin]);
+    if (before.empty()) return damaged();
+    t.insert(t.end(), before.begin() + 1, before.end());
+    out.maskIndex = t.size();
+    t.insert(t.end(), out.gapBars, v.id(TokenKind::Mask));
     out.middleBarsIndex = t.size();
     if (withMiddle) {
-        t.insert(t.end(), middle.begin() + 1 + std::ptrdiff_t(meta.length), middle.end());
+        if (prefixBars) {
+            // The piece's own tokens: they continue the bars before them as they are.
+            const std::size_t from = piece.bars[gap.gapBegin].tokenOffset;
+            std::size_t to = gap.gapEnd < piece.barCount ? piece.bars[gap.gapEnd].tokenOffset : piece.tokenCount;
+            if (to == piece.tokenCount && endsWithEos(v, piece)) --to;
+            t.insert(t.end(), piece.tokens + from, piece.tokens + to);
+        } else {
+            // After the metadata alone: the gap's bars as that window writes them.
+            const std::vector<TokenId> middle = barsAsWindow(v, piece, gap.gapBegin, gap.gapEnd);
+            BarLine meta;
+            if (middle.empty() || !readMeta(v, middle.data() + 1, middle.size() - 1, &meta)) return damaged();
+            t.insert(t.end(), middle.begin() + 1 + std::ptrdiff_t(meta.length), middle.end());
+        }
         t.push_back(v.id(TokenKind::Eos));
     }
     return out;
@@ -157,57 +161,36 @@ JoinedPiece joinInfill(const Vocabulary& vocabulary, const PieceTokens& piece, s
         out.error = "the gap must be bars inside the piece (" + std::to_string(piece.barCount) + " bars)";
         return out;
     }
-    // The middle on its own: a window of exactly the gap's bars.
     std::size_t middleCount = middle.size();
     if (middleCount > 0 && v.token(middle[middleCount - 1]).kind == TokenKind::Eos) --middleCount;
-    BarLine line;
-    if (!readMeta(v, middle.data(), middleCount, &line)) {
-        out.error = "the middle does not start with its metadata (TimeSig Tempo)";
-        return out;
-    }
-    {
-        Grammar g(borrow(v));
-        g.advance(v.id(TokenKind::Bos));
-        const std::size_t refused = feed(g, middle.data(), middleCount);
-        if (refused < middleCount) {
-            out.error = "the middle is not a valid token sequence (token " + std::to_string(refused) + ": " +
-                        v.name(middle[refused]) + ")";
-            return out;
-        }
-        if (!g.atEventBoundary() || g.state().bars != std::int64_t(gapEnd - gapBegin)) {
-            out.error = "the middle has " + std::to_string(g.state().bars) + " whole bars, the gap " +
-                        std::to_string(gapEnd - gapBegin);
-            return out;
-        }
-    }
-    const TokenId* middleBars = middle.data() + line.length;
-    const std::size_t middleBarsCount = middleCount - line.length;
 
+    // The bars before the gap, then the middle as it continues them.
     std::vector<TokenId>& t = out.tokens;
+    t.assign(piece.tokens, piece.tokens + piece.bars[gapBegin].tokenOffset);
     Grammar g(borrow(v));
-    if (gapBegin == 0) {
-        // The piece starts with the gap: its metadata is the piece's.
-        t.push_back(v.id(TokenKind::Bos));
-        t.insert(t.end(), middle.begin(), middle.begin() + std::ptrdiff_t(line.length));
-        out.middleBegin = t.size();
-        t.insert(t.end(), middleBars, middleBars + middleBarsCount);
-    } else {
-        t.assign(piece.tokens, piece.tokens + piece.bars[gapBegin].tokenOffset);
-        if (feed(g, t.data(), t.size()) < t.size()) {
-            t.clear();
-            out.error = "the piece is not a valid token sequence before the gap";
-            return out;
-        }
-        out.middleBegin = t.size();
-        appendJoined(v, g.state(), line, middleBars, middleBarsCount, t);
-    }
-    out.middleEnd = t.size();
-    g = Grammar(borrow(v));
     if (feed(g, t.data(), t.size()) < t.size()) {
         t.clear();
-        out.error = "the middle does not join the bars before it";
+        out.error = "the piece is not a valid token sequence before the gap";
         return out;
     }
+    const std::int64_t barsBefore = g.state().bars;
+    out.middleBegin = t.size();
+    const std::size_t refused = feed(g, middle.data(), middleCount);
+    if (refused < middleCount) {
+        t.clear();
+        out.error = "the middle does not continue the bars before it (token " + std::to_string(refused) + ": " +
+                    v.name(middle[refused]) + ")";
+        return out;
+    }
+    if (middleCount == 0 || v.token(middle[0]).kind != TokenKind::Bar || !g.atEventBoundary() ||
+        g.state().bars - barsBefore != std::int64_t(gapEnd - gapBegin)) {
+        t.clear();
+        out.error = "the middle has " + std::to_string(g.state().bars - barsBefore) + " whole bars, the gap " +
+                    std::to_string(gapEnd - gapBegin);
+        return out;
+    }
+    t.insert(t.end(), middle.begin(), middle.begin() + std::ptrdiff_t(middleCount));
+    out.middleEnd = t.size();
     if (gapEnd < piece.barCount) {
         // The rest of the piece, EOS included, as a window whose first bar line joins the middle.
         const std::vector<TokenId> rest = windowAt(v, piece, gapEnd, std::numeric_limits<std::size_t>::max());
@@ -223,12 +206,11 @@ JoinedPiece joinInfill(const Vocabulary& vocabulary, const PieceTokens& piece, s
         t.push_back(v.id(TokenKind::Eos));
     }
     g = Grammar(borrow(v));
-    const std::size_t refused = feed(g, t.data(), t.size());
-    if (refused < t.size()) {
-        out.error = refused >= out.middleEnd && v.token(t[refused]).kind == TokenKind::Eos
+    const std::size_t bad = feed(g, t.data(), t.size());
+    if (bad < t.size()) {
+        out.error = bad >= out.middleEnd && v.token(t[bad]).kind == TokenKind::Eos
                         ? "a note of the middle still sounds where the piece ends"
-                        : "the joined piece is not a valid token sequence (token " + std::to_string(refused) + ": " +
-                              v.name(t[refused]) + ")";
+                        : "the joined piece is not a valid token sequence (token " + std::to_string(bad) + ": " + v.name(t[bad]) + ")";
         t.clear();
         return out;
     }

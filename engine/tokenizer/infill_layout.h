@@ -1,20 +1,22 @@
 // The infilling (fill-in-the-middle) layout: a piece with a gap of whole bars, put in front of the
-// model so that it reads what comes before and after the gap, then writes the gap.
+// model so that it reads what comes after the gap and what comes before it, then writes the gap.
 //
-//   BOS meta <bars before the gap> MASK×n meta' <bars after the gap> SEP meta'' <the gap's n bars> EOS
+//   BOS meta' <bars after the gap> SEP meta <bars before the gap> MASK×n <the gap's n bars> EOS
 //
-// n MASKs, one per bar of the gap, say how many bars the middle has; the grammar
-// (GrammarMode::Infill) then admits exactly n bars after SEP and closes the middle with EOS.
-// The bars after the gap and the gap's bars are each written as a window would be (windowing.h):
-// their metadata first (meta' and meta'': metre, tempo and pedal at that bar line, the bar's own
-// changes moved in), so every part is grammar-valid on its own and a model never has to work out
-// the state at the bar line from tokens far back. With no bars after the gap (the gap ends the
-// piece) MASKs are followed directly by SEP, and the middle's EOS is the piece's (every note
-// ends by then). docs/tokenizer.md, "Infilling", has an example.
+// The bars after the gap come first, as a window of their own (their metadata meta' first: metre,
+// tempo and pedal at that bar line, the bar's own changes moved in), closed by SEP. Then the bars
+// before the gap, as a window of their own, and n MASKs, one per bar of the gap: the grammar
+// (GrammarMode::Infill) then admits exactly n bars and closes the middle with EOS. The gap's bars
+// continue the bars before them as an ordinary sequence does, so an RNN writes them right after
+// the music they follow (suffix first: the order the FIM paper calls SPM), and they are the very
+// tokens continuation would write. With no bars after the gap (the gap ends the piece) SEP comes
+// right after BOS, and the middle's EOS is the piece's (every note ends by then). With no bars
+// before it, the prefix is just the metadata at the gap's bar line and the middle is written as
+// that window's bars. docs/tokenizer.md, "Infilling", has an example.
 //
-// joinInfill puts a middle back into the piece as an ordinary sequence: the bars before and after
-// the gap are kept token for token, except that the bar lines at both seams say what changed
-// there (metre, tempo, pedal) relative to what the new middle left.
+// joinInfill puts a middle back into the piece as an ordinary sequence: the bars before the gap
+// are kept token for token and the middle follows them as it was written; at the bar after the
+// gap the metre, tempo and pedal it had are restated where the middle left another state.
 #pragma once
 
 #include "tokenizer/vocabulary.h"
@@ -34,17 +36,17 @@ struct InfillGap {
 
 struct InfillLayout {
     std::vector<TokenId> tokens;      // empty when the gap cannot be laid out (error says why)
+    std::size_t sepIndex = 0;         // SEP: the bars before the gap follow
     std::size_t maskIndex = 0;        // the first MASK
-    std::size_t sepIndex = 0;         // SEP: the middle's metadata follows
-    std::size_t middleBarsIndex = 0;  // the middle's first Bar (tokens.size() for a prompt)
+    std::size_t middleBarsIndex = 0;  // the middle's first Bar, after the MASKs (tokens.size() for a prompt)
     std::size_t gapBars = 0;
     std::string error;
 };
 
 // The layout for a gap. withMiddle: the whole sequence (training, measuring), ending with the
-// gap's bars and EOS; otherwise the prompt a generator continues, ending with the middle's
-// metadata. A gap with no bars after it must end the piece (the piece's tokens end with EOS):
-// "nothing after the gap" means the piece ends there.
+// gap's bars and EOS; otherwise the prompt a generator continues, ending with the MASKs. A gap
+// with no bars after it must end the piece (the piece's tokens end with EOS): "nothing after the
+// gap" means the piece ends there.
 InfillLayout buildInfillLayout(const Vocabulary& vocabulary, const PieceTokens& piece, const InfillGap& gap,
                                bool withMiddle);
 
@@ -58,13 +60,15 @@ struct JoinedPiece {
     std::string error;
 };
 
-// The piece with bars [gapBegin, gapEnd) replaced by `middle`, which is written as the layout's
-// middle: its metadata (TimeSig Tempo [PedalOn]), exactly gapEnd - gapBegin bars, optionally EOS.
-// Everything before and after is kept; at both seams a TimeSig, Tempo, PedalOff or PedalOn is
-// written where the state on one side differs from the other's, so the suffix sounds with the
-// metre, tempo and pedal it had. The result is checked with the grammar: a middle of the wrong
-// length, or one whose notes would still sound when the piece ends, gives an error, never a
-// sequence that would decode with skips.
+// The piece with bars [gapBegin, gapEnd) replaced by `middle`: exactly gapEnd - gapBegin bars
+// (from a Bar; EOS after them optional) written as they continue the piece's tokens before bar
+// gapBegin — as the layout's middle is whenever at least one bar before the gap was shown (for a
+// gap at the piece's start, the piece's own metadata is the prefix's). Everything before and
+// after is kept; at the bar after the gap a TimeSig, Tempo, PedalOff or PedalOn is written where
+// the middle left another state than the original's, so the suffix sounds with the metre, tempo
+// and pedal it had. The result is checked with the grammar: a middle of the wrong length, or one
+// whose notes would still sound when the piece ends, gives an error, never a sequence that would
+// decode with skips.
 JoinedPiece joinInfill(const Vocabulary& vocabulary, const PieceTokens& piece, std::size_t gapBegin, std::size_t gapEnd,
                        const std::vector<TokenId>& middle);
 

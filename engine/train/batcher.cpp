@@ -168,11 +168,12 @@ ArrangedWindow Batcher::arranged(std::vector<std::uint16_t> tokens, std::uint64_
         if (l.tokens.empty()) return out;
         if (l.tokens.size() <= limit) {
             out.tokens = std::move(l.tokens);
-            out.middleFrom = l.sepIndex + 1;
+            out.middleFrom = l.middleBarsIndex;
             return out;
         }
+        // At least one bar on each side is kept where there is one (generation always shows one).
         if (gap.contextEnd > gap.gapEnd + 1) --gap.contextEnd;
-        else if (gap.contextBegin < gap.gapBegin) ++gap.contextBegin;
+        else if (gap.contextBegin + 1 < gap.gapBegin) ++gap.contextBegin;
         else return out;   // no layout fits: an ordinary window
     }
 }
@@ -189,7 +190,7 @@ void Batcher::fill(Batch& b, int row, const std::vector<std::uint16_t>& tokens, 
     b.infillRows += middleFrom > 0;
     int completion = 0;
     if (options_.lossMode == LossMode::Continuation && middleFrom > 0) {
-        completion = int(middleFrom);   // the middle is the completion, both sides its prompt
+        completion = int(middleFrom);   // the middle is the completion, both sides (and the MASKs) its prompt
     } else if (options_.lossMode == LossMode::Continuation) {
         // First Bar at or after the context fraction; a window without one has no completion.
         const int from = std::max(1, int(std::ceil(options_.contextFraction * n)));

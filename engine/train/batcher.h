@@ -76,7 +76,7 @@ struct Batch {
 // A training row's tokens, and where its middle starts when it is in the infilling layout.
 struct ArrangedWindow {
     std::vector<std::uint16_t> tokens;      // at most ctxLen + 1
-    std::size_t middleFrom = 0;             // index of the first token after SEP; 0 = an ordinary window
+    std::size_t middleFrom = 0;             // index of the middle's first token (after the MASKs); 0 = an ordinary window
 };
 
 // One bar-aligned window: its tokens (prefix included) and where it came from.

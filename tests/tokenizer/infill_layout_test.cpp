@@ -89,15 +89,16 @@ TEST(InfillGrammar, PlainModeNeverAdmitsMaskOrSep) {
 TEST(InfillGrammar, AcceptsTheLayoutAndCountsTheGapsBars) {
     const Tokenizer t;
     const Spell s{t.vocabulary()};
-    const std::vector<TokenId> prefix = cat({s.bos(), s.ts(4, 4), s.tempo(120), s.bar(), s.pos(0)}, s.note(60, 80, 24));
-    const std::vector<TokenId> suffix = cat({s.ts(3, 4), s.tempo(60), s.on(), s.bar(), s.pos(24)}, s.note(65, 80, 24));
-    const std::vector<TokenId> middleStart = {s.ts(4, 4), s.tempo(120), s.bar(), s.pos(0)};
-    const std::vector<TokenId> layout = cat(cat(cat(cat(prefix, {s.mask(), s.mask()}), suffix), {s.sep()}), middleStart);
+    const std::vector<TokenId> suffix = cat({s.bos(), s.ts(3, 4), s.tempo(60), s.on(), s.bar(), s.pos(24)}, s.note(65, 80, 24));
+    const std::vector<TokenId> prefix = cat({s.ts(4, 4), s.tempo(120), s.bar(), s.pos(0)}, s.note(60, 80, 24));
+    const std::vector<TokenId> layout = cat(cat(cat(suffix, {s.sep()}), prefix), {s.mask(), s.mask(), s.bar(), s.pos(0)});
 
     Grammar g = t.grammar(GrammarMode::Infill);
     for (TokenId id : layout) ASSERT_TRUE(g.advance(id)) << describe(t.vocabulary(), layout);
     EXPECT_EQ(g.state().part, InfillPart::Middle);
     EXPECT_EQ(g.state().gapBars, 2);
+    EXPECT_EQ(g.state().barsBeforeGap, 1);
+    EXPECT_EQ(g.state().bars, 2) << "the middle goes on on the prefix's grid";
     for (TokenId id : s.note(62, 80, 48 + 96)) ASSERT_TRUE(g.advance(id));   // rings into the suffix
     EXPECT_FALSE(g.canEnd()) << "one bar of two";
     EXPECT_FALSE(g.accepts(s.eos()));
@@ -113,38 +114,40 @@ TEST(InfillGrammar, AcceptsTheLayoutAndCountsTheGapsBars) {
 TEST(InfillGrammar, RejectsWhatTheLayoutDoesNotHave) {
     const Tokenizer t;
     const Spell s{t.vocabulary()};
-    const std::vector<TokenId> head = cat({s.bos(), s.ts(4, 4), s.tempo(120), s.bar(), s.pos(0)}, s.note(60, 80, 24));
-    const std::vector<TokenId> suffix = {s.ts(4, 4), s.tempo(120), s.bar(), s.pos(0), s.v.id(TokenKind::Pitch, 64),
-                                         s.v.id(TokenKind::Velocity, 3), s.v.id(TokenKind::Duration, 3)};
+    const std::vector<TokenId> suffix = cat({s.bos(), s.ts(4, 4), s.tempo(120), s.bar(), s.pos(0)}, s.note(64, 80, 24));
+    const std::vector<TokenId> prefix = cat({s.ts(4, 4), s.tempo(120), s.bar(), s.pos(0)}, s.note(60, 80, 24));
+    const std::vector<TokenId> head = cat(cat(suffix, {s.sep()}), prefix);
     auto infill = [&](const std::vector<TokenId>& ids) { return acceptsAll(t, GrammarMode::Infill, ids); };
-    EXPECT_TRUE(infill(cat(cat(cat(head, {s.mask()}), suffix), {s.sep(), s.ts(4, 4), s.tempo(120), s.bar(), s.eos()})));
-    EXPECT_FALSE(acceptsAll(t, GrammarMode::Plain, cat(head, {s.mask()})));
-    EXPECT_FALSE(infill(cat(head, {s.sep()})));                                       // SEP without a gap
-    EXPECT_FALSE(infill({s.bos(), s.ts(4, 4), s.tempo(120), s.bar(), s.pos(0), s.v.id(TokenKind::Pitch, 60), s.mask()}));   // inside a note
-    EXPECT_FALSE(infill({s.bos(), s.ts(4, 4), s.tempo(120), s.bar(), s.pos(3), s.mask()}));   // an empty group
-    EXPECT_FALSE(infill(cat(cat(head, {s.mask()}), {s.bar()})));                      // the suffix starts with its metadata
-    EXPECT_FALSE(infill(cat(cat(cat(head, {s.mask()}), suffix), {s.mask()})));        // one gap only
-    EXPECT_FALSE(infill(cat(cat(cat(head, {s.mask()}), suffix), {s.eos()})));         // SEP ends the suffix
-    EXPECT_FALSE(infill(cat(cat(cat(head, {s.mask()}), suffix), {s.sep(), s.ts(4, 4), s.tempo(120), s.eos()})));   // no bar yet
-    EXPECT_FALSE(infill(cat(cat(cat(head, {s.mask()}), suffix), {s.sep(), s.ts(4, 4), s.tempo(120), s.bar(), s.bar()})));
-    EXPECT_FALSE(infill(cat(cat(cat(head, {s.mask()}), suffix), {s.sep(), s.ts(4, 4), s.tempo(120), s.bar(), s.mask()})));
-    EXPECT_FALSE(infill(cat(cat(cat(head, {s.mask()}), suffix), {s.sep(), s.ts(4, 4), s.tempo(120), s.bar(), s.sep()})));
-    // The middle is a window: no tempo or pedal at its first grid step (its metadata says them).
-    EXPECT_FALSE(infill(cat(cat(cat(head, {s.mask()}), suffix), {s.sep(), s.ts(4, 4), s.tempo(120), s.bar(), s.pos(0), s.on()})));
+    EXPECT_TRUE(infill(cat(head, {s.mask(), s.bar(), s.eos()})));
+    EXPECT_FALSE(acceptsAll(t, GrammarMode::Plain, cat(suffix, {s.sep()})));
+    EXPECT_FALSE(infill(cat(suffix, {s.mask()})));                                   // MASK before SEP
+    EXPECT_FALSE(infill({s.bos(), s.ts(4, 4), s.tempo(120), s.sep()}));              // SEP ends bars, not a bare prefix
+    EXPECT_FALSE(infill({s.bos(), s.ts(4, 4), s.tempo(120), s.bar(), s.pos(0), s.v.id(TokenKind::Pitch, 60), s.sep()}));   // inside a note
+    EXPECT_FALSE(infill({s.bos(), s.ts(4, 4), s.tempo(120), s.bar(), s.pos(3), s.sep()}));   // an empty group
+    EXPECT_FALSE(infill(cat(suffix, {s.sep(), s.bar()})));                           // the prefix starts with its metadata
+    EXPECT_FALSE(infill(cat(head, {s.sep()})));                                      // MASK ends the prefix
+    EXPECT_FALSE(infill(cat(head, {s.eos()})));
+    EXPECT_FALSE(infill(cat(head, {s.mask(), s.eos()})));                            // no bar yet
+    EXPECT_FALSE(infill(cat(head, {s.mask(), s.bar(), s.bar()})));                   // one bar too many
+    EXPECT_FALSE(infill(cat(head, {s.mask(), s.bar(), s.mask()})));
+    EXPECT_FALSE(infill(cat(head, {s.mask(), s.bar(), s.sep()})));
+    // The prefix is a window: no tempo or pedal at its first grid step (its metadata says them).
+    EXPECT_FALSE(infill(cat(suffix, {s.sep(), s.ts(4, 4), s.tempo(120), s.bar(), s.pos(0), s.on()})));
+    // The middle goes on from the prefix: its first bar line may change the pedal.
+    EXPECT_TRUE(infill(cat(head, {s.mask(), s.bar(), s.pos(0), s.on(), s.eos()})));
 }
 
 TEST(InfillGrammar, NothingAfterTheGapMeansTheMiddleEndsThePiece) {
     const Tokenizer t;
     const Spell s{t.vocabulary()};
-    const std::vector<TokenId> start = cat({s.bos(), s.ts(4, 4), s.tempo(120), s.bar(), s.pos(0)}, s.note(60, 80, 24));
+    const std::vector<TokenId> start = cat({s.bos(), s.sep(), s.ts(4, 4), s.tempo(120), s.bar(), s.pos(0)}, s.note(60, 80, 24));
     Grammar g = t.grammar(GrammarMode::Infill);
-    for (TokenId id : cat(start, {s.mask(), s.sep(), s.ts(4, 4), s.tempo(120), s.bar(), s.pos(0)})) ASSERT_TRUE(g.advance(id));
+    for (TokenId id : cat(start, {s.mask(), s.bar(), s.pos(0)})) ASSERT_TRUE(g.advance(id));
     EXPECT_TRUE(g.state().emptySuffix);
     for (TokenId id : s.note(62, 80, 96 + 5)) ASSERT_TRUE(g.advance(id));   // past the bar's end
     EXPECT_FALSE(g.canEnd()) << "the piece would end with a note still sounding";
     Grammar h = t.grammar(GrammarMode::Infill);
-    for (TokenId id : cat(cat(start, {s.mask(), s.sep(), s.ts(4, 4), s.tempo(120), s.bar(), s.pos(0)}), s.note(62, 80, 95)))
-        ASSERT_TRUE(h.advance(id));
+    for (TokenId id : cat(cat(start, {s.mask(), s.bar(), s.pos(0)}), s.note(62, 80, 95))) ASSERT_TRUE(h.advance(id));
     EXPECT_TRUE(h.canEnd());
 }
 
@@ -165,42 +168,50 @@ TEST(InfillLayout, AHandBuiltPieceLaysOutAsWritten) {
     const std::vector<TokenId> head = {s.bos(), s.ts(4, 4), s.tempo(120)};
     ASSERT_EQ(e.tokens, cat(cat(cat(cat(cat(head, bar0), bar1), bar2Inline), bar3Inline), {s.eos()})) << describe(v, e.tokens);
 
-    // Gap: bars 1-2 (the 2nd and 3rd), bar 0 before, bar 3 after.
+    // Gap: bars 1-2 (the 2nd and 3rd); bar 3 after it first, then bar 0, the MASKs, the gap's
+    // bars as the piece has them (the pedal goes down at the 3rd bar's line), EOS.
     const InfillLayout l = buildInfillLayout(v, piece, {0, 1, 3, 4}, true);
     ASSERT_TRUE(l.error.empty()) << l.error;
     const std::vector<TokenId> expected =
-        cat(cat(cat(cat(cat(cat(cat(cat(head, bar0), {s.mask(), s.mask()}), {s.ts(4, 4), s.tempo(60), s.on()}), bar3Window),
-                        {s.sep(), s.ts(4, 4), s.tempo(120)}),
+        cat(cat(cat(cat(cat(cat(cat({s.bos(), s.ts(4, 4), s.tempo(60), s.on()}, bar3Window), {s.sep(), s.ts(4, 4), s.tempo(120)}), bar0),
+                        {s.mask(), s.mask()}),
                     bar1),
-                cat({s.bar(), s.pos(0), s.on()}, s.note(64, 80, 24))),   // the pedal goes down inside the middle
+                bar2Inline),
             {s.eos()});
     EXPECT_EQ(l.tokens, expected) << describe(v, l.tokens) << "\n" << describe(v, expected);
     EXPECT_EQ(l.gapBars, 2u);
-    EXPECT_EQ(l.maskIndex, head.size() + bar0.size());
-    EXPECT_EQ(v.token(l.tokens[l.sepIndex]).kind, TokenKind::Sep);
-    EXPECT_EQ(l.middleBarsIndex, l.sepIndex + 3);
+    EXPECT_EQ(l.sepIndex, 4 + bar3Window.size());
+    EXPECT_EQ(l.maskIndex, l.sepIndex + 3 + bar0.size());
+    EXPECT_EQ(l.middleBarsIndex, l.maskIndex + 2);
     EXPECT_TRUE(acceptsAll(t, GrammarMode::Infill, l.tokens));
 
-    // The prompt is the same up to the middle's metadata.
+    // The prompt is the same up to the MASKs.
     const InfillLayout prompt = buildInfillLayout(v, piece, {0, 1, 3, 4}, false);
     ASSERT_EQ(prompt.tokens.size(), l.middleBarsIndex);
     EXPECT_TRUE(std::equal(prompt.tokens.begin(), prompt.tokens.end(), l.tokens.begin()));
 
     // The gap at the start: the prefix is the metadata at its bar line; at the end: no suffix.
     const InfillLayout first = buildInfillLayout(v, piece, {0, 0, 1, 2}, true);
-    EXPECT_EQ(first.tokens, cat(cat(cat(cat(head, {s.mask(), s.ts(4, 4), s.tempo(120)}), bar1), {s.sep(), s.ts(4, 4), s.tempo(120)}),
+    EXPECT_EQ(first.tokens, cat(cat(cat({s.bos(), s.ts(4, 4), s.tempo(120)}, bar1), {s.sep(), s.ts(4, 4), s.tempo(120), s.mask()}),
                                 cat(bar0, {s.eos()})))
         << describe(v, first.tokens);
     const InfillLayout last = buildInfillLayout(v, piece, {2, 3, 4, 4}, true);
-    EXPECT_EQ(last.tokens, cat(cat(cat({s.bos(), s.ts(4, 4), s.tempo(120), s.on()}, bar2Window), {s.mask(), s.sep(), s.ts(4, 4), s.tempo(60), s.on()}),
-                               cat(bar3Window, {s.eos()})))
+    EXPECT_EQ(last.tokens, cat(cat(cat({s.bos(), s.sep(), s.ts(4, 4), s.tempo(120), s.on()}, bar2Window), {s.mask()}),
+                               cat(bar3Inline, {s.eos()})))
         << describe(v, last.tokens);
     EXPECT_TRUE(acceptsAll(t, GrammarMode::Infill, last.tokens));
+    EXPECT_TRUE(acceptsAll(t, GrammarMode::Infill, first.tokens));
 
     // Gaps that make no layout.
     EXPECT_FALSE(buildInfillLayout(v, piece, {0, 2, 2, 4}, true).error.empty());   // no bars
     EXPECT_FALSE(buildInfillLayout(v, piece, {0, 2, 5, 5}, true).error.empty());   // past the end
     EXPECT_FALSE(buildInfillLayout(v, piece, {0, 1, 2, 2}, true).error.empty());   // nothing after, not the end
+}
+
+// The gap's bars as the piece has them (what a layout with bars before the gap ends with).
+std::vector<TokenId> pieceBars(const Encoding& e, std::size_t a, std::size_t b) {
+    const std::size_t to = b < e.bars.size() ? e.bars[b].tokenOffset : e.tokens.size() - 1;
+    return std::vector<TokenId>(e.tokens.begin() + e.bars[a].tokenOffset, e.tokens.begin() + std::ptrdiff_t(to));
 }
 
 TEST(InfillJoin, TheOriginalMiddleGivesTheOriginalPieceBack) {
@@ -210,15 +221,13 @@ TEST(InfillJoin, TheOriginalMiddleGivesTheOriginalPieceBack) {
     const PieceTokens piece(e);
     for (std::size_t a = 0; a < 4; ++a)
         for (std::size_t b = a + 1; b <= 4; ++b) {
-            const std::vector<TokenId> middle = barsAsWindow(v, piece, a, b);
-            ASSERT_FALSE(middle.empty());
-            const JoinedPiece j = joinInfill(v, piece, a, b, std::vector<TokenId>(middle.begin() + 1, middle.end()));
+            const JoinedPiece j = joinInfill(v, piece, a, b, pieceBars(e, a, b));
             ASSERT_TRUE(j.error.empty()) << a << "-" << b << ": " << j.error;
             EXPECT_EQ(j.tokens, e.tokens) << a << "-" << b << "\n" << describe(v, j.tokens);
         }
 }
 
-TEST(InfillJoin, TheSeamsSayWhatChangedThere) {
+TEST(InfillJoin, TheSeamAfterTheGapSaysWhatChangedThere) {
     const Tokenizer t;
     const Vocabulary& v = t.vocabulary();
     const Spell s{v};
@@ -228,35 +237,30 @@ TEST(InfillJoin, TheSeamsSayWhatChangedThere) {
     const std::vector<TokenId> bar0 = cat({s.bar(), s.pos(0)}, s.note(60, 80, 24));
     const std::vector<TokenId> bar3 = cat({s.pos(24)}, s.note(65, 80, 24));
 
-    // A middle in 4/4 at 120 whose pedal is down from its start and lifted on the 2nd bar's
-    // 6th step: the first seam presses the pedal, the second presses it again for the suffix.
+    // A middle that presses the pedal at its start and lifts it on the 2nd bar's 6th step: the
+    // bar after it presses it again (as it was down there) and says its tempo.
     const std::vector<TokenId> middle =
-        cat(cat(cat({s.ts(4, 4), s.tempo(120), s.on(), s.bar(), s.pos(0)}, s.note(70, 100, 24)), {s.bar(), s.pos(6), s.off(), s.pos(12)}),
-            s.note(72, 60, 24));
+        cat(cat(cat({s.bar(), s.pos(0), s.on()}, s.note(70, 100, 24)), {s.bar(), s.pos(6), s.off(), s.pos(12)}), s.note(72, 60, 24));
     const JoinedPiece j = joinInfill(v, piece, 1, 3, middle);
     ASSERT_TRUE(j.error.empty()) << j.error;
-    const std::vector<TokenId> expected = cat(cat(cat(cat(cat(cat(head, bar0), {s.bar(), s.pos(0), s.on()}), s.note(70, 100, 24)),
-                                                      cat({s.bar(), s.pos(6), s.off(), s.pos(12)}, s.note(72, 60, 24))),
-                                                  {s.bar(), s.pos(0), s.tempo(60), s.on()}),
-                                              cat(bar3, {s.eos()}));
+    const std::vector<TokenId> expected =
+        cat(cat(cat(cat(head, bar0), middle), {s.bar(), s.pos(0), s.tempo(60), s.on()}), cat(bar3, {s.eos()}));
     EXPECT_EQ(j.tokens, expected) << describe(v, j.tokens) << "\n" << describe(v, expected);
     EXPECT_EQ(j.middleBegin, head.size() + bar0.size());
-    EXPECT_EQ(j.middleEnd, expected.size() - bar3.size() - 4 - 1);
+    EXPECT_EQ(j.middleEnd, j.middleBegin + middle.size());
     EXPECT_TRUE(t.decode(j.tokens).stats.clean());
 
-    // A middle in 3/4: the first seam names the metre, the second names 4/4 again.
-    const std::vector<TokenId> waltz = cat(cat({s.ts(3, 4), s.tempo(120), s.bar(), s.pos(0)}, s.note(70, 100, 24)), {s.bar()});
+    // A middle in 3/4: the bar after it names 4/4 again.
+    const std::vector<TokenId> waltz = cat(cat({s.bar(), s.ts(3, 4), s.pos(0)}, s.note(70, 100, 24)), {s.bar()});
     const JoinedPiece w = joinInfill(v, piece, 1, 3, waltz);
     ASSERT_TRUE(w.error.empty()) << w.error;
-    EXPECT_EQ(w.tokens, cat(cat(cat(cat(head, bar0), cat({s.bar(), s.ts(3, 4), s.pos(0)}, s.note(70, 100, 24))),
-                                {s.bar(), s.bar(), s.ts(4, 4), s.pos(0), s.tempo(60), s.on()}),
-                            cat(bar3, {s.eos()})))
+    EXPECT_EQ(w.tokens, cat(cat(cat(cat(head, bar0), waltz), {s.bar(), s.ts(4, 4), s.pos(0), s.tempo(60), s.on()}), cat(bar3, {s.eos()})))
         << describe(v, w.tokens);
 
-    // Wrong middles: one bar short, not a window, a note ringing past the end of the piece.
-    EXPECT_NE(joinInfill(v, piece, 1, 3, cat({s.ts(4, 4), s.tempo(120), s.bar(), s.pos(0)}, s.note(70, 100, 24))).error, "");
-    EXPECT_NE(joinInfill(v, piece, 1, 3, {s.bar(), s.bar()}).error, "");
-    const JoinedPiece ringing = joinInfill(v, piece, 3, 4, cat({s.ts(4, 4), s.tempo(60), s.on(), s.bar(), s.pos(0)}, s.note(70, 100, 96 + 24)));
+    // Wrong middles: one bar short, not starting at a bar line, a note ringing past the end.
+    EXPECT_NE(joinInfill(v, piece, 1, 3, cat({s.bar(), s.pos(0)}, s.note(70, 100, 24))).error, "");
+    EXPECT_NE(joinInfill(v, piece, 1, 3, cat({s.pos(0)}, s.note(70, 100, 24))).error, "");
+    const JoinedPiece ringing = joinInfill(v, piece, 3, 4, cat({s.bar(), s.pos(0)}, s.note(70, 100, 96 + 24)));
     EXPECT_TRUE(ringing.tokens.empty());
     EXPECT_NE(ringing.error.find("still sounds"), std::string::npos) << ringing.error;
 }
@@ -281,7 +285,8 @@ TEST(InfillLayout, RandomPiecesAndGapsRoundTrip) {
             InfillGap gap;
             gap.gapBegin = rng() % bars.size();
             gap.gapEnd = gap.gapBegin + 1 + rng() % (bars.size() - gap.gapBegin);
-            gap.contextBegin = rng() % (gap.gapBegin + 1);
+            // At least one bar before the gap (as generation shows), so the middle is the piece's own bars.
+            gap.contextBegin = gap.gapBegin == 0 ? 0 : rng() % gap.gapBegin;
             gap.contextEnd = gap.gapEnd == bars.size() ? gap.gapEnd : gap.gapEnd + 1 + rng() % (bars.size() - gap.gapEnd);
             const InfillLayout l = buildInfillLayout(v, piece, gap, true);
             ASSERT_TRUE(l.error.empty()) << l.error;
@@ -293,7 +298,7 @@ TEST(InfillLayout, RandomPiecesAndGapsRoundTrip) {
             const InfillLayout p = buildInfillLayout(v, piece, gap, false);
             ASSERT_EQ(p.tokens.size(), l.middleBarsIndex);
             ASSERT_TRUE(std::equal(p.tokens.begin(), p.tokens.end(), l.tokens.begin()));
-            const std::vector<TokenId> middle(l.tokens.begin() + std::ptrdiff_t(l.sepIndex + 1), l.tokens.end());
+            const std::vector<TokenId> middle(l.tokens.begin() + std::ptrdiff_t(l.middleBarsIndex), l.tokens.end());
             const JoinedPiece j = joinInfill(v, piece, gap.gapBegin, gap.gapEnd, middle);
             ASSERT_TRUE(j.error.empty()) << j.error;
             ASSERT_EQ(j.tokens, ids) << describe(v, ids);
@@ -325,12 +330,17 @@ TEST(InfillJoin, RandomMiddlesJoinCleanly) {
         ASSERT_TRUE(prompt.error.empty());
         Grammar g = t.grammar(GrammarMode::Infill);
         for (TokenId id : prompt.tokens) ASSERT_TRUE(g.advance(id));
-        // A random middle of exactly b - a bars.
-        std::vector<TokenId> middle(prompt.tokens.begin() + std::ptrdiff_t(prompt.sepIndex + 1), prompt.tokens.end());
+        // A random middle of exactly b - a bars (no more MASKs: the gap's length is given).
+        std::vector<TokenId> middle;
         while (!g.finished()) {
             const AllowedTokens allowed = g.allowed();
             ASSERT_FALSE(allowed.empty()) << describe(v, middle);
-            std::vector<TokenRange> ranges(allowed.begin(), allowed.end());
+            std::vector<TokenRange> ranges;
+            for (const TokenRange& r : allowed) {
+                TokenRange x = r;
+                if (x.begin == v.id(TokenKind::Mask)) ++x.begin;
+                if (x.begin < x.end) ranges.push_back(x);
+            }
             TokenRange r = ranges[rng() % ranges.size()];
             if (middle.size() > 40 && g.accepts(v.id(TokenKind::Bar))) r = {v.id(TokenKind::Bar), TokenId(v.id(TokenKind::Bar) + 1)};
             if (g.canEnd()) r = {v.id(TokenKind::Eos), TokenId(v.id(TokenKind::Eos) + 1)};

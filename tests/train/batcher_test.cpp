@@ -236,17 +236,20 @@ TEST(Batcher, InfillRowsAreWholeLayoutsOfTheWindowsNotes) {
             ASSERT_LE(a.tokens.size(), 401u);
             EXPECT_EQ(pitchesOf(v, a.tokens), pitchesOf(v, window)) << "the augmented window's notes, all of them";
             pm::tok::Grammar g = tok.grammar(pm::tok::GrammarMode::Infill);
-            int masks = 0, barsAfterSep = 0;
+            int masks = 0, middleBars = 0, seps = 0;
             for (std::size_t k = 0; k < a.tokens.size(); ++k) {
                 ASSERT_TRUE(g.advance(a.tokens[k])) << "token " << k;
                 masks += v.token(a.tokens[k]).kind == TokenKind::Mask;
-                barsAfterSep += k >= a.middleFrom && v.token(a.tokens[k]).kind == TokenKind::Bar;
+                seps += v.token(a.tokens[k]).kind == TokenKind::Sep;
+                middleBars += k >= a.middleFrom && v.token(a.tokens[k]).kind == TokenKind::Bar;
             }
             EXPECT_TRUE(g.finished());
-            EXPECT_EQ(v.token(a.tokens[a.middleFrom - 1]).kind, TokenKind::Sep);
+            EXPECT_EQ(v.token(a.tokens[a.middleFrom - 1]).kind, TokenKind::Mask);
+            EXPECT_EQ(v.token(a.tokens[a.middleFrom]).kind, TokenKind::Bar);
+            EXPECT_EQ(seps, 1);
             EXPECT_GE(masks, 1);
             EXPECT_LE(masks, 7) << "all but one of the window's 8 bars at most";
-            EXPECT_EQ(masks, barsAfterSep);
+            EXPECT_EQ(masks, middleBars);
         }
     // 0.5 of the draws, within a wide margin (a binomial's 4.5 standard deviations).
     EXPECT_NEAR(double(infill) / total, 0.5, 4.5 * std::sqrt(0.25 / total)) << infill << " of " << total;
@@ -282,21 +285,24 @@ TEST(Batcher, InfillRowsFitTheContextAndCountOnlyTheMusic) {
     }
     EXPECT_GT(rows, int(b.windowCount() / 2)) << "most 64-token windows of 12-bar pieces have room for a layout";
 
-    // Continuation loss: only the middle (after SEP) counts.
+    // Continuation loss: only the middle (after the MASKs) counts.
     o.lossMode = pm::train::LossMode::Continuation;
     pm::train::Batcher c(d.contents, pm::dataset::Split::Train, o);
     const pm::train::Batch batch = c.next();
+    int checked = 0;
     for (int r = 0; r < batch.rows; ++r) {
-        int sepAt = -1;
+        int lastMask = -1;
         for (int t = 0; t < batch.cols; ++t)
-            if (v.token(pm::tok::TokenId(batch.inputs[std::size_t(r * batch.cols + t)])).kind == TokenKind::Sep) sepAt = t;
-        if (sepAt < 0) continue;
+            if (v.token(pm::tok::TokenId(batch.inputs[std::size_t(r * batch.cols + t)])).kind == TokenKind::Mask) lastMask = t;
+        if (lastMask < 0) continue;
+        ++checked;
         for (int t = 0; t < batch.cols; ++t) {
             const std::size_t k = std::size_t(r * batch.cols + t);
             const bool real = batch.inputs[k] != v.first(TokenKind::Pad);
-            EXPECT_EQ(batch.mask[k], real && t >= sepAt ? 1.f : 0.f) << "row " << r << " column " << t;
+            EXPECT_EQ(batch.mask[k], real && t >= lastMask ? 1.f : 0.f) << "row " << r << " column " << t;
         }
     }
+    EXPECT_GT(checked, 0);
 
     // Validation batches are ordinary windows.
     pm::train::Batcher val(d.contents, pm::dataset::Split::Validation, o);
