@@ -164,15 +164,8 @@ GenerationResult Generator::run(const GenerationRequest& request, const Prefille
     auto stepInput = torch::zeros({1}, torch::kLong);
     // CPU models step through the fused kernel (same maths, no per-operator dispatch; packing the
     // weights takes milliseconds); CUDA models and PIANOMUSE_FAST_STEP=0 keep the LibTorch step.
-    pm::model::FastStepOptions fo;
-    fo.weights = request.weights == WeightMode::Fp32   ? pm::model::FastStepWeights::Exact
-                 : request.weights == WeightMode::Bf16 ? pm::model::FastStepWeights::Bf16
-                 : request.weights == WeightMode::Int8 ? pm::model::FastStepWeights::Int8
-                                                       : pm::model::FastStepWeights::Auto;
-    fo.threads = request.stepThreads > 0
-                     ? request.stepThreads
-                     : pm::generationThreads(int(std::max(1u, std::thread::hardware_concurrency())), false);
-    std::unique_ptr<pm::model::Rwkv7FastStep> fast = pm::model::Rwkv7FastStep::tryCreate(*model_, nullptr, fo);
+    std::unique_ptr<pm::model::Rwkv7FastStep> fast =
+        pm::model::Rwkv7FastStep::tryCreate(*model_, nullptr, fastStepOptions(request.weights, request.stepThreads));
     if (fast) {
         fast->setState(state);
         static const char* const modes[] = {"fp32", "bf16", "int8"};
@@ -284,6 +277,17 @@ GenerationResult Generator::run(const GenerationRequest& request, const Prefille
     r.file = d.file;
     r.stats = d.stats;
     return r;
+}
+
+pm::model::FastStepOptions fastStepOptions(WeightMode weights, int stepThreads) {
+    pm::model::FastStepOptions fo;
+    fo.weights = weights == WeightMode::Fp32   ? pm::model::FastStepWeights::Exact
+                 : weights == WeightMode::Bf16 ? pm::model::FastStepWeights::Bf16
+                 : weights == WeightMode::Int8 ? pm::model::FastStepWeights::Int8
+                                               : pm::model::FastStepWeights::Auto;
+    fo.threads = stepThreads > 0 ? stepThreads
+                                 : pm::generationThreads(int(std::max(1u, std::thread::hardware_concurrency())), false);
+    return fo;
 }
 
 std::unique_ptr<Generator> loadGenerator(const std::string& modelPath, std::string* error) {

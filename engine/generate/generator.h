@@ -14,6 +14,7 @@
 #include "generate/generation_options.h"
 #include "generate/sampler.h"
 
+#include "model/rwkv7_fast_step.h"
 #include "model/rwkv7_model.h"
 #include "tokenizer/tokenizer.h"
 
@@ -87,6 +88,11 @@ private:
     pm::model::Rwkv7Model model_;
     pm::tok::Tokenizer tokenizer_;
 };
+
+// The fused CPU step's options for a request's weight mode and thread count (0: what
+// pm::generationThreads gives a machine with nothing else running). Generation and infilling
+// both set up their step through this one translation.
+pm::model::FastStepOptions fastStepOptions(WeightMode weights, int stepThreads);
 
 // A generator for a model file (.safetensors with our metadata, or an RWKV-LM .pth whose
 // vocabulary fits the default tokenizer). nullptr with a one-line reason in `error`.

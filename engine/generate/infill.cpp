@@ -97,15 +97,7 @@ private:
 class Stepper {
 public:
     Stepper(pm::model::Rwkv7Model& model, const InfillRequest& request) : model_(model) {
-        pm::model::FastStepOptions fo;
-        fo.weights = request.weights == WeightMode::Fp32   ? pm::model::FastStepWeights::Exact
-                     : request.weights == WeightMode::Bf16 ? pm::model::FastStepWeights::Bf16
-                     : request.weights == WeightMode::Int8 ? pm::model::FastStepWeights::Int8
-                                                           : pm::model::FastStepWeights::Auto;
-        fo.threads = request.stepThreads > 0
-                         ? request.stepThreads
-                         : pm::generationThreads(int(std::max(1u, std::thread::hardware_concurrency())), false);
-        fast_ = pm::model::Rwkv7FastStep::tryCreate(*model_, nullptr, fo);
+        fast_ = pm::model::Rwkv7FastStep::tryCreate(*model_, nullptr, fastStepOptions(request.weights, request.stepThreads));
         step_ = fast_ ? "fused step, " + std::to_string(fast_->threads()) + (fast_->threads() == 1 ? " thread" : " threads")
                       : std::string("LibTorch step");
     }
