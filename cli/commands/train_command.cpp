@@ -321,6 +321,7 @@ struct EvalOptions {
     bool infill = false;             // --infill: both sides vs the left side only (issue 19)
     int infillGaps = 4, infillMaxBars = 4;
     std::uint64_t infillSeed = 1;
+    std::size_t infillBefore = gen::InfillEvalOptions().contextBefore, infillAfter = gen::InfillEvalOptions().contextAfter;
 };
 
 // `eval --infill`: bits per note of true middles given both sides vs the left side only.
@@ -341,6 +342,8 @@ int runInfillEval(const EvalOptions& o) {
     io.gapsPerPiece = o.infillGaps;
     io.maxGapBars = o.infillMaxBars;
     io.seed = o.infillSeed;
+    io.contextBefore = o.infillBefore;
+    io.contextAfter = o.infillAfter;
     const gen::InfillEvalResult r = gen::evaluateInfill(lm.model, data, io);
     if (!r.error.empty()) {
         printError(r.error);
@@ -351,6 +354,8 @@ int runInfillEval(const EvalOptions& o) {
         std::cout << nlohmann::json{{"pieces", r.pieces},
                                     {"gaps", r.gaps},
                                     {"notes", r.notes},
+                                    {"context_before_tokens", o.infillBefore},
+                                    {"context_after_tokens", o.infillAfter},
                                     {"bits_per_note_both_sides", r.bitsPerNoteBoth()},
                                     {"bits_per_note_left_only", r.bitsPerNoteLeft()},
                                     {"right_side_saves_percent", saved}}
@@ -513,6 +518,12 @@ void addTrainCommand(CLI::App& root, CommandList& commands) {
     ev->add_option("--infill-max-bars", e->infillMaxBars, "--infill: gaps of 1 to this many bars")
         ->check(CLI::Range(1, 64))->capture_default_str();
     ev->add_option("--infill-seed", e->infillSeed, "--infill: seed of the gaps")->capture_default_str();
+    ev->add_option("--infill-before", e->infillBefore,
+                   "--infill: tokens of context before the gap (whole bars; at least the bar before it)")
+        ->check(CLI::Range(1, 65536))->capture_default_str();
+    ev->add_option("--infill-after", e->infillAfter,
+                   "--infill: tokens of context after the gap (whole bars; at least the bar after it)")
+        ->check(CLI::Range(1, 65536))->capture_default_str();
     commands.push_back({ev, [e] { return runEval(*e); }});
 }
 

@@ -10,6 +10,7 @@
 #pragma once
 
 #include "dataset/dataset_format.h"
+#include "generate/infill.h"
 #include "model/rwkv7_model.h"
 
 #include <cstddef>
@@ -21,7 +22,7 @@ namespace pm::gen {
 struct InfillEvalOptions {
     int gapsPerPiece = 4;
     int maxGapBars = 4;                                      // gaps of 1..maxGapBars bars
-    std::size_t contextBefore = 512, contextAfter = 256;     // tokens, whole bars (as InfillRequest)
+    std::size_t contextBefore = kInfillContextBefore, contextAfter = kInfillContextAfter;   // tokens, whole bars (as InfillRequest)
     std::uint64_t seed = 1;
     std::size_t maxPieces = 0;                               // 0 = every validation piece
 };

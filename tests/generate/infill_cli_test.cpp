@@ -110,6 +110,18 @@ TEST_F(InfillCli, EvalComparesBothSidesWithTheLeftOnly) {
     // An untrained model: both near log2 of what the grammar leaves, neither zero.
     EXPECT_GT(j.at("bits_per_note_both_sides").get<double>(), 1.0);
     EXPECT_GT(j.at("bits_per_note_left_only").get<double>(), 1.0);
+    EXPECT_EQ(j.at("context_before_tokens").get<int>(), 96) << "the generator's budgets (kInfillContextBefore)";
+    EXPECT_EQ(j.at("context_after_tokens").get<int>(), 96);
+    // Other budgets: the same gaps (the seed picks them, not the context), the model reads less.
+    const auto narrow = cli({"eval", "--model", path("tiny.safetensors"), "--data", path("ds"), "--infill", "--infill-gaps", "2",
+                             "--infill-before", "1", "--infill-after", "1", "--json"});
+    ASSERT_EQ(narrow.exitCode, 0) << narrow.err;
+    const nlohmann::json n = nlohmann::json::parse(narrow.out);
+    EXPECT_EQ(n.at("gaps"), j.at("gaps"));
+    EXPECT_EQ(n.at("notes"), j.at("notes"));
+    EXPECT_EQ(n.at("context_before_tokens").get<int>(), 1);
+    EXPECT_EQ(n.at("context_after_tokens").get<int>(), 1);
+    EXPECT_EQ(cli({"eval", "--model", path("tiny.safetensors"), "--data", path("ds"), "--infill", "--infill-before", "0"}).exitCode, 1) << "a usage error";
     const auto text = cli({"eval", "--model", path("tiny.safetensors"), "--data", path("ds"), "--infill"});
     ASSERT_EQ(text.exitCode, 0) << text.err;
     EXPECT_NE(text.out.find("given both sides"), std::string::npos) << text.out;
