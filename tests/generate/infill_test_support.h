@@ -139,7 +139,8 @@ inline void expectCleanInfill(const gen::InfillResult& r, const midi::MidiFile& 
     for (std::size_t i = 0; i < keptBefore.size(); ++i)
         ASSERT_TRUE(keptAfter[i].start == keptBefore[i].start && keptAfter[i].end == keptBefore[i].end &&
                     keptAfter[i].pitch == keptBefore[i].pitch && keptAfter[i].velocity == keptBefore[i].velocity)
-            << what << ": kept note " << noteText(keptBefore[i]) << " became " << noteText(keptAfter[i]);
+            << what << ": kept note " << noteText(keptBefore[i]) << " became " << noteText(keptAfter[i]) << " (gap ticks [" << a
+            << ", " << b << "))";
     EXPECT_EQ(r.stats.notes, after.size());
 
     // At the seams: no new note overlaps a kept note of its key (the source has no such overlaps,
