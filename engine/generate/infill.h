@@ -42,8 +42,8 @@ class Generator;
 // training windows of ctx-len tokens in all (256 for the base model: bars after the gap, bars
 // before it and the gap together), and it profits from the bars after the gap only while the
 // layout stays about that long: for the shipped base model on the held-out composers the bars
-// after the gap saved 0.6-1.2 % of the gap's bits at 96/96 tokens (three seeds), -0.2-0.3 % at
-// 128/96 and cost 0.6-0.9 % at 192/64 (docs/base-model.md, "Infilling").
+// after the gap saved 0.6-1.2 % of the gap's bits at 96/96 tokens (three seeds), between -0.1 and
+// +0.3 % at 128/96, and cost 0.6-0.9 % at 192/64 (docs/base-model.md, "Infilling").
 inline constexpr std::size_t kInfillContextBefore = 96, kInfillContextAfter = 96;
 
 struct InfillRequest {
