@@ -1,5 +1,8 @@
 #include "playback/rtmidi_output.h"
 
+#include <chrono>
+#include <thread>
+
 #include "playback/midi_ports.h"
 
 #if PIANOMUSE_HAVE_RTMIDI
@@ -42,6 +45,16 @@ std::string noJackServerMessage() {
 #if PIANOMUSE_HAVE_RTMIDI
 struct RtMidiOutput::Impl {
     explicit Impl(RtMidi::Api api) : out(api, "PianoMuse") { out.setErrorCallback(&collect, &lastError); }
+    // RtMidi 5's JACK output frees its ring buffer before closing the client, while JACK's process
+    // thread may still be reading it (a crash seen in about 1 of 7 runs of the JACK tests). Closing
+    // the port first makes the process callback return early; waiting a little lets a callback
+    // already under way finish before the buffer goes.
+    ~Impl() {
+        if (out.getCurrentApi() == RtMidi::UNIX_JACK && out.isPortOpen()) {
+            out.closePort();
+            std::this_thread::sleep_for(std::chrono::milliseconds(30));
+        }
+    }
     static void collect(RtMidiError::Type, const std::string& text, void* user) {
         *static_cast<std::string*>(user) = text;
     }
